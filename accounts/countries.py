@@ -103,9 +103,7 @@ def iso_countries() -> list[CountryRow]:
 @lru_cache(maxsize=16)
 def _catalogue(language: str) -> gettext.NullTranslations:
     code = _PYCOUNTRY_LOCALE.get(language, language.replace("-", "_"))
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True
-    )
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
 
 
 def localized_country_name(alpha2: str, english_name: str, language: str | None = None) -> str:

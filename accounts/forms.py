@@ -82,6 +82,7 @@ class AgencyForm(AccessibleForm):
         # Sorted by the name the reader sees, in the interface language.
         names = sorted(((c.pk, str(c)) for c in Country.objects.all()), key=lambda row: row[1])
         self.fields["country"].choices = [("", "---------"), *names]
+
     name = forms.CharField(label=_("Agency name"), max_length=200)
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")

@@ -39,8 +39,11 @@ class StaffMFAMiddleware:
         return self.get_response(request)
 
     def _enforce(self, request: HttpRequest) -> HttpResponse | None:
-        if request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                                   else "/" + settings.STATIC_URL):
+        if request.path.startswith(
+            settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else "/" + settings.STATIC_URL
+        ):
             return None
         try:
             match = resolve(request.path_info)
@@ -50,12 +53,12 @@ class StaffMFAMiddleware:
             return None
         if not mfa_required_for(request.user):
             return None
-        if Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists():
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None
         messages.warning(
             request,
-            _("Your role requires two-factor authentication. Set up an authenticator app to continue."),
+            _(
+                "Your role requires two-factor authentication. Set up an authenticator app to continue."
+            ),
         )
         return redirect("mfa_activate_totp")

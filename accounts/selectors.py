@@ -6,8 +6,8 @@ so that nobody learns which other agencies or objects exist.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Agency, Country, Membership, StaffInvitation, User
@@ -26,9 +26,7 @@ def agencies_for(*, user: User, action: Action = Action.VIEW) -> QuerySet[Agency
     if not user.is_authenticated or not user.is_active:
         return Agency.objects.none()
     return (
-        Agency.objects.filter(
-            memberships__user=user, memberships__role__in=roles_allowing(action)
-        )
+        Agency.objects.filter(memberships__user=user, memberships__role__in=roles_allowing(action))
         .select_related("country")
         .distinct()
     )
@@ -53,7 +51,9 @@ class AgencyAccess:
         return role_allows(self.role, action)
 
 
-def agency_access(*, user: User, agency_id: int | str, action: Action = Action.VIEW) -> AgencyAccess:
+def agency_access(
+    *, user: User, agency_id: int | str, action: Action = Action.VIEW
+) -> AgencyAccess:
     """The agency if the user has a role in it that allows `action`.
 
     No role at all: Http404, so the agency's existence stays hidden. A member

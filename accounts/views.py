@@ -87,7 +87,9 @@ def member_remove(request: HttpRequest, agency_id: int, membership_id: int) -> H
     membership = get_object_or_404(Membership, pk=membership_id, agency=access.agency)
     try:
         services.membership_remove(membership=membership)
-        messages.success(request, _("%(user)s no longer belongs to this agency.") % {"user": membership.user})
+        messages.success(
+            request, _("%(user)s no longer belongs to this agency.") % {"user": membership.user}
+        )
     except AccountsError as error:
         messages.error(request, error.message)
     return redirect("accounts:agency_detail", agency_id=access.agency.pk)
@@ -133,9 +135,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         if not signed_in_as_invitee:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welcome to %(agency)s.") % {"agency": invitation.agency.name}
-        )
+        messages.success(request, _("Welcome to %(agency)s.") % {"agency": invitation.agency.name})
         return redirect("accounts:agency_detail", agency_id=invitation.agency_id)
     context = {
         "invitation": invitation,
@@ -165,7 +165,8 @@ def secretariat_agencies(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            _("%(agency)s registered; its first manager has been invited.") % {"agency": agency.name},
+            _("%(agency)s registered; its first manager has been invited.")
+            % {"agency": agency.name},
         )
         return redirect("accounts:secretariat_agencies")
     agencies = selectors.secretariat_agencies(user=request.user)

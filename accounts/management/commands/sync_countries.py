@@ -16,5 +16,7 @@ class Command(BaseCommand):
             )
             created += was_created
             updated += not was_created
-        self.stdout.write(_("%(created)d countries added, %(updated)d checked.") % {
-            "created": created, "updated": updated})
+        self.stdout.write(
+            _("%(created)d countries added, %(updated)d checked.")
+            % {"created": created, "updated": updated}
+        )

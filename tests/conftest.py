@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from accounts.models import Agency, Role, User
+from tests.factories import TEST_PASSWORD, AgencyFactory, MembershipFactory, UserFactory
+
+UI_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Rate limits and used TOTP codes live in the cache; each story starts clean.
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def agency_factory(db: None) -> Callable[..., Agency]:
+    return AgencyFactory
+
+
+@pytest.fixture
+def user_factory(db: None) -> Callable[..., User]:
+    return UserFactory
+
+
+@pytest.fixture
+def member_factory(db: None) -> Callable[..., User]:
+    """member_factory(role, agency=None) -> a user holding that role in the agency."""
+
+    def make(role: str = Role.VIEWER, agency: Agency | None = None, **user_fields: object) -> User:
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, agency=agency or AgencyFactory(), role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def agency(agency_factory: Callable[..., Agency]) -> Agency:
+    return agency_factory()
+
+
+@pytest.fixture
+def other_agency(agency_factory: Callable[..., Agency]) -> Agency:
+    return agency_factory(name="Biodiversity Office of Another Country")
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def do(user: User) -> Client:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return do
