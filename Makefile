@@ -6,7 +6,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test lint messages makemessages check-translations demo chromium clean help
+.PHONY: run test lint messages makemessages check-translations demo chromium gettext clean help
 
 help:
 	@echo "make run    install, migrate, load the demo and serve http://127.0.0.1:$(PORT)"

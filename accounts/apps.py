@@ -8,6 +8,15 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and agencies")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from accounts.services import countries_load
+
+        # After every migrate (and every test flush, which also sends post_migrate),
+        # like contenttypes do: the country list is reference data, always present.
+        post_migrate.connect(countries_load, sender=self, dispatch_uid="accounts.countries_load")
+
 
 class SuperuserAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -11,7 +11,7 @@ from accounts.models import Agency, Country, Membership, Role, User
 
 DEMO_COUNTRY = "KEN"
 DEMO_AGENCY = "National Biodiversity Awareness Unit (demo)"
-DEMO_PASSWORD = "biodiversity-demo-2026"
+DEMO_PASSWORD = "biodiversity-demo-2026"  # noqa: S105 (printed by make run on purpose)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ class StaffMFAMiddleware:
         messages.warning(
             request,
             _(
-                "Your role requires two-factor authentication. Set up an authenticator app to continue."
+                "Your role requires two-factor authentication. "
+                "Set up an authenticator app to continue."
             ),
         )
         return redirect("mfa_activate_totp")

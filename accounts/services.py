@@ -23,6 +23,16 @@ from accounts.exceptions import (
 from accounts.models import Agency, Country, Membership, Role, StaffInvitation, User
 
 
+def countries_load(*, using: str = "default", **_signal_kwargs: object) -> int:
+    """Add any ISO 3166-1 country that is missing; returns how many were added."""
+    from accounts.countries import iso_countries
+
+    existing = set(Country.objects.using(using).values_list("alpha2", flat=True))
+    missing = [Country(**row.__dict__) for row in iso_countries() if row.alpha2 not in existing]
+    Country.objects.using(using).bulk_create(missing)
+    return len(missing)
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

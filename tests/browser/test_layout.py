@@ -1,0 +1,96 @@
+"""The shared layout works for a person on a phone, by keyboard, and with a screen reader."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from accounts.models import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _serious_violations(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh-hans"])
+def test_the_home_page_passes_axe_on_a_phone(phone, lang):
+    phone.goto(f"/{lang}/")
+    assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert _serious_violations(phone) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_sign_in_page_with_an_error_passes_axe(phone, lang, user_factory):
+    user = user_factory()
+    phone.goto(f"/{lang}/accounts/login/")
+    phone.fill("input[name=login]", user.email)
+    phone.fill("input[name=password]", "wrong password")
+    phone.locator("form button[type=submit]").first.click()
+    phone.wait_for_load_state()
+    assert _serious_violations(phone) == []
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(desktop):
+    desktop.goto("/en/")
+    desktop.keyboard.press("Tab")
+    focused = desktop.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    box = desktop.locator(".skip-link").bounding_box()
+    assert box is not None and box["y"] >= 0  # visible once focused
+    desktop.keyboard.press("Enter")
+    assert desktop.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "ru"])
+def test_pages_reflow_without_horizontal_scrolling_at_320_css_pixels(browser, live_server, lang):
+    # 320 CSS px is a 1280 px window at 400% zoom (WCAG 1.4.10), stricter than 200%.
+    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
+    page = context.new_page()
+    for path in (f"/{lang}/", f"/{lang}/accounts/login/"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+    context.close()
+
+
+def test_the_language_switcher_keeps_the_page_and_turns_it_right_to_left(phone):
+    phone.goto("/en/accounts/login/")
+    phone.locator(".language-switcher a[hreflang=ar]").click()
+    phone.wait_for_url("**/ar/accounts/login/")
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    assert phone.locator("html").get_attribute("lang") == "ar"
+
+
+def test_a_manager_signs_in_and_sees_the_agency_page_which_passes_axe(
+    desktop, member_factory, agency, password
+):
+    manager = member_factory(Role.MANAGER, agency=agency)
+    member_factory(Role.VIEWER, agency=agency)
+    desktop.goto("/ar/accounts/login/")
+    desktop.fill("input[name=login]", manager.email)
+    desktop.fill("input[name=password]", password)
+    desktop.locator("form button[type=submit]").first.click()
+    desktop.wait_for_url("**/ar/")
+    desktop.get_by_role("link", name=agency.name).click()
+    desktop.wait_for_url(f"**/ar/agencies/{agency.pk}/")
+    assert desktop.locator("h1").inner_text().startswith(agency.name)
+    assert _serious_violations(desktop) == []
+
+
+def test_screenshots_of_the_home_page_for_review(phone, tmp_path_factory):
+    """Not an assertion on looks: leaves PNGs in test-results/ for a person to check."""
+    from pathlib import Path
+
+    out = Path("test-results")
+    out.mkdir(exist_ok=True)
+    for lang in ("en", "ar", "zh-hans"):
+        phone.goto(f"/{lang}/")
+        phone.screenshot(path=out / f"home-{lang}.png", full_page=True)
+        assert (out / f"home-{lang}.png").stat().st_size > 1000

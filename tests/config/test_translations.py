@@ -1,0 +1,53 @@
+"""The interface is fully translated into the six UN languages, and stays so."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(ROOT.glob("locale/*/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def test_there_is_a_catalogue_per_un_language():
+    assert {path.parts[-3] for path in CATALOGUES} == {"ar", "zh_Hans", "en", "fr", "ru", "es"}
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parts[-3])
+def test_every_entry_is_translated_and_keeps_its_placeholders(path):
+    catalogue = polib.pofile(str(path))
+    assert catalogue.untranslated_entries() == []
+    assert catalogue.fuzzy_entries() == []
+    for entry in catalogue.translated_entries():
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(entry.msgid)), (
+                entry.msgid
+            )
+
+
+def test_no_interface_string_is_missing_from_the_catalogues(tmp_path):
+    """Extract the strings afresh from a copy of the code: nothing new may appear."""
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "*.sqlite3", "__pycache__", "staticfiles"),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location"],
+        cwd=copy,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+    )
+    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/en/LC_MESSAGES/django.po"))}
+    committed = {e.msgid for e in polib.pofile(str(ROOT / "locale/en/LC_MESSAGES/django.po"))}
+    assert sorted(fresh - committed) == []
