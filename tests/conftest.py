@@ -62,3 +62,10 @@ def login(client: Client) -> Callable[[User], Client]:
         return client
 
     return do
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {engine}"

@@ -66,6 +66,7 @@ def test_the_correct_password_is_refused_too_once_locked_out(client, user_factor
 
 
 def test_there_is_no_open_registration(client, db):
+    assert "/accounts/signup/" not in client.get("/en/accounts/login/").content.decode()
     response = client.get("/en/accounts/signup/")
     assert "closed" in response.content.decode().lower()
     client.post(
