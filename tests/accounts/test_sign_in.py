@@ -89,3 +89,34 @@ def test_the_sign_in_page_speaks_the_visitors_language(client, db, lang):
     body = response.content.decode()
     assert f'lang="{lang}"' in body
     assert ('dir="rtl"' in body) == (lang == "ar")
+
+
+def test_a_forgotten_password_is_reset_through_an_emailed_link(client, user_factory):
+    import re
+
+    from django.core import mail
+
+    user = user_factory()
+    client.post("/en/accounts/password/reset/", {"email": user.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/en/accounts/password/reset/key/\S+)", mail.outbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    done = client.post(
+        action, {"password1": "brand-new-phrase-77", "password2": "brand-new-phrase-77"}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-phrase-77")
+
+
+def test_a_new_email_address_must_be_verified_before_use(client, user_factory, login):
+    from allauth.account.models import EmailAddress
+    from django.core import mail
+
+    user = user_factory()
+    login(user)
+    client.post("/en/accounts/email/", {"action_add": "", "email": "second@example.org"})
+    address = EmailAddress.objects.get(email="second@example.org")
+    assert not address.verified
+    assert "second@example.org" in mail.outbox[-1].to
