@@ -8,6 +8,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("survey.urls")),
     path("", include("accounts.urls")),
     prefix_default_language=True,
 )

@@ -303,7 +303,9 @@ class _Depth:
     def __enter__(self) -> None:
         self.parser.depth += 1
         if self.parser.depth > MAX_DEPTH:
-            raise ExpressionError(str(_("The expression is nested too deeply.")), self.token.position)
+            raise ExpressionError(
+                str(_("The expression is nested too deeply.")), self.token.position
+            )
 
     def __exit__(self, *exc: object) -> None:
         self.parser.depth -= 1
@@ -592,7 +594,9 @@ def evaluate(
             evaluate(node.right, answers, current, names=names),
         )
     if isinstance(node, Call):
-        return _apply_call(node.name, [evaluate(a, answers, current, names=names) for a in node.args])
+        return _apply_call(
+            node.name, [evaluate(a, answers, current, names=names) for a in node.args]
+        )
     raise TypeError(f"not an expression node: {node!r}")
 
 

@@ -246,7 +246,10 @@ def frame_of(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-@given(st.recursive(vector_leaves, _extend, max_leaves=8), st.lists(answer_rows, min_size=1, max_size=12))
+@given(
+    st.recursive(vector_leaves, _extend, max_leaves=8),
+    st.lists(answer_rows, min_size=1, max_size=12),
+)
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_the_two_evaluators_agree_on_random_data(tree, rows):
     vector = evaluate_frame(tree, frame_of(rows))

@@ -1,0 +1,632 @@
+"""Designer forms. Multilingual content gets one field per survey language."""
+
+from __future__ import annotations
+
+import re
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import AccessibleForm
+from survey import expressions as ex
+from survey.checks import answer_keys
+from survey.i18n import (
+    UN_LANGUAGES,
+    is_rtl,
+    language_error,
+    language_name,
+    normalize_language,
+)
+from survey.models import (
+    CODE_PATTERN,
+    ChoiceList,
+    Question,
+    QuestionType,
+    Section,
+    SurveyVersion,
+    choice_code_validator,
+)
+from survey.presets import PRESET_NAMES
+from survey.serialization import survey_to_dict
+
+TEXT_MAX = 2000
+code_field_kwargs = {
+    "max_length": 64,
+    "validators": [Question._meta.get_field("code").validators[0]],
+}
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, language_name(code)) for code in UN_LANGUAGES]
+
+
+def parse_languages(raw: str) -> tuple[list[str], list[str]]:
+    """'sw, pt-br' -> (['sw', 'pt-BR'], errors)."""
+    codes, errors = [], []
+    for part in raw.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        code = normalize_language(part)
+        error = language_error(code)
+        if error:
+            errors.append(error)
+        else:
+            codes.append(code)
+    return codes, errors
+
+
+class LanguagesMixin:
+    """The six UN languages as tick boxes, any other BCP 47 code typed in."""
+
+    def add_language_fields(self, initial: list[str] | None = None, default: str = "") -> None:
+        initial = initial or []
+        self.fields["languages"] = forms.MultipleChoiceField(
+            label=_("Languages of the questionnaire"),
+            choices=_language_choices(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=[c for c in initial if c in UN_LANGUAGES],
+        )
+        self.fields["other_languages"] = forms.CharField(
+            label=_("Other languages"),
+            help_text=_("Language codes separated by commas, for example sw, pt-BR, qu."),
+            required=False,
+            max_length=200,
+            initial=", ".join(c for c in initial if c not in UN_LANGUAGES),
+        )
+        self.fields["default_language"] = forms.CharField(
+            label=_("Default language"),
+            help_text=_("Shown when a text is missing in the respondent's language."),
+            max_length=35,
+            initial=default or "en",
+        )
+
+    def clean_languages_fields(self, cleaned: dict[str, Any]) -> None:
+        others, errors = parse_languages(cleaned.get("other_languages") or "")
+        for error in errors:
+            self.add_error("other_languages", error)
+        default = normalize_language(cleaned.get("default_language") or "")
+        error = language_error(default)
+        if error:
+            self.add_error("default_language", error)
+        languages = list(dict.fromkeys([default, *cleaned.get("languages", []), *others]))
+        cleaned["language_list"] = languages
+        cleaned["default_language"] = default
+
+
+def add_text_fields(
+    form: forms.Form,
+    base: str,
+    label: Any,
+    languages: list[str],
+    *,
+    initial: dict[str, str] | None = None,
+    multiline: bool = False,
+    help_text: Any = "",
+) -> None:
+    initial = initial or {}
+    for code in languages:
+        attrs = {"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}
+        widget = forms.Textarea(attrs={**attrs, "rows": 3}) if multiline else forms.TextInput(attrs)
+        form.fields[f"{base}__{code}"] = forms.CharField(
+            label=f"{label} ({language_name(code)})",
+            required=False,
+            max_length=TEXT_MAX,
+            widget=widget,
+            initial=initial.get(code, ""),
+            help_text=help_text if code == languages[0] else "",
+        )
+
+
+def texts_from(cleaned: dict[str, Any], base: str, languages: list[str]) -> dict[str, str]:
+    return {code: cleaned.get(f"{base}__{code}") or "" for code in languages}
+
+
+def validate_expression(
+    form: forms.Form, name: str, version: SurveyVersion, *, allow_current: bool = False
+) -> str:
+    """Parse and check the codes of one logic field; errors go next to the field."""
+    text = (form.cleaned_data.get(name) or "").strip()
+    if not text:
+        return ""
+    try:
+        node = ex.parse(text)
+    except ex.ExpressionError as error:
+        raise forms.ValidationError(
+            _("%(error)s (at character %(position)d)"),
+            code="syntax",
+            params={"error": error.message, "position": error.position + 1},
+        ) from None
+    known = answer_keys(survey_to_dict(version))
+    unknown = sorted(ex.references(node) - set(known))
+    if unknown:
+        raise forms.ValidationError(
+            _("No question has the code %(codes)s."),
+            code="unknown_code",
+            params={"codes": ", ".join(unknown)},
+        )
+    if ex.uses_current(node) and not allow_current:
+        raise forms.ValidationError(
+            _("“.” means the answer being checked; use it only in a constraint."),
+            code="current",
+        )
+    return text
+
+
+class SurveyCreateForm(LanguagesMixin, AccessibleForm):
+    name = forms.CharField(
+        label=_("Working name"),
+        max_length=200,
+        help_text=_("Seen by your agency only, for example “Awareness baseline 2026”."),
+    )
+    title = forms.CharField(
+        label=_("Title shown to respondents"),
+        max_length=TEXT_MAX,
+        help_text=_("In the default language; add the other languages afterwards."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_language_fields(initial=["en"], default="en")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_languages_fields(cleaned)
+        return cleaned
+
+
+class DuplicateForm(AccessibleForm):
+    name = forms.CharField(label=_("Working name of the copy"), max_length=200)
+
+
+class VersionSettingsForm(LanguagesMixin, AccessibleForm):
+    def __init__(self, *args: Any, version: SurveyVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        langs = version.languages
+        add_text_fields(self, "title", _("Title"), langs, initial=version.title)
+        add_text_fields(
+            self, "intro", _("Introduction"), langs, initial=version.intro, multiline=True
+        )
+        add_text_fields(
+            self,
+            "thank_you",
+            _("Thank-you message"),
+            langs,
+            initial=version.thank_you,
+            multiline=True,
+            help_text=_("Shown after the last page: say what people can do for biodiversity."),
+        )
+        self.add_language_fields(initial=langs, default=version.default_language)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.clean_languages_fields(cleaned)
+        langs = self.version.languages
+        for base in ("title", "intro", "thank_you"):
+            cleaned[base] = texts_from(cleaned, base, langs)
+        return cleaned
+
+
+class SectionForm(AccessibleForm):
+    code = forms.CharField(label=_("Code"), **code_field_kwargs)
+    relevance = forms.CharField(
+        label=_("Show this page only when"),
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=_("An expression, for example ${aware} = 'yes'. Leave empty to always show."),
+        widget=forms.TextInput(attrs={"class": "logic", "dir": "ltr", "spellcheck": "false"}),
+    )
+
+    def __init__(
+        self, *args: Any, version: SurveyVersion, section: Section | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.section = section
+        add_text_fields(
+            self,
+            "title",
+            _("Page title"),
+            version.languages,
+            initial=section.title if section else {},
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = self.version.sections.filter(code=code)
+        if self.section is not None:
+            clash = clash.exclude(pk=self.section.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another page already has this code."), code="duplicate")
+        return code
+
+    def clean_relevance(self) -> str:
+        return validate_expression(self, "relevance", self.version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        cleaned["title"] = texts_from(cleaned, "title", self.version.languages)
+        return cleaned
+
+
+def _logic_widget() -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "logic", "dir": "ltr", "spellcheck": "false"})
+
+
+class QuestionForm(AccessibleForm):
+    section = forms.ModelChoiceField(label=_("Page"), queryset=Section.objects.none())
+    code = forms.CharField(
+        label=_("Code"),
+        help_text=_(
+            "A stable name for answers, exports and indicators, such as aware_biodiversity."
+        ),
+        **code_field_kwargs,
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    relevance = forms.CharField(
+        label=_("Show this question only when"),
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=_("For example ${aware} != 'never_heard'. Leave empty to always show."),
+        widget=_logic_widget(),
+    )
+    constraint = forms.CharField(
+        label=_("Accept the answer only when"),
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=_("Use . for the answer, for example . >= 16 and . <= 120."),
+        widget=_logic_widget(),
+    )
+    choice_filter = forms.CharField(
+        label=_("Offer only the choices where"),
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=_("Compare a filter column of the choices with an answer: region = ${region}."),
+        widget=_logic_widget(),
+    )
+    calculation = forms.CharField(
+        label=_("Calculation"),
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=_("For calculated values, for example count-selected(${steps})."),
+        widget=_logic_widget(),
+    )
+    default = forms.CharField(
+        label=_("Default value"),
+        required=False,
+        max_length=200,
+        help_text=_("For hidden values."),
+    )
+    appearance = forms.CharField(label=_("Appearance"), required=False, max_length=100)
+    choice_list = forms.ModelChoiceField(
+        label=_("Choices"),
+        queryset=ChoiceList.objects.none(),
+        required=False,
+        help_text=_(
+            "Yes/no and agreement-scale questions get a ready-made list if you leave this empty."
+        ),
+    )
+    rows_list = forms.ModelChoiceField(
+        label=_("Matrix rows"), queryset=ChoiceList.objects.none(), required=False
+    )
+    minimum = forms.DecimalField(
+        label=_("Minimum"), required=False, max_digits=18, decimal_places=6
+    )
+    maximum = forms.DecimalField(
+        label=_("Maximum"), required=False, max_digits=18, decimal_places=6
+    )
+    min_date = forms.DateField(label=_("Earliest date"), required=False)
+    max_date = forms.DateField(label=_("Latest date"), required=False)
+    max_length = forms.IntegerField(
+        label=_("Maximum length in characters"), required=False, min_value=1, max_value=20000
+    )
+    other = forms.BooleanField(label=_("Add “Other, please specify”"), required=False)
+    randomize = forms.BooleanField(
+        label=_("Show the choices in random order"),
+        required=False,
+        help_text=_("Choices marked “keep in place”, such as “Don't know”, stay where they are."),
+    )
+
+    def __init__(
+        self, *args: Any, version: SurveyVersion, question: Question | None = None, **kwargs: Any
+    ) -> None:
+        if question is not None and not kwargs.get("initial"):
+            kwargs["initial"] = question_initial(question)
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.question = question
+        self.fields["section"].queryset = version.sections.order_by("order", "pk")
+        lists = version.choice_lists.order_by("name")
+        self.fields["choice_list"].queryset = lists
+        self.fields["rows_list"].queryset = lists
+        langs = version.languages
+        initial = question or Question()
+        add_text_fields(
+            self, "text", _("Question text"), langs, initial=initial.text, multiline=True
+        )
+        add_text_fields(self, "hint", _("Hint"), langs, initial=initial.hint)
+        add_text_fields(
+            self,
+            "required_message",
+            _("Message when not answered"),
+            langs,
+            initial=initial.required_message,
+        )
+        add_text_fields(
+            self,
+            "constraint_message",
+            _("Message when not accepted"),
+            langs,
+            initial=initial.constraint_message,
+        )
+        settings = initial.settings or {}
+        add_text_fields(
+            self,
+            "low_label",
+            _("Label of the lowest rating"),
+            langs,
+            initial=settings.get("low_label"),
+        )
+        add_text_fields(
+            self,
+            "high_label",
+            _("Label of the highest rating"),
+            langs,
+            initial=settings.get("high_label"),
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = self.version.questions.filter(code=code)
+        if self.question is not None:
+            clash = clash.exclude(pk=self.question.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another question already has this code."), code="duplicate"
+            )
+        return code
+
+    def clean_relevance(self) -> str:
+        return validate_expression(self, "relevance", self.version)
+
+    def clean_constraint(self) -> str:
+        return validate_expression(self, "constraint", self.version, allow_current=True)
+
+    def clean_choice_filter(self) -> str:
+        return validate_expression(self, "choice_filter", self.version)
+
+    def clean_calculation(self) -> str:
+        return validate_expression(self, "calculation", self.version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        qtype = cleaned.get("type")
+        low, high = cleaned.get("minimum"), cleaned.get("maximum")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "maximum",
+                forms.ValidationError(
+                    _("The maximum must not be below the minimum."), code="range"
+                ),
+            )
+        if qtype in {
+            QuestionType.SINGLE,
+            QuestionType.MULTIPLE,
+            QuestionType.RANKING,
+            QuestionType.MATRIX,
+        } and not cleaned.get("choice_list"):
+            self.add_error(
+                "choice_list",
+                forms.ValidationError(_("Choose the list of choices to offer."), code="required"),
+            )
+        if qtype == QuestionType.MATRIX and not cleaned.get("rows_list"):
+            self.add_error(
+                "rows_list", forms.ValidationError(_("Choose the list of rows."), code="required")
+            )
+        if qtype == QuestionType.CALCULATE and not cleaned.get("calculation"):
+            self.add_error(
+                "calculation",
+                forms.ValidationError(
+                    _("A calculated value needs a calculation."), code="required"
+                ),
+            )
+        return cleaned
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned form, shaped as `survey.services.question_save` takes it."""
+        data = self.cleaned_data
+        langs = self.version.languages
+        qtype = data["type"]
+        settings: dict[str, Any] = {}
+        if qtype in {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}:
+            for key, name in (("min", "minimum"), ("max", "maximum")):
+                if data.get(name) is not None:
+                    value = data[name]
+                    settings[key] = (
+                        int(value) if value == value.to_integral_value() else float(value)
+                    )
+        if qtype == QuestionType.DATE:
+            for key, name in (("min", "min_date"), ("max", "max_date")):
+                if data.get(name):
+                    settings[key] = data[name].isoformat()
+        if qtype in {QuestionType.TEXT, QuestionType.LONG_TEXT} and data.get("max_length"):
+            settings["max_length"] = data["max_length"]
+        if qtype in {QuestionType.SINGLE, QuestionType.MULTIPLE} and data.get("other"):
+            settings["other"] = True
+        if qtype in {
+            QuestionType.SINGLE,
+            QuestionType.MULTIPLE,
+            QuestionType.RANKING,
+            QuestionType.MATRIX,
+        } and data.get("randomize"):
+            settings["randomize"] = True
+        if qtype == QuestionType.RATING:
+            for key in ("low_label", "high_label"):
+                texts = {k: v for k, v in texts_from(data, key, langs).items() if v.strip()}
+                if texts:
+                    settings[key] = texts
+        uses_list = qtype in {
+            QuestionType.SINGLE,
+            QuestionType.MULTIPLE,
+            QuestionType.LIKERT,
+            QuestionType.YES_NO,
+            QuestionType.RANKING,
+            QuestionType.MATRIX,
+        }
+        return {
+            "code": data["code"],
+            "type": qtype,
+            "text": texts_from(data, "text", langs),
+            "hint": texts_from(data, "hint", langs),
+            "required": data.get("required", False),
+            "required_message": texts_from(data, "required_message", langs),
+            "relevance": data.get("relevance", ""),
+            "constraint": data.get("constraint", ""),
+            "constraint_message": texts_from(data, "constraint_message", langs),
+            "choice_filter": data.get("choice_filter", "") if uses_list else "",
+            "calculation": data.get("calculation", "") if qtype == QuestionType.CALCULATE else "",
+            "default": data.get("default", "") if qtype == QuestionType.HIDDEN else "",
+            "appearance": data.get("appearance", ""),
+            "choice_list": data.get("choice_list") if uses_list else None,
+            "rows_list": data.get("rows_list") if qtype == QuestionType.MATRIX else None,
+            "settings": settings,
+        }
+
+
+def question_initial(question: Question) -> dict[str, Any]:
+    settings = question.settings or {}
+    initial = {
+        "section": question.section_id,
+        "code": question.code,
+        "type": question.type,
+        "required": question.required,
+        "relevance": question.relevance,
+        "constraint": question.constraint,
+        "choice_filter": question.choice_filter,
+        "calculation": question.calculation,
+        "default": question.default,
+        "appearance": question.appearance,
+        "choice_list": question.choice_list_id,
+        "rows_list": question.rows_list_id,
+        "max_length": settings.get("max_length"),
+        "other": settings.get("other", False),
+        "randomize": settings.get("randomize", False),
+    }
+    if question.type == QuestionType.DATE:
+        initial["min_date"], initial["max_date"] = settings.get("min"), settings.get("max")
+    else:
+        initial["minimum"], initial["maximum"] = settings.get("min"), settings.get("max")
+    return initial
+
+
+class ChoiceListForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("List name"),
+        help_text=_("A code such as agree5 or regions."),
+        max_length=64,
+        validators=code_field_kwargs["validators"],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        version: SurveyVersion,
+        choice_list: ChoiceList | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.choice_list = choice_list
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        clash = self.version.choice_lists.filter(name=name)
+        if self.choice_list is not None:
+            clash = clash.exclude(pk=self.choice_list.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another list already has this name."), code="duplicate")
+        return name
+
+
+class PresetForm(AccessibleForm):
+    preset = forms.ChoiceField(label=_("Ready-made list"), choices=list(PRESET_NAMES.items()))
+
+
+class ChoiceForm(AccessibleForm):
+    code = forms.CharField(
+        label=_("Code"),
+        help_text=_("Stored in the answers, for example heard_know or 1."),
+        max_length=64,
+        validators=[choice_code_validator],
+    )
+    exclusive = forms.BooleanField(label=_("Exclusive (“None of these”)"), required=False)
+    anchored = forms.BooleanField(label=_("Keep in place when shuffled"), required=False)
+    properties = forms.CharField(
+        label=_("Filter columns"),
+        required=False,
+        max_length=1000,
+        help_text=_("One per line, as column=value, for example region=north."),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "ltr"}),
+    )
+
+    def __init__(
+        self, *args: Any, choice_list: ChoiceList, choice: Any = None, **kwargs: Any
+    ) -> None:
+        if choice is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                "code": choice.code,
+                "exclusive": choice.exclusive,
+                "anchored": choice.anchored,
+                "properties": "\n".join(f"{k}={v}" for k, v in choice.properties.items()),
+            }
+        super().__init__(*args, **kwargs)
+        self.choice_list = choice_list
+        self.choice = choice
+        add_text_fields(
+            self,
+            "label",
+            _("Label"),
+            choice_list.version.languages,
+            initial=choice.label if choice else {},
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = self.choice_list.choices.filter(code=code)
+        if self.choice is not None:
+            clash = clash.exclude(pk=self.choice.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                _("Another choice in this list has this code."), code="duplicate"
+            )
+        return code
+
+    def clean_properties(self) -> dict[str, str]:
+        properties = {}
+        for line in (self.cleaned_data.get("properties") or "").splitlines():
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            key = key.strip()
+            if not sep or not re.match(CODE_PATTERN, key):
+                raise forms.ValidationError(
+                    _("Write each filter column as column=value (got “%(line)s”)."),
+                    code="invalid",
+                    params={"line": line.strip()[:50]},
+                )
+            properties[key] = value.strip()
+        return properties
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "code": data["code"],
+            "label": texts_from(data, "label", self.choice_list.version.languages),
+            "exclusive": data.get("exclusive", False),
+            "anchored": data.get("anchored", False),
+            "properties": data.get("properties") or {},
+        }

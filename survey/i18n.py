@@ -1,0 +1,69 @@
+"""Survey content in many languages: one helper picks the text, one counts what is missing.
+
+Content is stored as `{language: text}`. The fallback order is stated once,
+here: the requested language, then the survey's default language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+
+# BCP 47, the common shapes: language, optional script, optional region or numeric area.
+_BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$")
+
+# The six UN languages come first wherever a language is offered.
+UN_LANGUAGES = ["ar", "zh-Hans", "en", "fr", "ru", "es"]
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "zh-Hans": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+RTL_LANGUAGES = {"ar", "fa", "he", "ur", "ps", "dv", "yi", "ckb", "sd", "ug"}
+
+
+def normalize_language(code: str) -> str:
+    """'ZH-hans' -> 'zh-Hans', 'pt_br' -> 'pt-BR': the canonical BCP 47 casing."""
+    parts = code.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4:
+            out.append(part.title())
+        else:
+            out.append(part.upper())
+    return "-".join(out)
+
+
+def is_valid_language(code: str) -> bool:
+    return bool(_BCP47.match(code))
+
+
+def language_error(code: str) -> str | None:
+    if not is_valid_language(code):
+        return str(
+            _("“%(code)s” is not a language code such as en, fr, sw or zh-Hans.") % {"code": code}
+        )
+    return None
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def is_rtl(code: str) -> bool:
+    return code.split("-")[0] in RTL_LANGUAGES
+
+
+def text_for(texts: Mapping[str, str] | None, language: str, default_language: str) -> str:
+    """The text in `language`, else in the survey's default language, else ''."""
+    texts = texts or {}
+    return (texts.get(language) or "").strip() or (texts.get(default_language) or "").strip()
+
+
+def has_text(texts: Mapping[str, str] | None, language: str) -> bool:
+    return bool(((texts or {}).get(language) or "").strip())

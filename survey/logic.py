@@ -1,0 +1,442 @@
+"""How a questionnaire behaves for one respondent: pages, relevance, choices, validation.
+
+Works on the dict of `survey.serialization`, parsed once (`compile_survey`), so
+the preview and the public answering flow share every rule, and a published
+version (immutable) can be cached whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from survey import expressions as ex
+from survey.i18n import text_for
+from survey.models import CHOICE_TYPES, QuestionType
+
+DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
+OTHER = "other"
+
+
+@dataclass
+class Option:
+    code: str
+    label: dict[str, str]
+    exclusive: bool = False
+    anchored: bool = False
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CompiledQuestion:
+    data: dict[str, Any]
+    relevance: ex.Node | None
+    constraint: ex.Node | None
+    choice_filter: ex.Node | None
+    calculation: ex.Node | None
+    options: list[Option]
+    rows: list[Option]
+
+    @property
+    def code(self) -> str:
+        return self.data["code"]
+
+    @property
+    def type(self) -> str:
+        return self.data["type"]
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.data.get("settings") or {}
+
+    @property
+    def required(self) -> bool:
+        return bool(self.data.get("required"))
+
+    @property
+    def is_displayed(self) -> bool:
+        return self.type not in {QuestionType.CALCULATE, QuestionType.HIDDEN}
+
+    @property
+    def has_other(self) -> bool:
+        return bool(self.settings.get("other")) and self.type in {
+            QuestionType.SINGLE,
+            QuestionType.MULTIPLE,
+        }
+
+
+@dataclass
+class CompiledSection:
+    code: str
+    title: dict[str, str]
+    relevance: ex.Node | None
+    questions: list[CompiledQuestion]
+
+
+@dataclass
+class PageResult:
+    answers: dict[str, Any]  # the page's cleaned answers (keys it owns)
+    errors: dict[str, str]  # answer key -> message, in display order
+    raw: dict[str, Any]  # what was typed, to show back on error
+
+
+def _parse_or_none(text: str | None) -> ex.Node | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return ex.parse(text)
+    except ex.ExpressionError:
+        return None  # drafts may be broken; publish checks refuse them before the public sees them
+
+
+class CompiledSurvey:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.languages: list[str] = list(data.get("languages") or [])
+        self.default_language: str = data.get("default_language") or ""
+        lists = {
+            cl["name"]: [
+                Option(
+                    c["code"],
+                    c.get("label") or {},
+                    bool(c.get("exclusive")),
+                    bool(c.get("anchored")),
+                    dict(c.get("properties") or {}),
+                )
+                for c in cl.get("choices", [])
+            ]
+            for cl in data.get("choice_lists", [])
+        }
+        self.sections = [
+            CompiledSection(
+                code=s["code"],
+                title=s.get("title") or {},
+                relevance=_parse_or_none(s.get("relevance")),
+                questions=[
+                    CompiledQuestion(
+                        data=q,
+                        relevance=_parse_or_none(q.get("relevance")),
+                        constraint=_parse_or_none(q.get("constraint")),
+                        choice_filter=_parse_or_none(q.get("choice_filter")),
+                        calculation=_parse_or_none(q.get("calculation")),
+                        options=list(lists.get(q.get("choice_list") or "", [])),
+                        rows=list(lists.get(q.get("rows_list") or "", [])),
+                    )
+                    for q in s.get("questions", [])
+                ],
+            )
+            for s in data.get("sections", [])
+        ]
+        self.questions = {q.code: q for s in self.sections for q in s.questions}
+
+    # -- texts
+    def text(self, texts: Mapping[str, str] | None, language: str) -> str:
+        return text_for(texts, language, self.default_language)
+
+    # -- relevance
+    def section_visible(self, section: CompiledSection, answers: Mapping[str, Any]) -> bool:
+        return section.relevance is None or ex.is_true(section.relevance, answers)
+
+    def question_visible(self, question: CompiledQuestion, answers: Mapping[str, Any]) -> bool:
+        return question.relevance is None or ex.is_true(question.relevance, answers)
+
+    def visible_sections(self, answers: Mapping[str, Any]) -> list[CompiledSection]:
+        return [
+            s
+            for s in self.sections
+            if self.section_visible(s, answers) and any(q.is_displayed for q in s.questions)
+        ]
+
+    def visible_questions(
+        self, section: CompiledSection, answers: Mapping[str, Any]
+    ) -> list[CompiledQuestion]:
+        return [
+            q for q in section.questions if q.is_displayed and self.question_visible(q, answers)
+        ]
+
+    # -- choices
+    def options_for(
+        self, question: CompiledQuestion, answers: Mapping[str, Any], seed: str = ""
+    ) -> list[Option]:
+        """The choices to offer: filtered, randomised (anchored ones stay put) when asked."""
+        options = question.options
+        if question.choice_filter is not None:
+            options = [
+                o
+                for o in options
+                if ex.to_bool(
+                    ex.evaluate(
+                        question.choice_filter,
+                        answers,
+                        names={**o.properties, "name": o.code},
+                    )
+                )
+            ]
+        if question.settings.get("randomize") and seed:
+            movable = [o for o in options if not o.anchored]
+            random.Random(f"{seed}:{question.code}").shuffle(movable)  # noqa: S311 - not security
+            shuffled = iter(movable)
+            options = [o if o.anchored else next(shuffled) for o in options]
+        return options
+
+    def option_codes(self, question: CompiledQuestion, answers: Mapping[str, Any]) -> set[str]:
+        codes = {o.code for o in self.options_for(question, answers)}
+        if question.has_other:
+            codes.add(OTHER)
+        return codes
+
+    # -- answers
+    def answer_keys(self, question: CompiledQuestion) -> list[str]:
+        if question.type == QuestionType.MATRIX:
+            return [f"{question.code}_{row.code}" for row in question.rows]
+        keys = [question.code]
+        if question.has_other:
+            keys.append(f"{question.code}_{OTHER}")
+        return keys
+
+    def settle(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Drop answers that relevance now hides, and recompute calculated values.
+
+        Hidden questions are neither shown nor stored; a later answer survives
+        going back unless the change hides its question.
+        """
+        settled: dict[str, Any] = {}
+        for section in self.sections:
+            section_on = self.section_visible(section, settled)
+            for question in section.questions:
+                visible = section_on and self.question_visible(question, settled)
+                if question.type == QuestionType.CALCULATE:
+                    if visible and question.calculation is not None:
+                        value = ex.evaluate(question.calculation, settled)
+                        if not (isinstance(value, float) and math.isnan(value)):
+                            settled[question.code] = value
+                    continue
+                if question.type == QuestionType.HIDDEN:
+                    value = answers.get(question.code, question.data.get("default") or None)
+                    if visible and value not in (None, ""):
+                        settled[question.code] = value
+                    continue
+                if not visible:
+                    continue
+                for key in self.answer_keys(question):
+                    if key in answers and answers[key] not in (None, "", []):
+                        settled[key] = answers[key]
+        return settled
+
+    def read_page(
+        self,
+        section: CompiledSection,
+        post: Mapping[str, Any],
+        answers: Mapping[str, Any],
+        language: str,
+    ) -> PageResult:
+        """Validate one page's submitted form against the answers so far."""
+        page: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        raw: dict[str, Any] = {}
+        context = dict(answers)
+        for question in section.questions:
+            for key in self.answer_keys(question):
+                context.pop(key, None)
+        for question in section.questions:
+            if not question.is_displayed or not self.question_visible(question, context):
+                continue
+            value, error, typed = self._read_question(question, post, context, language)
+            raw[question.code] = typed
+            if question.has_other:
+                other = post.get(f"{question.code}__{OTHER}", "")
+                raw[f"{question.code}__{OTHER}"] = str(other)[:500] if other else ""
+            if error is None and value is not None and question.constraint is not None:
+                current = value if not isinstance(value, dict) else None
+                if not ex.is_true(
+                    question.constraint, {**context, **_flat(question, value)}, current
+                ):
+                    error = self.text(question.data.get("constraint_message"), language) or _(
+                        "This answer is not accepted."
+                    )
+            if error is None and value is None and question.required:
+                error = self.text(question.data.get("required_message"), language) or _(
+                    "This question needs an answer."
+                )
+            if error is not None:
+                errors[question.code] = error
+            elif value is not None:
+                flat = _flat(question, value)
+                page.update(flat)
+                context.update(flat)
+        return PageResult(page, errors, raw)
+
+    def _read_question(
+        self,
+        question: CompiledQuestion,
+        post: Mapping[str, Any],
+        answers: Mapping[str, Any],
+        language: str,
+    ) -> tuple[Any, str | None, Any]:
+        """(value or None, error or None, raw input to show back)."""
+        code, qtype, settings = question.code, question.type, question.settings
+        get_list = getattr(post, "getlist", None)
+
+        def one(name: str) -> str:
+            value = post.get(name, "")
+            if isinstance(value, list):
+                value = value[-1] if value else ""
+            return str(value).strip()
+
+        if qtype in {QuestionType.SINGLE, QuestionType.LIKERT, QuestionType.YES_NO}:
+            typed = one(code)
+            if not typed:
+                return None, None, typed
+            if typed not in self.option_codes(question, answers):
+                return None, _("Choose one of the options offered."), ""
+            if typed == OTHER:
+                other, error = self._read_other(question, post)
+                if error:
+                    return None, error, typed
+                return {code: typed, f"{code}_{OTHER}": other}, None, typed
+            return typed, None, typed
+
+        if qtype == QuestionType.MULTIPLE:
+            chosen = [str(v) for v in (get_list(code) if get_list else post.get(code) or [])]
+            chosen = list(dict.fromkeys(c for c in chosen if c))
+            if not chosen:
+                return None, None, []
+            allowed = self.option_codes(question, answers)
+            if not set(chosen) <= allowed:
+                return None, _("Choose among the options offered."), []
+            exclusive = {o.code for o in question.options if o.exclusive}
+            if len(chosen) > 1 and exclusive & set(chosen):
+                return None, _("“None of these” cannot be combined with other answers."), chosen
+            ordered = [o.code for o in question.options if o.code in chosen]
+            if OTHER in chosen:
+                ordered.append(OTHER)
+                other, error = self._read_other(question, post)
+                if error:
+                    return None, error, chosen
+                return {code: ordered, f"{code}_{OTHER}": other}, None, chosen
+            return ordered, None, chosen
+
+        if qtype == QuestionType.RANKING:
+            offered = self.options_for(question, answers)
+            ranks: dict[str, int] = {}
+            typed_ranks = {}
+            for option in offered:
+                text = one(f"{code}__{option.code}")
+                typed_ranks[option.code] = text
+                if text:
+                    try:
+                        ranks[option.code] = int(text)
+                    except ValueError:
+                        return None, _("Give each option a different rank."), typed_ranks
+            if not ranks:
+                return None, None, typed_ranks
+            values = sorted(ranks.values())
+            if values != list(range(1, len(values) + 1)):
+                return None, _("Give each option a different rank: 1, 2, 3 and so on."), typed_ranks
+            if question.required and len(ranks) != len(offered):
+                return None, _("Rank every option."), typed_ranks
+            return sorted(ranks, key=ranks.__getitem__), None, typed_ranks
+
+        if qtype == QuestionType.MATRIX:
+            scale = {o.code for o in question.options}
+            picked: dict[str, str] = {}
+            typed_rows = {}
+            for row in question.rows:
+                text = one(f"{code}__{row.code}")
+                typed_rows[row.code] = text
+                if text:
+                    if text not in scale:
+                        return None, _("Choose one of the options offered."), {}
+                    picked[f"{code}_{row.code}"] = text
+            if not picked:
+                return None, None, typed_rows
+            if question.required and len(picked) != len(question.rows):
+                return None, _("Answer every row."), typed_rows
+            return picked, None, typed_rows
+
+        typed = one(code)
+        if not typed:
+            return None, None, typed
+        if qtype in {QuestionType.INTEGER, QuestionType.RATING}:
+            return self._read_number(question, typed, integer=True)
+        if qtype == QuestionType.DECIMAL:
+            return self._read_number(question, typed, integer=False)
+        if qtype == QuestionType.DATE:
+            try:
+                day = dt.date.fromisoformat(typed)
+            except ValueError:
+                return None, _("Enter a date such as 2026-05-22."), typed
+            low, high = settings.get("min"), settings.get("max")
+            if low and day.isoformat() < str(low):
+                return None, _("Enter a date on or after %(date)s.") % {"date": low}, typed
+            if high and day.isoformat() > str(high):
+                return None, _("Enter a date on or before %(date)s.") % {"date": high}, typed
+            return day.isoformat(), None, typed
+        # text and long text
+        limit = int(settings.get("max_length") or DEFAULT_MAX_LENGTH.get(qtype, 250))
+        if len(typed) > limit:
+            return (
+                None,
+                _("Use at most %(limit)d characters (you typed %(count)d).")
+                % {"limit": limit, "count": len(typed)},
+                typed[: limit * 2],
+            )
+        return typed, None, typed
+
+    def _read_other(
+        self, question: CompiledQuestion, post: Mapping[str, Any]
+    ) -> tuple[str, str | None]:
+        value = post.get(f"{question.code}__{OTHER}", "")
+        if isinstance(value, list):
+            value = value[-1] if value else ""
+        text = str(value).strip()
+        if not text:
+            return "", _("Please say what “other” is.")
+        if len(text) > DEFAULT_MAX_LENGTH[QuestionType.TEXT]:
+            return "", _("Use at most %(limit)d characters (you typed %(count)d).") % {
+                "limit": DEFAULT_MAX_LENGTH[QuestionType.TEXT],
+                "count": len(text),
+            }
+        return text, None
+
+    def _read_number(
+        self, question: CompiledQuestion, typed: str, *, integer: bool
+    ) -> tuple[Any, str | None, str]:
+        settings = question.settings
+        text = typed.replace(",", ".") if not integer else typed
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or abs(number) > Decimal(10) ** 15:
+            return None, _("Enter a number."), typed
+        if integer and number != number.to_integral_value():
+            return None, _("Enter a whole number."), typed
+        low = settings.get("min", 0 if question.type == QuestionType.RATING else None)
+        high = settings.get("max", 10 if question.type == QuestionType.RATING else None)
+        if low is not None and number < Decimal(str(low)):
+            return None, _("Enter a number of at least %(min)s.") % {"min": low}, typed
+        if high is not None and number > Decimal(str(high)):
+            return None, _("Enter a number of at most %(max)s.") % {"max": high}, typed
+        return (int(number) if integer else float(number)), None, typed
+
+
+def _flat(question: CompiledQuestion, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    return {question.code: value}
+
+
+def compile_survey(data: dict[str, Any]) -> CompiledSurvey:
+    return CompiledSurvey(data)
+
+
+def is_choice_type(qtype: str) -> bool:
+    return qtype in CHOICE_TYPES

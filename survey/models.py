@@ -1,0 +1,397 @@
+"""Questionnaires: a survey, its versions, and each version's sections, questions and choices.
+
+Survey content in many languages is data: every text field is a JSON object
+`{language: text}` read through `survey.i18n.text_for`. Interface text is gettext.
+
+A published version is frozen. The services refuse to change it, and the
+models below refuse too, whatever path a write takes (save, delete, queryset
+update or delete, bulk create, the admin), so that responses always point at
+exactly the questions they answered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency
+from survey.exceptions import VersionLocked
+
+CODE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,63}$"
+code_validator = RegexValidator(
+    CODE_PATTERN,
+    _(
+        "Use a letter or _ first, then letters, digits or _ (at most 64 characters), "
+        "for example aware_biodiversity."
+    ),
+    code="invalid_code",
+)
+
+
+# Choice codes may start with a digit (Likert points 1..5), as XLSForm allows.
+CHOICE_CODE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"
+choice_code_validator = RegexValidator(
+    CHOICE_CODE_PATTERN,
+    _("Use letters, digits, _, . or - only (at most 64 characters)."),
+    code="invalid_code",
+)
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class QuestionType(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    LIKERT = "likert", _("Agreement scale (Likert)")
+    RATING = "rating", _("Rating 0–10")
+    YES_NO = "yes_no", _("Yes / no")
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    TEXT = "text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    DATE = "date", _("Date")
+    RANKING = "ranking", _("Ranking")
+    MATRIX = "matrix", _("Matrix (rows sharing one scale)")
+    NOTE = "note", _("Note (display only)")
+    CALCULATE = "calculate", _("Calculated value")
+    HIDDEN = "hidden", _("Hidden value")
+
+
+CHOICE_TYPES = {
+    QuestionType.SINGLE,
+    QuestionType.MULTIPLE,
+    QuestionType.LIKERT,
+    QuestionType.YES_NO,
+    QuestionType.RANKING,
+    QuestionType.MATRIX,
+}
+NUMBER_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}
+TEXT_TYPES = {QuestionType.TEXT, QuestionType.LONG_TEXT}
+NO_ANSWER_TYPES = {QuestionType.NOTE}
+COMPUTED_TYPES = {QuestionType.CALCULATE, QuestionType.HIDDEN}
+
+
+# ----------------------------------------------------------------- frozen guard
+
+
+def _locked_versions(version_ids: set[int]) -> bool:
+    return (
+        SurveyVersion.objects.filter(pk__in=version_ids)
+        .exclude(status=VersionStatus.DRAFT)
+        .exists()
+    )
+
+
+class VersionContentQuerySet(models.QuerySet):
+    """Refuses bulk writes that would touch a published or retired version."""
+
+    version_path = "version"
+
+    def _touches_locked(self) -> bool:
+        return (
+            self.exclude(**{f"{self.version_path}__status": VersionStatus.DRAFT})
+            .values("pk")
+            .exists()
+        )
+
+    def update(self, **kwargs: Any) -> int:
+        if self._touches_locked():
+            raise VersionLocked
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._touches_locked():
+            raise VersionLocked
+        return super().delete()
+
+    def _version_ids(self, objs: list[Any]) -> set[int]:
+        return {obj.version_id for obj in objs}
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        if _locked_versions(self._version_ids(objs)):
+            raise VersionLocked
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        if _locked_versions(self._version_ids(objs)):
+            raise VersionLocked
+        return super().bulk_update(objs, *args, **kwargs)
+
+
+class ChoiceQuerySet(VersionContentQuerySet):
+    version_path = "choice_list__version"
+
+    def _version_ids(self, objs: list[Any]) -> set[int]:
+        list_ids = {obj.choice_list_id for obj in objs}
+        return set(ChoiceList.objects.filter(pk__in=list_ids).values_list("version_id", flat=True))
+
+
+class VersionContent(models.Model):
+    """Anything that belongs to a version: writable only while the version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owning_version_id(self) -> int:
+        return self.version_id  # type: ignore[attr-defined]
+
+    def _guard(self) -> None:
+        if _locked_versions({self.owning_version_id}):
+            raise VersionLocked
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+
+# ----------------------------------------------------------------------- models
+
+
+class Survey(models.Model):
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("agency")
+    )
+    name = models.CharField(
+        _("working name"),
+        max_length=200,
+        help_text=_("Seen by your agency only, for example “Awareness baseline 2026”."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    duplicated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurveyVersion(models.Model):
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="versions", verbose_name=_("survey")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    title = models.JSONField(_("title"), default=dict)
+    intro = models.JSONField(_("introduction"), default=dict, blank=True)
+    thank_you = models.JSONField(_("thank-you message"), default=dict, blank=True)
+    languages = models.JSONField(_("languages"), default=list)
+    default_language = models.CharField(_("default language"), max_length=35)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    # Fields that may still change once a version is published.
+    LIFECYCLE_FIELDS = frozenset({"status", "retired_at"})
+
+    class Meta:
+        ordering = ["survey", "-number"]
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "number"], name="version_unique_number"),
+            models.UniqueConstraint(
+                fields=["survey"],
+                condition=models.Q(status="draft"),
+                name="version_one_draft_per_survey",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} v{self.number}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk:
+            stored = SurveyVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
+            stored_status = stored.first()
+            if stored_status is not None and stored_status != VersionStatus.DRAFT:
+                fields = kwargs.get("update_fields")
+                if fields is None or not set(fields) <= self.LIFECYCLE_FIELDS:
+                    raise VersionLocked
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if not self.is_draft:
+            raise VersionLocked
+        return super().delete(*args, **kwargs)
+
+
+class Section(VersionContent):
+    """A page of the questionnaire."""
+
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("code"), max_length=64, validators=[code_validator])
+    order = models.PositiveIntegerField(default=0)
+    title = models.JSONField(_("title"), default=dict, blank=True)
+    relevance = models.TextField(_("show this page only when"), blank=True)
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="section_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ChoiceList(VersionContent):
+    """A list of answer options, shared by any number of questions (as in XLSForm)."""
+
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.CASCADE, related_name="choice_lists"
+    )
+    name = models.CharField(_("list name"), max_length=64, validators=[code_validator])
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "name"]
+        verbose_name = _("choice list")
+        verbose_name_plural = _("choice lists")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="choicelist_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Choice(VersionContent):
+    choice_list = models.ForeignKey(ChoiceList, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(_("code"), max_length=64, validators=[choice_code_validator])
+    order = models.PositiveIntegerField(default=0)
+    label = models.JSONField(_("label"), default=dict, blank=True)
+    exclusive = models.BooleanField(
+        _("exclusive"),
+        default=False,
+        help_text=_("“None of these”: cannot be combined with other answers."),
+    )
+    anchored = models.BooleanField(
+        _("keep in place"),
+        default=False,
+        help_text=_("Keeps its position when the order is randomised, like “Don't know”."),
+    )
+    properties = models.JSONField(
+        _("filter columns"),
+        default=dict,
+        blank=True,
+        help_text=_("Values that choice filters can test, such as region=north."),
+    )
+
+    objects = ChoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["choice_list", "order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(fields=["choice_list", "code"], name="choice_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def owning_version_id(self) -> int:
+        return ChoiceList.objects.values_list("version_id", flat=True).get(pk=self.choice_list_id)
+
+
+class Question(VersionContent):
+    version = models.ForeignKey(SurveyVersion, on_delete=models.CASCADE, related_name="questions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(_("code"), max_length=64, validators=[code_validator])
+    type = models.CharField(_("type"), max_length=16, choices=QuestionType.choices)
+    order = models.PositiveIntegerField(default=0)
+    text = models.JSONField(_("question text"), default=dict, blank=True)
+    hint = models.JSONField(_("hint"), default=dict, blank=True)
+    required = models.BooleanField(_("answer required"), default=False)
+    required_message = models.JSONField(_("message when not answered"), default=dict, blank=True)
+    relevance = models.TextField(_("show this question only when"), blank=True)
+    constraint = models.TextField(_("accept the answer only when"), blank=True)
+    constraint_message = models.JSONField(_("message when not accepted"), default=dict, blank=True)
+    choice_filter = models.TextField(_("offer only the choices where"), blank=True)
+    calculation = models.TextField(_("calculation"), blank=True)
+    default = models.CharField(_("default value"), max_length=200, blank=True)
+    appearance = models.CharField(_("appearance"), max_length=100, blank=True)
+    choice_list = models.ForeignKey(
+        ChoiceList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("choices"),
+    )
+    rows_list = models.ForeignKey(
+        ChoiceList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matrix_questions",
+        verbose_name=_("matrix rows"),
+    )
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    standard = models.BooleanField(
+        _("standard question"),
+        default=False,
+        help_text=_("From the question bank: changing its wording breaks comparability."),
+    )
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "section__order", "order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="question_unique_code"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=QuestionType.values), name="question_valid_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

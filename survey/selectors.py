@@ -1,0 +1,96 @@
+"""Reads for questionnaires, always scoped through the agency membership selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.permissions import Action
+from accounts.selectors import AgencyAccess, agency_access
+from survey.models import Choice, ChoiceList, Question, Section, Survey, SurveyVersion
+
+
+def surveys_of_agency(*, access: AgencyAccess) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(agency=access.agency)
+        .annotate(version_count=Count("versions"))
+        .prefetch_related(Prefetch("versions", queryset=SurveyVersion.objects.order_by("-number")))
+    )
+
+
+def survey_for(
+    *, user: User, survey_id: Any, action: Action = Action.VIEW
+) -> tuple[Survey, AgencyAccess]:
+    """The survey if the user's role in its agency allows `action` (404 when not theirs)."""
+    try:
+        pk = int(survey_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    survey = Survey.objects.select_related("agency__country").filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    access = agency_access(user=user, agency_id=survey.agency_id, action=action)
+    return survey, access
+
+
+def _in_survey(queryset: QuerySet, survey: Survey, pk: Any, path: str) -> Any:
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = queryset.filter(pk=number, **{path: survey}).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def version_of(*, survey: Survey, version_id: Any) -> SurveyVersion:
+    return _in_survey(SurveyVersion.objects.all(), survey, version_id, "survey")
+
+
+def section_of(*, version: SurveyVersion, section_id: Any) -> Section:
+    return _in_survey(Section.objects.all(), version.survey, section_id, "version__survey")
+
+
+def question_of(*, version: SurveyVersion, question_id: Any) -> Question:
+    question = _in_survey(Question.objects.all(), version.survey, question_id, "version__survey")
+    if question.version_id != version.pk:
+        raise Http404
+    return question
+
+
+def choice_list_of(*, version: SurveyVersion, list_id: Any) -> ChoiceList:
+    choice_list = _in_survey(ChoiceList.objects.all(), version.survey, list_id, "version__survey")
+    if choice_list.version_id != version.pk:
+        raise Http404
+    return choice_list
+
+
+def choice_of(*, choice_list: ChoiceList, choice_id: Any) -> Choice:
+    try:
+        number = int(choice_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    choice = Choice.objects.filter(pk=number, choice_list=choice_list).first()
+    if choice is None:
+        raise Http404
+    return choice
+
+
+def version_structure(*, version: SurveyVersion) -> list[tuple[Section, list[Question]]]:
+    """Pages with their questions, in order, for the designer."""
+    sections = list(version.sections.order_by("order", "pk"))
+    questions = version.questions.select_related("choice_list", "rows_list").order_by("order", "pk")
+    grouped: dict[int, list[Question]] = {s.pk: [] for s in sections}
+    for question in questions:
+        grouped[question.section_id].append(question)
+    return [(s, grouped[s.pk]) for s in sections]
+
+
+def choice_lists_of(*, version: SurveyVersion) -> QuerySet[ChoiceList]:
+    return version.choice_lists.annotate(choice_count=Count("choices", distinct=True)).order_by(
+        "name"
+    )

@@ -1,0 +1,228 @@
+"""A whole version as one plain dict (JSON-ready), and back.
+
+This is the exchange format for import, export, duplication, the question bank
+and the answering flow's cached copy of a published version.
+`survey_to_dict(survey_from_dict(d)) == d` for any dict this module produced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, User
+from survey.exceptions import SurveyError
+from survey.models import (
+    Choice,
+    ChoiceList,
+    Question,
+    QuestionType,
+    Section,
+    Survey,
+    SurveyVersion,
+    VersionStatus,
+)
+
+FORMAT = "cepa-survey/1"
+
+QUESTION_FIELDS = (
+    "code",
+    "type",
+    "text",
+    "hint",
+    "required",
+    "required_message",
+    "relevance",
+    "constraint",
+    "constraint_message",
+    "choice_filter",
+    "calculation",
+    "default",
+    "appearance",
+    "choice_list",
+    "rows_list",
+    "settings",
+    "standard",
+)
+_QUESTION_DEFAULTS: dict[str, Any] = {
+    "text": {},
+    "hint": {},
+    "required": False,
+    "required_message": {},
+    "relevance": "",
+    "constraint": "",
+    "constraint_message": {},
+    "choice_filter": "",
+    "calculation": "",
+    "default": "",
+    "appearance": "",
+    "choice_list": None,
+    "rows_list": None,
+    "settings": {},
+    "standard": False,
+}
+
+
+def survey_to_dict(version: SurveyVersion) -> dict[str, Any]:
+    """The canonical dict of one version: every key present, lists in display order."""
+    lists = list(version.choice_lists.order_by("pk").prefetch_related("choices"))
+    list_names = {cl.pk: cl.name for cl in lists}
+    sections = list(version.sections.order_by("order", "pk"))
+    questions_by_section: dict[int, list[Question]] = {s.pk: [] for s in sections}
+    for question in version.questions.order_by("order", "pk"):
+        questions_by_section[question.section_id].append(question)
+    return {
+        "format": FORMAT,
+        "title": dict(version.title),
+        "intro": dict(version.intro),
+        "thank_you": dict(version.thank_you),
+        "languages": list(version.languages),
+        "default_language": version.default_language,
+        "choice_lists": [
+            {
+                "name": cl.name,
+                "choices": [
+                    {
+                        "code": c.code,
+                        "label": dict(c.label),
+                        "exclusive": c.exclusive,
+                        "anchored": c.anchored,
+                        "properties": dict(c.properties),
+                    }
+                    for c in sorted(cl.choices.all(), key=lambda c: (c.order, c.pk))
+                ],
+            }
+            for cl in lists
+        ],
+        "sections": [
+            {
+                "code": section.code,
+                "title": dict(section.title),
+                "relevance": section.relevance,
+                "questions": [
+                    _question_dict(q, list_names) for q in questions_by_section[section.pk]
+                ],
+            }
+            for section in sections
+        ],
+    }
+
+
+def _question_dict(question: Question, list_names: dict[int, str]) -> dict[str, Any]:
+    data = {field: getattr(question, field) for field in QUESTION_FIELDS}
+    data["choice_list"] = list_names.get(question.choice_list_id)
+    data["rows_list"] = list_names.get(question.rows_list_id)
+    for key in ("text", "hint", "required_message", "constraint_message", "settings"):
+        data[key] = dict(data[key])
+    return data
+
+
+def _require(data: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise SurveyError(_("%(where)s: “%(key)s” is missing.") % {"where": where, "key": key})
+    value = data[key]
+    if not isinstance(value, kind):
+        raise SurveyError(
+            _("%(where)s: “%(key)s” has the wrong type.") % {"where": where, "key": key}
+        )
+    return value
+
+
+@transaction.atomic
+def version_from_dict(
+    data: dict[str, Any],
+    *,
+    survey: Survey,
+    by: User | None,
+    based_on: SurveyVersion | None = None,
+) -> SurveyVersion:
+    """Create a new draft version of `survey` holding exactly `data`."""
+    if data.get("format") != FORMAT:
+        raise SurveyError(_("Not a survey in the %(format)s format.") % {"format": FORMAT})
+    number = (survey.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = SurveyVersion.objects.create(
+        survey=survey,
+        number=number,
+        status=VersionStatus.DRAFT,
+        title=_require(data, "title", dict, "survey"),
+        intro=_require(data, "intro", dict, "survey"),
+        thank_you=_require(data, "thank_you", dict, "survey"),
+        languages=_require(data, "languages", list, "survey"),
+        default_language=_require(data, "default_language", str, "survey"),
+        based_on=based_on,
+        created_by=by,
+    )
+    lists: dict[str, ChoiceList] = {}
+    for list_data in _require(data, "choice_lists", list, "survey"):
+        name = _require(list_data, "name", str, "choice list")
+        if name in lists:
+            raise SurveyError(_("Choice list %(name)s: the name is used twice.") % {"name": name})
+        choice_list = ChoiceList.objects.create(version=version, name=name)
+        lists[name] = choice_list
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    choice_list=choice_list,
+                    code=_require(c, "code", str, f"choice list {name}"),
+                    order=position,
+                    label=_require(c, "label", dict, f"choice {c.get('code')}"),
+                    exclusive=bool(c.get("exclusive", False)),
+                    anchored=bool(c.get("anchored", False)),
+                    properties=dict(c.get("properties") or {}),
+                )
+                for position, c in enumerate(_require(list_data, "choices", list, name))
+            ]
+        )
+    questions: list[Question] = []
+    for position, section_data in enumerate(_require(data, "sections", list, "survey")):
+        section = Section.objects.create(
+            version=version,
+            code=_require(section_data, "code", str, "section"),
+            order=position,
+            title=dict(section_data.get("title") or {}),
+            relevance=section_data.get("relevance") or "",
+        )
+        for q_position, q_data in enumerate(
+            _require(section_data, "questions", list, f"section {section.code}")
+        ):
+            questions.append(_question_from_dict(q_data, version, section, q_position, lists))
+    Question.objects.bulk_create(questions)
+    return version
+
+
+def _question_from_dict(
+    data: dict[str, Any],
+    version: SurveyVersion,
+    section: Section,
+    position: int,
+    lists: dict[str, ChoiceList],
+) -> Question:
+    code = _require(data, "code", str, "question")
+    qtype = _require(data, "type", str, f"question {code}")
+    if qtype not in QuestionType.values:
+        raise SurveyError(
+            _("Question %(code)s: unknown type “%(type)s”.") % {"code": code, "type": qtype}
+        )
+    values = {**_QUESTION_DEFAULTS, **{k: v for k, v in data.items() if k in QUESTION_FIELDS}}
+    for key in ("choice_list", "rows_list"):
+        name = values[key]
+        if name is not None and name not in lists:
+            raise SurveyError(
+                _("Question %(code)s: there is no choice list named “%(name)s”.")
+                % {"code": code, "name": name}
+            )
+        values[key] = lists[name] if name is not None else None
+    return Question(version=version, section=section, order=position, **values)
+
+
+@transaction.atomic
+def survey_from_dict(
+    data: dict[str, Any], *, agency: Agency, by: User | None, name: str | None = None
+) -> SurveyVersion:
+    """Create a new survey with one draft version holding `data`; returns the version."""
+    title = data.get("title") or {}
+    working_name = name or title.get(data.get("default_language", ""), "") or "Survey"
+    survey = Survey.objects.create(agency=agency, name=working_name[:200], created_by=by)
+    return version_from_dict(data, survey=survey, by=by)

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from survey import views
+
+app_name = "survey"
+
+V = "surveys/<int:survey_id>/versions/<int:version_id>/"
+
+urlpatterns = [
+    path("agencies/<int:agency_id>/surveys/", views.survey_list, name="list"),
+    path("agencies/<int:agency_id>/surveys/new/", views.survey_create, name="create"),
+    path("surveys/<int:survey_id>/", views.survey_detail, name="detail"),
+    path(V, views.version_editor, name="version"),
+    path(V + "settings/", views.version_settings, name="version_settings"),
+    path(V + "publish/", views.version_publish, name="publish"),
+    path(V + "new-draft/", views.version_new_draft, name="new_draft"),
+    path(V + "duplicate/", views.survey_duplicate, name="duplicate"),
+    path(V + "pages/add/", views.section_edit, name="section_add"),
+    path(V + "pages/<int:section_id>/", views.section_edit, name="section_edit"),
+    path(V + "pages/<int:section_id>/delete/", views.section_delete, name="section_delete"),
+    path(V + "pages/<int:section_id>/move/", views.section_move, name="section_move"),
+    path(V + "questions/add/", views.question_edit, name="question_add"),
+    path(V + "questions/<int:question_id>/", views.question_edit, name="question_edit"),
+    path(V + "questions/<int:question_id>/delete/", views.question_delete, name="question_delete"),
+    path(V + "questions/<int:question_id>/move/", views.question_move, name="question_move"),
+    path(V + "lists/add/", views.choice_list_add, name="choice_list_add"),
+    path(V + "lists/<int:list_id>/", views.choice_list_detail, name="choice_list"),
+    path(V + "lists/<int:list_id>/delete/", views.choice_list_delete, name="choice_list_delete"),
+    path(V + "lists/<int:list_id>/choices/<int:choice_id>/", views.choice_edit, name="choice_edit"),
+    path(
+        V + "lists/<int:list_id>/choices/<int:choice_id>/delete/",
+        views.choice_delete,
+        name="choice_delete",
+    ),
+    path(
+        V + "lists/<int:list_id>/choices/<int:choice_id>/move/",
+        views.choice_move,
+        name="choice_move",
+    ),
+    path(V + "check-expression/", views.check_expression, name="check_expression"),
+    path(V + "preview/", views.preview, name="preview"),
+]

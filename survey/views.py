@@ -1,0 +1,638 @@
+"""The questionnaire designer. Each view: permission, form, one service, render or redirect."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import Action
+from accounts.selectors import agency_access
+from survey import expressions as ex
+from survey import selectors, services
+from survey.checks import answer_keys, check_survey
+from survey.exceptions import PublishRefused, SurveyError
+from survey.forms import (
+    ChoiceForm,
+    ChoiceListForm,
+    DuplicateForm,
+    PresetForm,
+    QuestionForm,
+    SectionForm,
+    SurveyCreateForm,
+    VersionSettingsForm,
+)
+from survey.i18n import is_rtl, language_name, normalize_language
+from survey.logic import compile_survey
+from survey.models import SurveyVersion
+from survey.serialization import survey_to_dict
+
+
+def _editor_url(version: SurveyVersion, anchor: str = "") -> str:
+    url = reverse("survey:version", args=[version.survey_id, version.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _draft(request: HttpRequest, survey_id: int, version_id: int) -> tuple[Any, SurveyVersion]:
+    """The survey and version for a designer's change; 404/403 as the selectors decide."""
+    survey, access = selectors.survey_for(
+        user=request.user, survey_id=survey_id, action=Action.DESIGN
+    )
+    return access, selectors.version_of(survey=survey, version_id=version_id)
+
+
+def _refuse(request: HttpRequest, error: SurveyError, version: SurveyVersion) -> HttpResponse:
+    messages.error(request, str(error.message))
+    return redirect(_editor_url(version))
+
+
+# ------------------------------------------------------------------ surveys
+
+
+@login_required
+def survey_list(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = agency_access(user=request.user, agency_id=agency_id)
+    surveys = selectors.surveys_of_agency(access=access)
+    return render(
+        request,
+        "survey/survey_list.html",
+        {
+            "access": access,
+            "agency": access.agency,
+            "surveys": surveys,
+            "can_design": access.can(Action.DESIGN),
+        },
+    )
+
+
+@login_required
+def survey_create(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = agency_access(user=request.user, agency_id=agency_id, action=Action.DESIGN)
+    form = SurveyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        survey = services.survey_create(
+            agency=access.agency,
+            name=data["name"],
+            title=data["title"],
+            default_language=data["default_language"],
+            languages=data["language_list"],
+            by=request.user,
+        )
+        version = survey.versions.get()
+        messages.success(request, _("Survey created. Add your questions."))
+        return redirect(_editor_url(version))
+    return render(request, "survey/survey_create.html", {"agency": access.agency, "form": form})
+
+
+@login_required
+def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    draft = services.survey_current_draft(survey=survey)
+    latest = draft or survey.versions.order_by("-number").first()
+    if latest is not None and request.GET.get("history") is None:
+        return redirect(_editor_url(latest))
+    return render(
+        request,
+        "survey/survey_history.html",
+        {
+            "survey": survey,
+            "access": access,
+            "versions": survey.versions.order_by("-number"),
+            "can_design": access.can(Action.DESIGN),
+            "duplicate_form": DuplicateForm(
+                initial={"name": _("Copy of %(name)s") % {"name": survey.name}}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_duplicate(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the copy a working name."))
+        return redirect(_editor_url(version))
+    copy = services.survey_duplicate(
+        version=version, name=form.cleaned_data["name"], by=request.user
+    )
+    messages.success(request, _("Copy created."))
+    return redirect(_editor_url(copy.versions.get()))
+
+
+# ------------------------------------------------------------------ versions
+
+
+@login_required
+def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    can_edit = access.can(Action.DESIGN) and version.is_draft
+    problems = check_survey(survey_to_dict(version)) if can_edit else []
+    context = {
+        "survey": survey,
+        "version": version,
+        "access": access,
+        "can_design": access.can(Action.DESIGN),
+        "can_edit": can_edit,
+        "structure": selectors.version_structure(version=version),
+        "choice_lists": selectors.choice_lists_of(version=version),
+        "versions": survey.versions.order_by("-number"),
+        "problems": problems,
+        "draft": services.survey_current_draft(survey=survey),
+        "duplicate_form": DuplicateForm(
+            initial={"name": _("Copy of %(name)s") % {"name": survey.name}}
+        ),
+        "languages": [(code, language_name(code)) for code in version.languages],
+    }
+    return render(request, "survey/version_editor.html", context)
+
+
+@login_required
+def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    if not version.is_draft:
+        return _refuse(request, services.VersionLocked(), version)
+    form = VersionSettingsForm(request.POST or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.version_update(
+            version=version,
+            title=data["title"],
+            intro=data["intro"],
+            thank_you=data["thank_you"],
+            languages=data["language_list"],
+            default_language=data["default_language"],
+        )
+        messages.success(request, _("Saved."))
+        return redirect(_editor_url(version))
+    return render(
+        request,
+        "survey/version_settings.html",
+        {"version": version, "survey": version.survey, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    try:
+        services.survey_publish(version=version, by=request.user)
+    except PublishRefused as refused:
+        messages.error(
+            request,
+            _("Not published: %(count)d problem(s) to solve first, listed below.")
+            % {"count": len(refused.problems)},
+        )
+        return redirect(_editor_url(version, "problems"))
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    messages.success(request, _("Version %(number)d is published.") % {"number": version.number})
+    return redirect(_editor_url(version))
+
+
+@login_required
+@require_POST
+def version_new_draft(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    draft = services.version_new_draft(version=version, by=request.user)
+    messages.success(
+        request, _("You are editing draft version %(number)d.") % {"number": draft.number}
+    )
+    return redirect(_editor_url(draft))
+
+
+# ------------------------------------------------------------------ sections
+
+
+@login_required
+def section_edit(
+    request: HttpRequest, survey_id: int, version_id: int, section_id: int | None = None
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    section = selectors.section_of(version=version, section_id=section_id) if section_id else None
+    initial = (
+        {"code": section.code, "relevance": section.relevance}
+        if section
+        else {"code": f"page_{version.sections.count() + 1}"}
+    )
+    form = SectionForm(request.POST or None, version=version, section=section, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.section_save(
+                version=version,
+                section=section,
+                **{k: form.cleaned_data[k] for k in ("code", "title", "relevance")},
+            )
+        except SurveyError as error:
+            return _refuse(request, error, version)
+        messages.success(request, _("Page saved."))
+        return redirect(_editor_url(version, f"section-{saved.pk}"))
+    return render(
+        request,
+        "survey/section_form.html",
+        {"version": version, "survey": version.survey, "form": form, "section": section},
+    )
+
+
+@login_required
+@require_POST
+def section_delete(
+    request: HttpRequest, survey_id: int, version_id: int, section_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    section = selectors.section_of(version=version, section_id=section_id)
+    try:
+        services.section_delete(section=section)
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    messages.success(request, _("Page deleted."))
+    return redirect(_editor_url(version))
+
+
+@login_required
+@require_POST
+def section_move(
+    request: HttpRequest, survey_id: int, version_id: int, section_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    section = selectors.section_of(version=version, section_id=section_id)
+    try:
+        services.section_move(
+            section=section, direction=1 if request.POST.get("direction") == "down" else -1
+        )
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    return redirect(_editor_url(version, f"section-{section.pk}"))
+
+
+# ------------------------------------------------------------------ questions
+
+
+@login_required
+def question_edit(
+    request: HttpRequest, survey_id: int, version_id: int, question_id: int | None = None
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    question = (
+        selectors.question_of(version=version, question_id=question_id) if question_id else None
+    )
+    initial = None
+    if question is None:
+        section_param = request.GET.get("section")
+        initial = {
+            "section": section_param if section_param and section_param.isdigit() else None,
+            "type": request.GET.get("type", "single"),
+        }
+    form = QuestionForm(request.POST or None, version=version, question=question, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.question_save(
+                version=version,
+                question=question,
+                section=form.cleaned_data["section"],
+                **form.service_fields(),
+            )
+        except SurveyError as error:
+            return _refuse(request, error, version)
+        messages.success(request, _("Question %(code)s saved.") % {"code": saved.code})
+        if "save_add" in request.POST:
+            return redirect(
+                f"{reverse('survey:question_add', args=[survey_id, version.pk])}?section={saved.section_id}&type={saved.type}"
+            )
+        return redirect(_editor_url(version, f"question-{saved.pk}"))
+    return render(
+        request,
+        "survey/question_form.html",
+        {
+            "version": version,
+            "survey": version.survey,
+            "form": form,
+            "question": question,
+            "languages": version.languages,
+            "standard_warning": bool(question and question.standard),
+        },
+    )
+
+
+@login_required
+@require_POST
+def question_delete(
+    request: HttpRequest, survey_id: int, version_id: int, question_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    question = selectors.question_of(version=version, question_id=question_id)
+    try:
+        services.question_delete(question=question)
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    messages.success(request, _("Question %(code)s deleted.") % {"code": question.code})
+    return redirect(_editor_url(version))
+
+
+@login_required
+@require_POST
+def question_move(
+    request: HttpRequest, survey_id: int, version_id: int, question_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    question = selectors.question_of(version=version, question_id=question_id)
+    try:
+        services.question_move(
+            question=question, direction=1 if request.POST.get("direction") == "down" else -1
+        )
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    return redirect(_editor_url(version, f"question-{question.pk}"))
+
+
+# ------------------------------------------------------------------ choice lists
+
+
+@login_required
+def choice_list_add(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    form = ChoiceListForm(request.POST or None, version=version, prefix="list")
+    preset_form = PresetForm(request.POST or None, prefix="preset")
+    if request.method == "POST":
+        try:
+            if "preset-preset" in request.POST and preset_form.is_valid():
+                choice_list = services.choice_list_from_preset(
+                    version=version, preset=preset_form.cleaned_data["preset"]
+                )
+                messages.success(request, _("List %(name)s added.") % {"name": choice_list.name})
+                return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+            if "list-name" in request.POST and form.is_valid():
+                choice_list = services.choice_list_save(
+                    version=version, choice_list=None, name=form.cleaned_data["name"]
+                )
+                messages.success(request, _("List %(name)s added.") % {"name": choice_list.name})
+                return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+        except SurveyError as error:
+            return _refuse(request, error, version)
+    return render(
+        request,
+        "survey/choice_list_add.html",
+        {"version": version, "survey": version.survey, "form": form, "preset_form": preset_form},
+    )
+
+
+@login_required
+def choice_list_detail(
+    request: HttpRequest, survey_id: int, version_id: int, list_id: int
+) -> HttpResponse:
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    choice_list = selectors.choice_list_of(version=version, list_id=list_id)
+    can_edit = access.can(Action.DESIGN) and version.is_draft
+    rename_form = ChoiceListForm(
+        initial={"name": choice_list.name}, version=version, choice_list=choice_list, prefix="list"
+    )
+    choice_form = ChoiceForm(choice_list=choice_list, prefix="choice")
+    if request.method == "POST":
+        if not can_edit:
+            access, version = _draft(
+                request, survey_id, version_id
+            )  # 403 for roles that may not design
+            return _refuse(request, services.VersionLocked(), version)
+        try:
+            if "list-name" in request.POST:
+                rename_form = ChoiceListForm(
+                    request.POST, version=version, choice_list=choice_list, prefix="list"
+                )
+                if rename_form.is_valid():
+                    services.choice_list_save(
+                        version=version,
+                        choice_list=choice_list,
+                        name=rename_form.cleaned_data["name"],
+                    )
+                    messages.success(request, _("Saved."))
+                    return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+            else:
+                choice_form = ChoiceForm(request.POST, choice_list=choice_list, prefix="choice")
+                if choice_form.is_valid():
+                    services.choice_save(
+                        choice_list=choice_list, choice=None, **choice_form.service_fields()
+                    )
+                    messages.success(request, _("Choice added."))
+                    return redirect(
+                        reverse("survey:choice_list", args=[survey_id, version.pk, choice_list.pk])
+                        + "#add-choice"
+                    )
+        except SurveyError as error:
+            return _refuse(request, error, version)
+    return render(
+        request,
+        "survey/choice_list.html",
+        {
+            "version": version,
+            "survey": survey,
+            "choice_list": choice_list,
+            "choices": choice_list.choices.order_by("order", "pk"),
+            "can_edit": can_edit,
+            "rename_form": rename_form,
+            "choice_form": choice_form,
+            "languages": version.languages,
+            "used_by": list(choice_list.questions.values_list("code", flat=True))
+            + list(choice_list.matrix_questions.values_list("code", flat=True)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def choice_list_delete(
+    request: HttpRequest, survey_id: int, version_id: int, list_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    choice_list = selectors.choice_list_of(version=version, list_id=list_id)
+    try:
+        services.choice_list_delete(choice_list=choice_list)
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+        return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+    messages.success(request, _("List %(name)s deleted.") % {"name": choice_list.name})
+    return redirect(_editor_url(version, "choice-lists"))
+
+
+@login_required
+def choice_edit(
+    request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    choice_list = selectors.choice_list_of(version=version, list_id=list_id)
+    choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
+    form = ChoiceForm(request.POST or None, choice_list=choice_list, choice=choice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choice_save(choice_list=choice_list, choice=choice, **form.service_fields())
+        except SurveyError as error:
+            return _refuse(request, error, version)
+        messages.success(request, _("Saved."))
+        return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+    return render(
+        request,
+        "survey/choice_form.html",
+        {
+            "version": version,
+            "survey": version.survey,
+            "choice_list": choice_list,
+            "choice": choice,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def choice_delete(
+    request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    choice_list = selectors.choice_list_of(version=version, list_id=list_id)
+    choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
+    try:
+        services.choice_delete(choice=choice)
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+
+
+@login_required
+@require_POST
+def choice_move(
+    request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
+) -> HttpResponse:
+    access, version = _draft(request, survey_id, version_id)
+    choice_list = selectors.choice_list_of(version=version, list_id=list_id)
+    choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
+    try:
+        services.choice_move(
+            choice=choice, direction=1 if request.POST.get("direction") == "down" else -1
+        )
+    except SurveyError as error:
+        return _refuse(request, error, version)
+    return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+
+
+# ------------------------------------------------------------------ logic check and preview
+
+
+@login_required
+@require_POST
+def check_expression(request: HttpRequest, survey_id: int, version_id: int) -> JsonResponse:
+    """Live check for the logic fields: parse errors and unknown codes, as JSON."""
+    survey, access = selectors.survey_for(
+        user=request.user, survey_id=survey_id, action=Action.DESIGN
+    )
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    text = request.POST.get("expression", "")[: ex.MAX_LENGTH + 1]
+    if not text.strip():
+        return JsonResponse({"ok": True, "message": ""})
+    try:
+        node = ex.parse(text)
+    except ex.ExpressionError as error:
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": _("%(error)s (at character %(position)d)")
+                % {"error": error.message, "position": error.position + 1},
+                "position": error.position,
+            }
+        )
+    unknown = sorted(ex.references(node) - set(answer_keys(survey_to_dict(version))))
+    if unknown:
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": _("No question has the code %(codes)s.") % {"codes": ", ".join(unknown)},
+            }
+        )
+    return JsonResponse({"ok": True, "message": _("Looks right.")})
+
+
+@login_required
+def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    """The survey as a respondent sees it, any page, any language; answers stay in the session."""
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    compiled = compile_survey(survey_to_dict(version))
+    language = normalize_language(request.GET.get("lang") or get_language() or "")
+    if language not in compiled.languages:
+        language = compiled.default_language
+    session_key = f"preview:{version.pk}"
+    answers: dict[str, Any] = request.session.get(session_key, {})
+    if request.GET.get("restart") is not None:
+        answers = {}
+    pages = compiled.visible_sections(answers)
+    try:
+        page_number = max(1, min(int(request.GET.get("page", "1")), len(pages) or 1))
+    except ValueError:
+        page_number = 1
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    if request.method == "POST" and pages:
+        section = pages[page_number - 1]
+        result = compiled.read_page(section, request.POST, answers, language)
+        errors, raw = result.errors, result.raw
+        if not errors:
+            for question in section.questions:
+                for key in compiled.answer_keys(question):
+                    answers.pop(key, None)
+            answers = compiled.settle({**answers, **result.answers})
+            request.session[session_key] = answers
+            pages = compiled.visible_sections(answers)
+            if "back" in request.POST:
+                page_number = max(1, page_number - 1)
+            elif page_number >= len(pages):
+                return render(
+                    request,
+                    "survey/preview_done.html",
+                    _preview_context(version, compiled, language, answers),
+                )
+            else:
+                page_number += 1
+            return redirect(
+                f"{reverse('survey:preview', args=[survey.pk, version.pk])}?lang={language}&page={page_number}"
+            )
+    request.session[session_key] = answers
+    context = _preview_context(version, compiled, language, answers)
+    section = pages[page_number - 1] if pages else None
+    context.update(
+        {
+            "section": section,
+            "page_number": page_number,
+            "page_count": len(pages),
+            "questions": compiled.visible_questions(section, answers) if section else [],
+            "errors": errors,
+            "raw": raw,
+            "seed": request.session.session_key or "preview",
+        }
+    )
+    return render(request, "survey/preview.html", context)
+
+
+def _preview_context(
+    version: SurveyVersion, compiled: Any, language: str, answers: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "version": version,
+        "survey": version.survey,
+        "compiled": compiled,
+        "language": language,
+        "content_dir": "rtl" if is_rtl(language) else "ltr",
+        "content_languages": [(code, language_name(code)) for code in compiled.languages],
+        "answers": answers,
+        "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),
+    }
