@@ -15,7 +15,8 @@ tests hold them to the same results.
 
 Missing answers: an unanswered or hidden question is the empty string, as in
 ODK: `${q} = ''` is true, numeric comparisons with it are false, and it adds
-up to NaN. A NaN result (`${missing} + 1`, `0 div 0`) is itself "no value". Dates ('YYYY-MM-DD') compare as days since 1970-01-01, as in ODK.
+up to NaN. A NaN result (`${missing} + 1`, `0 div 0`) is itself "no value".
+Dates ('YYYY-MM-DD') compare as days since 1970-01-01, as in ODK.
 Bare names (no `${}`) are only meaningful in choice filters, where they name
 a column of the choice list (`region = ${region}`).
 """
@@ -199,9 +200,9 @@ class _Parser:
     def operator_here(self, level: int) -> str | None:
         token = self.current
         op = None
-        if token.kind == "op" and token.text in PRECEDENCE:
-            op = token.text
-        elif token.kind == "word" and token.text in _WORD_OPERATORS:
+        if (token.kind == "op" and token.text in PRECEDENCE) or (
+            token.kind == "word" and token.text in _WORD_OPERATORS
+        ):
             op = token.text
         if op is not None and PRECEDENCE[op] == level:
             return op
@@ -697,9 +698,12 @@ class _Vector:
                 and column in self.frame.columns
             ):
                 return self.frame[column].fillna(False).astype(bool)
-            if code not in self.frame.columns and not isinstance(choice, pd.Series):
-                if any(str(c).startswith(f"{code}/") for c in self.frame.columns):
-                    return pd.Series(False, index=self.index)
+            if (
+                code not in self.frame.columns
+                and not isinstance(choice, pd.Series)
+                and any(str(c).startswith(f"{code}/") for c in self.frame.columns)
+            ):
+                return pd.Series(False, index=self.index)
         if node.name == "count-selected" and isinstance(node.args[0], Ref):
             code = node.args[0].code
             prefix = f"{code}/"

@@ -143,14 +143,6 @@ class VersionContent(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def owning_version_id(self) -> int:
-        return self.version_id  # type: ignore[attr-defined]
-
-    def _guard(self) -> None:
-        if _locked_versions({self.owning_version_id}):
-            raise VersionLocked
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._guard()
         super().save(*args, **kwargs)
@@ -158,6 +150,14 @@ class VersionContent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._guard()
         return super().delete(*args, **kwargs)
+
+    @property
+    def owning_version_id(self) -> int:
+        return self.version_id  # type: ignore[attr-defined]
+
+    def _guard(self) -> None:
+        if _locked_versions({self.owning_version_id}):
+            raise VersionLocked
 
 
 # ----------------------------------------------------------------------- models
@@ -235,10 +235,6 @@ class SurveyVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.survey} v{self.number}"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == VersionStatus.DRAFT
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk:
             stored = SurveyVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
@@ -253,6 +249,10 @@ class SurveyVersion(models.Model):
         if not self.is_draft:
             raise VersionLocked
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
 
 
 class Section(VersionContent):

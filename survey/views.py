@@ -118,7 +118,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_duplicate(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     form = DuplicateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the copy a working name."))
@@ -160,7 +160,7 @@ def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> Htt
 
 @login_required
 def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     if not version.is_draft:
         return _refuse(request, services.VersionLocked(), version)
     form = VersionSettingsForm(request.POST or None, version=version)
@@ -186,7 +186,7 @@ def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> H
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     try:
         services.survey_publish(version=version, by=request.user)
     except PublishRefused as refused:
@@ -205,7 +205,7 @@ def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> Ht
 @login_required
 @require_POST
 def version_new_draft(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     draft = services.version_new_draft(version=version, by=request.user)
     messages.success(
         request, _("You are editing draft version %(number)d.") % {"number": draft.number}
@@ -220,7 +220,7 @@ def version_new_draft(request: HttpRequest, survey_id: int, version_id: int) -> 
 def section_edit(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int | None = None
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id) if section_id else None
     initial = (
         {"code": section.code, "relevance": section.relevance}
@@ -251,7 +251,7 @@ def section_edit(
 def section_delete(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
     try:
         services.section_delete(section=section)
@@ -266,7 +266,7 @@ def section_delete(
 def section_move(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
     try:
         services.section_move(
@@ -284,7 +284,7 @@ def section_move(
 def question_edit(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int | None = None
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     question = (
         selectors.question_of(version=version, question_id=question_id) if question_id else None
     )
@@ -331,7 +331,7 @@ def question_edit(
 def question_delete(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
     try:
         services.question_delete(question=question)
@@ -346,7 +346,7 @@ def question_delete(
 def question_move(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
     try:
         services.question_move(
@@ -362,7 +362,7 @@ def question_move(
 
 @login_required
 def choice_list_add(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     form = ChoiceListForm(request.POST or None, version=version, prefix="list")
     preset_form = PresetForm(request.POST or None, prefix="preset")
     if request.method == "POST":
@@ -455,7 +455,7 @@ def choice_list_detail(
 def choice_list_delete(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     try:
         services.choice_list_delete(choice_list=choice_list)
@@ -470,7 +470,7 @@ def choice_list_delete(
 def choice_edit(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     form = ChoiceForm(request.POST or None, choice_list=choice_list, choice=choice)
@@ -499,7 +499,7 @@ def choice_edit(
 def choice_delete(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     try:
@@ -514,7 +514,7 @@ def choice_delete(
 def choice_move(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    access, version = _draft(request, survey_id, version_id)
+    _access, version = _draft(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     try:
@@ -533,7 +533,7 @@ def choice_move(
 @require_POST
 def check_expression(request: HttpRequest, survey_id: int, version_id: int) -> JsonResponse:
     """Live check for the logic fields: parse errors and unknown codes, as JSON."""
-    survey, access = selectors.survey_for(
+    survey, _access = selectors.survey_for(
         user=request.user, survey_id=survey_id, action=Action.DESIGN
     )
     version = selectors.version_of(survey=survey, version_id=version_id)
@@ -565,7 +565,7 @@ def check_expression(request: HttpRequest, survey_id: int, version_id: int) -> J
 @login_required
 def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
     """The survey as a respondent sees it, any page, any language; answers stay in the session."""
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    survey, _access = selectors.survey_for(user=request.user, survey_id=survey_id)
     version = selectors.version_of(survey=survey, version_id=version_id)
     compiled = compile_survey(survey_to_dict(version))
     language = normalize_language(request.GET.get("lang") or get_language() or "")

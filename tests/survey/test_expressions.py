@@ -209,9 +209,7 @@ answer_values = {
     "age": st.one_of(st.none(), st.integers(0, 99)),
     "steps": st.one_of(st.none(), st.lists(st.sampled_from(["p", "q", "r"]), unique=True)),
 }
-answer_rows = st.fixed_dictionaries(
-    {}, optional={code: strategy for code, strategy in answer_values.items()}
-)
+answer_rows = st.fixed_dictionaries({}, optional=dict(answer_values.items()))
 
 vector_leaves = st.one_of(
     st.integers(0, 6).map(Number),
