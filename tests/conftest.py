@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Agency, Role, User
 from tests.factories import TEST_PASSWORD, AgencyFactory, MembershipFactory, UserFactory
@@ -16,6 +17,15 @@ UI_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 def _clear_cache() -> None:
     # Rate limits and used TOTP codes live in the cache; each story starts clean.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_urls() -> Iterator[None]:
+    # A request leaves its language active in the thread; reverse() in the next
+    # test would then build /zh-hans/... URLs. Every story starts in English.
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
