@@ -67,3 +67,19 @@ def text_for(texts: Mapping[str, str] | None, language: str, default_language: s
 
 def has_text(texts: Mapping[str, str] | None, language: str) -> bool:
     return bool(((texts or {}).get(language) or "").strip())
+
+
+def interface_language_for(content_language: str, fallback: str) -> str:
+    """The UI language to use around content in `content_language` (for buttons, errors).
+
+    Respondents see "Next" and error messages in the survey's language when the
+    interface is translated into it (the six UN languages), else in `fallback`.
+    """
+    from django.conf import settings
+
+    code = content_language.lower()
+    available = {lang for lang, _name in settings.LANGUAGES}
+    if code in available:
+        return code
+    base = code.split("-")[0]
+    return base if base in available else fallback

@@ -30,7 +30,7 @@ from survey.forms import (
     SurveyCreateForm,
     VersionSettingsForm,
 )
-from survey.i18n import is_rtl, language_name, normalize_language
+from survey.i18n import interface_language_for, is_rtl, language_name, normalize_language
 from survey.logic import compile_survey
 from survey.models import SurveyVersion
 from survey.serialization import survey_to_dict
@@ -632,6 +632,7 @@ def _preview_context(
         "compiled": compiled,
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
+        "respondent_ui_language": interface_language_for(language, get_language()),
         "content_languages": [(code, language_name(code)) for code in compiled.languages],
         "answers": answers,
         "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),

@@ -352,6 +352,7 @@ def test_a_designer_builds_previews_and_publishes_a_survey_with_every_question_t
     page = designer.client.get(preview + "?lang=fr&restart=1")
     assert page.status_code == 200
     assert "Quel âge avez-vous ?" in page.content.decode()
+    assert "Suivant" in page.content.decode()  # buttons speak the survey's language too
     wrong = designer.client.post(preview + "?lang=fr&page=1", {"age": "12", "region": "coast"})
     assert "Vous devez avoir 16 ans ou plus." in wrong.content.decode()
     ok = designer.client.post(

@@ -1,0 +1,98 @@
+"""A designer works in a real browser: builds a question with live logic checks, previews, publishes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from accounts.models import Role
+from survey.models import SurveyVersion, VersionStatus
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _serious(page) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def _sign_in(page, user, password, lang="en"):
+    page.goto(f"/{lang}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"**/{lang}/")
+
+
+def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
+    desktop, agency, member_factory, password
+):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    page = desktop
+    _sign_in(page, designer, password)
+    page.goto(f"/en/agencies/{agency.pk}/surveys/new/")
+    page.fill("input[name=name]", "Browser survey")
+    page.fill("input[name=title]", "Nature and you")
+    page.get_by_label("English").check()
+    page.get_by_role("button", name="Create the survey").click()
+    page.wait_for_url(re.compile(r".*/versions/\d+/$"))
+    assert "Survey created" in page.content()
+
+    page.get_by_role("link", name="Add a question to this page").click()
+    page.select_option("select[name=type]", "integer")
+    # Only the settings of the chosen type are shown.
+    assert page.locator("input[name=minimum]").is_visible()
+    assert not page.locator("select[name=rows_list]").is_visible()
+    page.fill("input[name=code]", "age")
+    page.fill("textarea[name=text__en]", "How old are you?")
+    page.fill("input[name=constraint]", ". >= ")
+    status = page.locator('.logic-status[data-for="id_constraint"]')
+    status.filter(has_text="character").wait_for()
+    page.fill("input[name=constraint]", ". >= 16")
+    status.filter(has_text="Looks right").wait_for()
+    page.fill("input[name=constraint_message__en]", "You must be 16 or older.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r".*#question-\d+$"))
+
+    page.get_by_role("link", name="Preview").click()
+    page.fill("input[name=age]", "12")
+    page.get_by_role("button", name="Finish").click()
+    assert page.locator(".error-summary").inner_text().count("You must be 16 or older.") == 1
+    assert _serious(page) == []
+    page.fill("input[name=age]", "30")
+    page.get_by_role("button", name="Finish").click()
+    page.locator("pre.answers").filter(has_text='"age": 30').wait_for()
+
+    page.get_by_role("link", name="Back to the designer").click()
+    page.get_by_role("button", name="Publish this version").click()
+    page.get_by_text("Version 1 is published.").wait_for()
+    assert (
+        SurveyVersion.objects.get(survey__name="Browser survey").status == VersionStatus.PUBLISHED
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_designer_and_preview_pages_pass_axe(desktop, agency, member_factory, password, lang):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    version = survey_from_dict(every_feature(), agency=agency, by=designer)
+    _sign_in(desktop, designer, password, lang)
+    desktop.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/")
+    assert desktop.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert _serious(desktop) == []
+    question = version.questions.get(code="age")
+    desktop.goto(
+        f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/questions/{question.pk}/"
+    )
+    assert _serious(desktop) == []
+    for page in (1, 2, 3):
+        desktop.goto(
+            f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/preview/?lang=fr&page={page}"
+        )
+        assert _serious(desktop) == [], page
