@@ -25,16 +25,20 @@ def test_every_demo_account_can_sign_in(client):
 
 def test_loading_the_demo_twice_changes_nothing(db):
     from accounts.models import Agency, Membership, User
+    from survey.models import Question, SurveyVersion
 
     def snapshot():
         return (
             list(User.objects.order_by("pk").values_list("pk", "email", "password")),
             list(Agency.objects.values_list("pk", "name")),
             list(Membership.objects.values_list("pk", "user_id", "agency_id", "role")),
+            list(SurveyVersion.objects.values_list("pk", "status", "content_hash")),
+            Question.objects.count(),
         )
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     first = snapshot()
+    assert first[3][0][1] == "published"  # the demo survey is published
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert snapshot() == first
 

@@ -159,3 +159,11 @@ def test_the_designer_page_lists_every_problem_with_its_question(
     assert "Not published: 2 problem(s)" in html
     assert "a: the question text is missing in fr." in html
     assert "b refers to ${zz}, which is not a question of this survey." in html
+
+
+def test_the_demo_survey_is_complete_in_the_six_un_languages():
+    from survey.demo import demo_survey_dict
+
+    data = demo_survey_dict()
+    assert set(data["languages"]) == {"ar", "zh-Hans", "en", "fr", "ru", "es"}
+    assert check_survey(data) == []
