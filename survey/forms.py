@@ -629,3 +629,32 @@ class ChoiceForm(AccessibleForm):
             "anchored": data.get("anchored", False),
             "properties": data.get("properties") or {},
         }
+
+
+class XLSFormUploadForm(AccessibleForm):
+    file = forms.FileField(
+        label=_("XLSForm file (.xlsx)"),
+        help_text=_("Exported from KoboToolbox, ODK, SurveyCTO or Ona, or written in Excel."),
+    )
+    name = forms.CharField(
+        label=_("Working name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the form title."),
+    )
+
+    def clean_file(self) -> bytes:
+        from survey.xlsform import max_upload_bytes
+
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                code="too_large",
+                params={
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "limit": round(limit / 1024 / 1024, 1),
+                },
+            )
+        return upload.read()

@@ -354,3 +354,24 @@ def choice_move(*, choice: Choice, direction: int) -> None:
 
 def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
     return {lang: text.strip() for lang, text in (texts or {}).items() if text and text.strip()}
+
+
+# ------------------------------------------------------------ XLSForm
+
+
+@transaction.atomic
+def survey_import_xlsform(
+    *, data: bytes, agency: Agency, by: User | None, name: str = ""
+) -> SurveyVersion:
+    """A new survey (draft version 1) from an XLSForm; refused whole, nothing half-imported."""
+    from survey.serialization import survey_from_dict
+    from survey.xlsform import parse_xlsform
+
+    survey_dict = parse_xlsform(data)
+    return survey_from_dict(survey_dict, agency=agency, by=by, name=name or None)
+
+
+def version_export_xlsform(*, version: SurveyVersion) -> bytes:
+    from survey.xlsform import dict_to_xlsform
+
+    return dict_to_xlsform(survey_to_dict(version))

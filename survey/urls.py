@@ -9,6 +9,7 @@ V = "surveys/<int:survey_id>/versions/<int:version_id>/"
 urlpatterns = [
     path("agencies/<int:agency_id>/surveys/", views.survey_list, name="list"),
     path("agencies/<int:agency_id>/surveys/new/", views.survey_create, name="create"),
+    path("agencies/<int:agency_id>/surveys/import/", views.survey_import, name="import"),
     path("surveys/<int:survey_id>/", views.survey_detail, name="detail"),
     path(V, views.version_editor, name="version"),
     path(V + "settings/", views.version_settings, name="version_settings"),
@@ -39,4 +40,5 @@ urlpatterns = [
     ),
     path(V + "check-expression/", views.check_expression, name="check_expression"),
     path(V + "preview/", views.preview, name="preview"),
+    path(V + "xlsform.xlsx", views.export_xlsform, name="export_xlsform"),
 ]

@@ -29,11 +29,13 @@ from survey.forms import (
     SectionForm,
     SurveyCreateForm,
     VersionSettingsForm,
+    XLSFormUploadForm,
 )
 from survey.i18n import interface_language_for, is_rtl, language_name, normalize_language
 from survey.logic import compile_survey
 from survey.models import SurveyVersion
 from survey.serialization import survey_to_dict
+from survey.xlsform import XLSFormRefused
 
 
 def _editor_url(version: SurveyVersion, anchor: str = "") -> str:
@@ -128,6 +130,44 @@ def survey_duplicate(request: HttpRequest, survey_id: int, version_id: int) -> H
     )
     messages.success(request, _("Copy created."))
     return redirect(_editor_url(copy.versions.get()))
+
+
+@login_required
+def survey_import(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = agency_access(user=request.user, agency_id=agency_id, action=Action.DESIGN)
+    form = XLSFormUploadForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.survey_import_xlsform(
+                data=form.cleaned_data["file"],
+                agency=access.agency,
+                by=request.user,
+                name=form.cleaned_data["name"],
+            )
+        except XLSFormRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, _("Form imported as a draft. Check it, then publish."))
+            return redirect(_editor_url(version))
+    return render(
+        request,
+        "survey/survey_import.html",
+        {"agency": access.agency, "form": form, "problems": problems},
+    )
+
+
+@login_required
+def export_xlsform(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    response = HttpResponse(
+        services.version_export_xlsform(version=version),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"survey-{survey.pk}-v{version.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # ------------------------------------------------------------------ versions
