@@ -159,7 +159,7 @@ def survey_import(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 def export_xlsform(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    survey, _access = selectors.survey_for(user=request.user, survey_id=survey_id)
     version = selectors.version_of(survey=survey, version_id=version_id)
     response = HttpResponse(
         services.version_export_xlsform(version=version),

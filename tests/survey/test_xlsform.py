@@ -35,7 +35,7 @@ def test_a_multilingual_form_with_groups_relevance_constraints_and_a_choice_filt
     assert [s["code"] for s in data["sections"]] == ["about", "views"]
     assert data["sections"][0]["title"] == {"en": "About you", "fr": "Vous", "ar": "عنك"}
     assert data["sections"][1]["relevance"] == "${age} >= 18"
-    age, region, district = data["sections"][0]["questions"]
+    age, _region, district = data["sections"][0]["questions"]
     assert age["hint"] == {"en": "In years", "fr": "En années", "ar": "بالسنوات"}
     assert age["required"] is True
     assert age["constraint"] == ". >= 15 and . <= 120"
