@@ -658,3 +658,25 @@ class XLSFormUploadForm(AccessibleForm):
                 },
             )
         return upload.read()
+
+
+class TranslationSheetForm(AccessibleForm):
+    file = forms.FileField(
+        label=_("Translated sheet (.xlsx)"),
+        help_text=_("Only the texts change. Empty cells leave the current text as it is."),
+    )
+
+    def clean_file(self) -> bytes:
+        from survey.xlsform import max_upload_bytes
+
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB."),
+                code="too_large",
+                params={
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "limit": round(max_upload_bytes() / 1024 / 1024, 1),
+                },
+            )
+        return upload.read()

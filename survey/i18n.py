@@ -83,3 +83,43 @@ def interface_language_for(content_language: str, fallback: str) -> str:
         return code
     base = code.split("-")[0]
     return base if base in available else fallback
+
+
+def choose_language(
+    available: list[str], *, preset: str = "", accept_language: str = "", default: str
+) -> str:
+    """The first language to offer a respondent: collector preset, then browser, then default."""
+    by_lower = {code.lower(): code for code in available}
+    if preset and preset.lower() in by_lower:
+        return by_lower[preset.lower()]
+    for part in _accept_language(accept_language):
+        code = part.lower()
+        if code in by_lower:
+            return by_lower[code]
+        if code.startswith("zh") and "zh-hans" in by_lower and code in {"zh", "zh-cn", "zh-sg"}:
+            return by_lower["zh-hans"]
+        base = code.split("-")[0]
+        if base in by_lower:
+            return by_lower[base]
+        for candidate in available:
+            if candidate.lower().split("-")[0] == base:
+                return candidate
+    return default
+
+
+def _accept_language(header: str) -> list[str]:
+    """Language tags of an Accept-Language header, best first."""
+    weighted = []
+    for position, item in enumerate(header.split(",")):
+        tag, _sep, params = item.strip().partition(";")
+        if not tag or tag == "*":
+            continue
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if quality > 0:
+            weighted.append((-quality, position, tag.strip()))
+    return [tag for _q, _p, tag in sorted(weighted)]

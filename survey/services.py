@@ -375,3 +375,161 @@ def version_export_xlsform(*, version: SurveyVersion) -> bytes:
     from survey.xlsform import dict_to_xlsform
 
     return dict_to_xlsform(survey_to_dict(version))
+
+
+# ------------------------------------------------------------ translations
+
+
+@transaction.atomic
+def version_import_translations(
+    *, version: SurveyVersion, raw: bytes
+) -> tuple[list[Any], list[str]]:
+    """Apply a translator's sheet to a draft: only the texts that differ change.
+
+    Returns (changed cells, ignored language columns); raises
+    TranslationSheetRefused for another survey's sheet or unknown keys.
+    """
+    from survey.translation_sheet import plan_changes, read_sheet
+
+    _ensure_draft(version)
+    reading = read_sheet(raw)
+    changes, ignored = plan_changes(survey_to_dict(version), reading, survey_id=version.survey_id)
+    for change in changes:
+        _apply_text(version, change.key, change.language, change.new)
+    return changes, ignored
+
+
+def _apply_text(version: SurveyVersion, key: str, language: str, text: str) -> None:
+    kind, rest = key.split(".", 1)
+    if kind == "survey":
+        getattr(version, rest)[language] = text
+        version.save(update_fields=[rest])
+        return
+    owner, field_name = rest.rsplit(".", 1)
+    target: Any
+    if kind == "page":
+        target = version.sections.get(code=owner)
+    elif kind == "question":
+        target = version.questions.get(code=owner)
+        if field_name in {"low_label", "high_label"}:
+            target.settings.setdefault(field_name, {})[language] = text
+            target.save(update_fields=["settings"])
+            return
+    else:
+        list_name, choice_code = owner.split(".", 1)
+        target = Choice.objects.get(
+            choice_list__version=version, choice_list__name=list_name, code=choice_code
+        )
+    texts = getattr(target, field_name)
+    texts[language] = text
+    target.save(update_fields=[field_name])
+
+
+# ------------------------------------------------------------ question bank
+
+
+@transaction.atomic
+def bank_insert(*, version: SurveyVersion, module_name: str) -> list[Section]:
+    """Append a standard module to a draft, keeping its codes and marking its questions standard.
+
+    Refused, with the clashing codes named, when the draft already uses one of
+    the module's question codes or has a different list under one of its names.
+    """
+    from survey.bank import module
+
+    _ensure_draft(version)
+    definition = module(module_name)
+    taken = set(version.questions.values_list("code", flat=True)) | set(
+        version.sections.values_list("code", flat=True)
+    )
+    wanted = {q["code"] for s in definition["sections"] for q in s["questions"]} | {
+        s["code"] for s in definition["sections"]
+    }
+    clashes = sorted(taken & wanted)
+    if clashes:
+        raise SurveyError(
+            _("This survey already uses the codes %(codes)s; the module was not added.")
+            % {"codes": ", ".join(clashes)}
+        )
+    lists: dict[str, ChoiceList] = {}
+    for list_data in definition["lists"]:
+        existing = version.choice_lists.filter(name=list_data["name"]).first()
+        codes = [c["code"] for c in list_data["choices"]]
+        if existing is not None:
+            if (
+                list(existing.choices.order_by("order", "pk").values_list("code", flat=True))
+                != codes
+            ):
+                raise SurveyError(
+                    _("This survey has another list named %(name)s; rename it first.")
+                    % {"name": list_data["name"]}
+                )
+            lists[list_data["name"]] = existing
+            continue
+        choice_list = ChoiceList.objects.create(version=version, name=list_data["name"])
+        Choice.objects.bulk_create(
+            [
+                Choice(
+                    choice_list=choice_list,
+                    order=position,
+                    code=c["code"],
+                    label=_only(c["label"], version.languages),
+                    exclusive=c["exclusive"],
+                    anchored=c["anchored"],
+                    properties=dict(c["properties"]),
+                )
+                for position, c in enumerate(list_data["choices"])
+            ]
+        )
+        lists[list_data["name"]] = choice_list
+    order = _next_order(version.sections.all())
+    sections = []
+    for offset, section_data in enumerate(definition["sections"]):
+        section = Section.objects.create(
+            version=version,
+            code=section_data["code"],
+            order=order + offset,
+            title=_only(section_data["title"], version.languages),
+            relevance=section_data["relevance"],
+        )
+        Question.objects.bulk_create(
+            [
+                Question(
+                    version=version,
+                    section=section,
+                    order=position,
+                    **{
+                        **q,
+                        "text": _only(q["text"], version.languages),
+                        "hint": _only(q["hint"], version.languages),
+                        "choice_list": lists.get(q["choice_list"]) if q["choice_list"] else None,
+                        "rows_list": lists.get(q["rows_list"]) if q["rows_list"] else None,
+                        "settings": dict(q["settings"]),
+                        "standard": True,
+                    },
+                )
+                for position, q in enumerate(section_data["questions"])
+            ]
+        )
+        sections.append(section)
+    return sections
+
+
+def _only(texts: dict[str, str], languages: list[str]) -> dict[str, str]:
+    return {lang: text for lang, text in texts.items() if lang in languages}
+
+
+def standard_wording_changed(*, question: Question) -> bool:
+    """True when a standard question no longer says what the bank says (in any language)."""
+    from survey.bank import standard_question
+
+    if not question.standard:
+        return False
+    reference = standard_question(question.code)
+    if reference is None:
+        return False
+    return any(
+        question.text.get(lang) != text
+        for lang, text in reference["text"].items()
+        if lang in question.version.languages
+    )

@@ -41,4 +41,7 @@ urlpatterns = [
     path(V + "check-expression/", views.check_expression, name="check_expression"),
     path(V + "preview/", views.preview, name="preview"),
     path(V + "xlsform.xlsx", views.export_xlsform, name="export_xlsform"),
+    path(V + "translations/", views.translations, name="translations"),
+    path(V + "translations/texts.xlsx", views.translations_sheet, name="translations_sheet"),
+    path(V + "bank/", views.question_bank, name="bank"),
 ]

@@ -28,13 +28,26 @@ from survey.forms import (
     QuestionForm,
     SectionForm,
     SurveyCreateForm,
+    TranslationSheetForm,
     VersionSettingsForm,
     XLSFormUploadForm,
 )
-from survey.i18n import interface_language_for, is_rtl, language_name, normalize_language
+from survey.i18n import (
+    choose_language,
+    interface_language_for,
+    is_rtl,
+    language_name,
+    normalize_language,
+)
 from survey.logic import compile_survey
 from survey.models import SurveyVersion
 from survey.serialization import survey_to_dict
+from survey.translation_sheet import (
+    TranslationSheetRefused,
+    export_sheet,
+    text_slots,
+    translation_completeness,
+)
 from survey.xlsform import XLSFormRefused
 
 
@@ -347,6 +360,15 @@ def question_edit(
         except SurveyError as error:
             return _refuse(request, error, version)
         messages.success(request, _("Question %(code)s saved.") % {"code": saved.code})
+        if services.standard_wording_changed(question=saved):
+            messages.warning(
+                request,
+                _(
+                    "%(code)s is a standard question and its wording now differs from the "
+                    "question bank: results may no longer compare with other countries."
+                )
+                % {"code": saved.code},
+            )
         if "save_add" in request.POST:
             return redirect(
                 f"{reverse('survey:question_add', args=[survey_id, version.pk])}?section={saved.section_id}&type={saved.type}"
@@ -608,9 +630,13 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     survey, _access = selectors.survey_for(user=request.user, survey_id=survey_id)
     version = selectors.version_of(survey=survey, version_id=version_id)
     compiled = compile_survey(survey_to_dict(version))
-    language = normalize_language(request.GET.get("lang") or get_language() or "")
+    language = normalize_language(request.GET.get("lang") or "")
     if language not in compiled.languages:
-        language = compiled.default_language
+        language = choose_language(
+            compiled.languages,
+            accept_language=request.headers.get("Accept-Language", ""),
+            default=compiled.default_language,
+        )
     session_key = f"preview:{version.pk}"
     answers: dict[str, Any] = request.session.get(session_key, {})
     if request.GET.get("restart") is not None:
@@ -677,3 +703,102 @@ def _preview_context(
         "answers": answers,
         "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),
     }
+
+
+# ------------------------------------------------------------------ translations and bank
+
+
+@login_required
+def translations(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    """Completeness per language, the translator's spreadsheet out and back in."""
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    can_edit = access.can(Action.DESIGN) and version.is_draft
+    form = TranslationSheetForm(request.POST or None, request.FILES or None)
+    report: dict[str, Any] = {}
+    if request.method == "POST":
+        access, version = _draft(request, survey_id, version_id)
+        if not version.is_draft:
+            return _refuse(request, services.VersionLocked(), version)
+        if form.is_valid():
+            try:
+                changes, ignored = services.version_import_translations(
+                    version=version, raw=form.cleaned_data["file"]
+                )
+            except TranslationSheetRefused as refused:
+                report = {"refused": refused.message, "unknown": refused.unknown}
+            else:
+                report = {"changes": changes, "ignored": ignored}
+    data = survey_to_dict(version)
+    context = {
+        "survey": survey,
+        "version": version,
+        "can_edit": can_edit,
+        "completeness": translation_completeness(data),
+        "form": form,
+        "report": report,
+        "slot_count": sum(1 for _slot in text_slots(data)),
+        "edit_links": _edit_links(version),
+    }
+    return render(request, "survey/translations.html", context)
+
+
+def _edit_links(version: SurveyVersion) -> dict[str, str]:
+    """Where to fill each text: question, page, choice or survey settings pages."""
+    base = (version.survey_id, version.pk)
+    links = {"survey": reverse("survey:version_settings", args=base)}
+    for section in version.sections.all():
+        links[f"page.{section.code}"] = reverse("survey:section_edit", args=[*base, section.pk])
+    for question in version.questions.all():
+        links[f"question.{question.code}"] = reverse(
+            "survey:question_edit", args=[*base, question.pk]
+        )
+    for choice_list in version.choice_lists.prefetch_related("choices"):
+        for choice in choice_list.choices.all():
+            links[f"choice.{choice_list.name}.{choice.code}"] = reverse(
+                "survey:choice_edit", args=[*base, choice_list.pk, choice.pk]
+            )
+    return links
+
+
+@login_required
+def translations_sheet(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    survey, _access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    content = export_sheet(
+        survey_to_dict(version), survey_id=survey.pk, version_number=version.number
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{survey.pk}-v{version.number}-texts.xlsx"'
+    )
+    return response
+
+
+@login_required
+def question_bank(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    from survey.bank import MODULES
+
+    _access, version = _draft(request, survey_id, version_id)
+    if request.method == "POST":
+        name = request.POST.get("module", "")
+        if name not in MODULES:
+            messages.error(request, _("Choose one of the modules listed."))
+        else:
+            try:
+                services.bank_insert(version=version, module_name=name)
+            except SurveyError as error:
+                messages.error(request, str(error.message))
+            else:
+                messages.success(
+                    request,
+                    _("Module added. Its questions keep their standard codes."),
+                )
+                return redirect(_editor_url(version))
+    return render(
+        request,
+        "survey/question_bank.html",
+        {"version": version, "survey": version.survey, "modules": MODULES},
+    )

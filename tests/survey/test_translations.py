@@ -1,0 +1,154 @@
+"""Survey content in many languages: completeness, the translator's spreadsheet, fallbacks."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from survey import services
+from survey.i18n import choose_language, text_for
+from survey.serialization import survey_from_dict, survey_to_dict
+from survey.translation_sheet import (
+    TranslationSheetRefused,
+    export_sheet,
+    translation_completeness,
+)
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+
+def test_text_falls_back_to_the_default_language():
+    texts = {"en": "Age?", "fr": "Âge ?", "ar": "  "}
+    assert text_for(texts, "fr", "en") == "Âge ?"
+    assert text_for(texts, "ar", "en") == "Age?"  # blank counts as missing
+    assert text_for(texts, "sw", "en") == "Age?"
+    assert text_for({}, "fr", "en") == ""
+
+
+@pytest.mark.parametrize(
+    ("preset", "header", "expected"),
+    [
+        ("fr", "ar,en", "fr"),
+        ("", "ar;q=0.9,fr;q=1", "fr"),
+        ("", "ar-EG,en;q=0.5", "ar"),
+        ("", "zh-CN,zh;q=0.9", "zh-Hans"),
+        ("", "de,it", "en"),
+        ("sw", "", "en"),
+        ("", "", "en"),
+    ],
+)
+def test_the_first_language_follows_preset_then_browser_then_default(preset, header, expected):
+    available = ["en", "fr", "ar", "zh-Hans"]
+    assert (
+        choose_language(available, preset=preset, accept_language=header, default="en") == expected
+    )
+
+
+def _sheet_rows(raw: bytes) -> list[list]:
+    workbook = openpyxl.load_workbook(io.BytesIO(raw))
+    return [list(row) for row in workbook["texts"].iter_rows(values_only=True)]
+
+
+def _edit(raw: bytes, edits: dict[tuple[str, str], str]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(raw))
+    sheet = workbook["texts"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for (key, lang), text in edits.items():
+            if row[0].value == key:
+                row[header.index(lang)].value = text
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def version(agency):
+    data = every_feature()
+    data["sections"][0]["questions"][1]["text"] = {"en": "How old are you?"}  # fr missing
+    return survey_from_dict(data, agency=agency, by=None)
+
+
+def test_completeness_counts_missing_texts_per_language(version):
+    report = {entry.language: entry for entry in translation_completeness(survey_to_dict(version))}
+    assert [slot.key for slot in report["en"].missing] == []
+    assert [slot.key for slot in report["fr"].missing] == ["question.age.text"]
+
+
+def test_the_spreadsheet_round_trip_changes_only_the_edited_cells(version):
+    before = survey_to_dict(version)
+    raw = export_sheet(before, survey_id=version.survey_id, version_number=version.number)
+    rows = _sheet_rows(raw)
+    assert rows[0] == ["key", "en", "fr"]
+    assert ["question.age.text", "How old are you?", None] in rows
+    edited = _edit(
+        raw,
+        {
+            ("question.age.text", "fr"): "Quel âge avez-vous ?",
+            ("choice.aware.never.label", "en"): "Never heard of it",
+        },
+    )
+    changes, ignored = services.version_import_translations(version=version, raw=edited)
+    assert [(c.key, c.language, c.old, c.new) for c in changes] == [
+        ("question.age.text", "fr", "", "Quel âge avez-vous ?"),
+        ("choice.aware.never.label", "en", "Never", "Never heard of it"),
+    ]
+    assert ignored == []
+    after = survey_to_dict(version)
+    before["sections"][0]["questions"][1]["text"]["fr"] = "Quel âge avez-vous ?"
+    aware = next(cl for cl in before["choice_lists"] if cl["name"] == "aware")
+    next(c for c in aware["choices"] if c["code"] == "never")["label"]["en"] = "Never heard of it"
+    assert after == before  # nothing else changed
+
+
+def test_importing_an_unchanged_sheet_changes_nothing(version):
+    before = survey_to_dict(version)
+    raw = export_sheet(before, survey_id=version.survey_id, version_number=version.number)
+    changes, _ignored = services.version_import_translations(version=version, raw=raw)
+    assert changes == []
+    assert survey_to_dict(version) == before
+
+
+def test_a_sheet_of_another_survey_is_refused(version, agency):
+    other = survey_from_dict(every_feature(), agency=agency, by=None)
+    raw = export_sheet(survey_to_dict(other), survey_id=other.survey_id, version_number=1)
+    with pytest.raises(TranslationSheetRefused) as refused:
+        services.version_import_translations(version=version, raw=raw)
+    assert "another survey" in refused.value.message
+
+
+def test_a_sheet_with_codes_that_do_not_match_is_refused_with_the_list(version):
+    raw = export_sheet(survey_to_dict(version), survey_id=version.survey_id, version_number=1)
+    workbook = openpyxl.load_workbook(io.BytesIO(raw))
+    workbook["texts"].append(["question.nobody.text", "Hello", "Bonjour"])
+    workbook["texts"].append(["choice.aware.maybe.label", "Maybe", "Peut-être"])
+    out = io.BytesIO()
+    workbook.save(out)
+    before = survey_to_dict(version)
+    with pytest.raises(TranslationSheetRefused) as refused:
+        services.version_import_translations(version=version, raw=out.getvalue())
+    assert refused.value.unknown == ["choice.aware.maybe.label", "question.nobody.text"]
+    assert survey_to_dict(version) == before
+
+
+def test_the_translations_page_shows_completeness_and_imports(
+    client, version, member_factory, agency, login
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    url = reverse("survey:translations", args=[version.survey_id, version.pk])
+    page = client.get(url).content.decode()
+    assert "1 text missing in fr" in page
+    raw = client.get(
+        reverse("survey:translations_sheet", args=[version.survey_id, version.pk])
+    ).content
+    edited = _edit(raw, {("question.age.text", "fr"): "Quel âge ?"})
+    response = client.post(url, {"file": io.BytesIO(edited)})
+    html = response.content.decode()
+    assert "1 cell changed." in html
+    assert "Quel âge ?" in html
+    assert "0 ✓" in html
