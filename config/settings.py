@@ -151,6 +151,9 @@ MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "CEPA awareness survey")
 # Managers and the secretariat must enrol a second factor when this is on.
 REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", False)
 
+# Largest XLSForm or translation sheet accepted by the designer's upload pages.
+XLSFORM_MAX_UPLOAD_BYTES = env_int("XLSFORM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
 # Staff invitations sent by agency managers.
 STAFF_INVITATION_MAX_AGE_DAYS = env_int("STAFF_INVITATION_MAX_AGE_DAYS", 7)
 

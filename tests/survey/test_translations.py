@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -152,3 +153,22 @@ def test_the_translations_page_shows_completeness_and_imports(
     assert "1 cell changed." in html
     assert "Quel âge ?" in html
     assert "0 ✓" in html
+
+
+def test_the_preview_offers_only_the_survey_languages_and_turns_arabic_right_to_left(
+    client, agency, member_factory, login
+):
+    from survey.demo import demo_survey_load
+
+    login(member_factory(Role.DESIGNER, agency=agency))
+    survey = demo_survey_load(agency=agency)
+    version = survey.versions.get()
+    url = reverse("survey:preview", args=[survey.pk, version.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5").content.decode()
+    assert '<div class="respondent" lang="ar" dir="rtl">' in page
+    assert "هل سمعت من قبل بكلمة «التنوع البيولوجي»؟" in page
+    offered = set(re.findall(r'<a lang="([^"]+)" href="\?lang=', page))
+    assert offered == {"en", "fr", "es", "ru", "zh-Hans"}  # the other five of the survey
+    chinese = client.get(url + "?lang=zh-Hans").content.decode()
+    assert '<div class="respondent" lang="zh-Hans" dir="ltr">' in chinese
+    assert "您听说过“生物多样性”这个词吗？" in chinese

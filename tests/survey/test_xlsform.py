@@ -256,3 +256,18 @@ def test_a_designer_uploads_a_form_in_the_browser(client, agency, member_factory
     assert parse_xlsform(
         b"".join(download.streaming_content) if download.streaming else download.content
     )
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(
+    client, agency, member_factory, login, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.XLSFORM_MAX_UPLOAD_BYTES = 1024 * 1024
+    login(member_factory(Role.DESIGNER, agency=agency))
+    big = SimpleUploadedFile("big.xlsx", b"\0" * (2 * 1024 * 1024))
+    response = client.post(reverse("survey:import", args=[agency.pk]), {"file": big})
+    assert response.status_code == 200
+    assert "the limit is 1.0 MB" in response.content.decode()
+    assert not Survey.objects.exists()
