@@ -63,7 +63,7 @@ chromium:
 
 demo: $(VENV)/.installed messages
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py load_demo --base-url http://127.0.0.1:$(PORT)
 
 run: demo
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Respondent links carry no language prefix: the survey's languages apply there.
+    path("", include("survey.respond_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -6,14 +6,18 @@ Survey content is data, so its translations live here and in survey/bank.py, not
 from __future__ import annotations
 
 import copy
+import random
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Agency, User
 from survey import services
+from survey.answering import compiled_for
 from survey.bank import AICHI_LISTS, AICHI_SECTIONS
-from survey.models import Survey
+from survey.models import Collector, Response, ResponseStatus, Round, Survey
 from survey.serialization import FORMAT, survey_from_dict
 
 DEMO_SURVEY_NAME = "Biodiversity awareness (demo)"
@@ -71,3 +75,65 @@ def demo_survey_load(*, agency: Agency) -> Survey:
     )
     services.survey_publish(version=version, by=designer)
     return version.survey
+
+
+DEMO_ROUND_LABEL = "Baseline (demo)"
+DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
+
+
+@transaction.atomic
+def demo_round_load(*, survey: Survey, sample_responses: int = 60) -> Collector:
+    """An open round of the demo survey with a public link and sample responses (once)."""
+    version = survey.versions.get(status="published")
+    collector = Collector.objects.filter(token=DEMO_COLLECTOR_TOKEN).first()
+    if collector is not None:
+        return collector
+    round_ = Round.objects.create(version=version, label=DEMO_ROUND_LABEL, target_responses=1000)
+    collector = Collector.objects.create(
+        round=round_, name="Public link", token=DEMO_COLLECTOR_TOKEN
+    )
+    compiled = compiled_for(version)
+    rng = random.Random(2026)  # noqa: S311 - sample data, not security
+    now = timezone.now()
+    responses = []
+    for number in range(sample_responses):
+        answers: dict[str, Any] = {}
+        for question in compiled.questions.values():
+            options = [o.code for o in question.options]
+            if question.type == "single" and options:
+                answers[question.code] = rng.choice(options)
+            elif question.type == "multiple" and options:
+                picked = [o for o in options if o != "none" and rng.random() < 0.35]
+                answers[question.code] = picked or ["none"]
+            elif question.type == "matrix":
+                for row in question.rows:
+                    answers[f"{question.code}_{row.code}"] = rng.choice(options)
+            elif question.type == "long_text":
+                answers[question.code] = rng.choice(
+                    [
+                        "The variety of life on Earth",
+                        "Nature and animals",
+                        "Forests",
+                        "Plants and species",
+                    ]
+                )
+        answers = compiled.settle(answers)
+        duration = rng.randint(180, 900)
+        responses.append(
+            Response(
+                round=round_,
+                version=version,
+                collector=collector,
+                start_nonce=f"demo-{number}",
+                language=rng.choice(LANGS),
+                status=ResponseStatus.COMPLETE,
+                answers=answers,
+                started_at=now - timedelta(seconds=duration + number * 600),
+                submitted_at=now - timedelta(seconds=number * 600),
+                updated_at=now - timedelta(seconds=number * 600),
+                duration_seconds=duration,
+                receipt_code=f"DEMO{number:06d}",
+            )
+        )
+    Response.objects.bulk_create(responses)
+    return collector

@@ -21,10 +21,13 @@ from survey.i18n import (
 from survey.models import (
     CODE_PATTERN,
     ChoiceList,
+    CollectorKind,
     Question,
     QuestionType,
+    SampleType,
     Section,
     SurveyVersion,
+    TargetGroup,
     choice_code_validator,
 )
 from survey.presets import PRESET_NAMES
@@ -680,3 +683,71 @@ class TranslationSheetForm(AccessibleForm):
                 },
             )
         return upload.read()
+
+
+class RoundForm(AccessibleForm):
+    label = forms.CharField(
+        label=_("Label"), max_length=200, help_text=_("For example “Baseline, May 2026”.")
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Opens"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    sample_type = forms.ChoiceField(
+        label=_("Sample"), choices=SampleType.choices, initial=SampleType.OPEN
+    )
+    target_responses = forms.IntegerField(
+        label=_("Target number of responses"), required=False, min_value=1, max_value=10_000_000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "closes_at",
+                forms.ValidationError(_("The round must close after it opens."), code="range"),
+            )
+        return cleaned
+
+
+class CollectorForm(AccessibleForm):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example “Instagram campaign” or “Schools in Region X”."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=CollectorKind.choices)
+    preset_target_group = forms.ChoiceField(
+        label=_("Target group"), choices=[("", "—"), *TargetGroup.choices], required=False
+    )
+    preset_language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preset_language"].choices = [
+            ("", "—"),
+            *[(c, language_name(c)) for c in languages],
+        ]
+
+
+class InvitationsForm(AccessibleForm):
+    addresses = forms.CharField(
+        label=_("Email addresses"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "ltr"}),
+        help_text=_("One per line, or separated by commas."),
+    )
+    file = forms.FileField(label=_("Or a CSV or XLSX file of addresses"), required=False)
+    keep_for_reminders = forms.BooleanField(
+        label=_("Keep the addresses to send reminders"),
+        required=False,
+        help_text=_("Without this, only a hash of each address is kept once the email is sent."),
+    )

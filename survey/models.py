@@ -395,3 +395,166 @@ class Question(VersionContent):
 
     def __str__(self) -> str:
         return self.code
+
+
+# ------------------------------------------------------------------ fieldwork
+
+
+class SampleType(models.TextChoices):
+    PROBABILITY = "probability", _("Probability sample")
+    QUOTA = "quota", _("Quota sample")
+    OPEN = "open", _("Open web (opt-in)")
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class TargetGroup(models.TextChoices):
+    GENERAL = "general_public", _("General public")
+    YOUTH = "youth", _("Youth")
+    WOMEN = "women", _("Women")
+    INDIGENOUS = "indigenous_local", _("Indigenous peoples and local communities")
+    BUSINESS = "business", _("Business")
+    AUTHORITIES = "local_authorities", _("Local and subnational authorities")
+    EDUCATORS = "educators", _("Educators")
+    MEDIA = "media", _("Media")
+
+
+class Round(models.Model):
+    """A fieldwork period of one published version."""
+
+    version = models.ForeignKey(
+        SurveyVersion, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("version")
+    )
+    label = models.CharField(_("label"), max_length=200)
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    sample_type = models.CharField(
+        _("sample"), max_length=12, choices=SampleType.choices, default=SampleType.OPEN
+    )
+    target_responses = models.PositiveIntegerField(
+        _("target number of responses"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    grace_minutes = models.PositiveIntegerField(
+        _("grace period (minutes)"),
+        default=120,
+        help_text=_("People already answering may finish this long after a pause or the close."),
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CollectorKind(models.TextChoices):
+    LINK = "link", _("Public link")
+    QR = "qr", _("QR code")
+    EMBED = "embed", _("Embedded on a website")
+    EMAIL = "email", _("Email invitations")
+
+
+class Collector(models.Model):
+    """One way people reach a round: a link, a QR code, an embed, or email invitations."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="collectors")
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=CollectorKind.choices, default=CollectorKind.LINK
+    )
+    name = models.CharField(_("name"), max_length=200)
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    preset_target_group = models.CharField(
+        _("target group"), max_length=20, choices=TargetGroup.choices, blank=True
+    )
+    preset_language = models.CharField(_("language"), max_length=35, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("collector")
+        verbose_name_plural = _("collectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """A single-use link sent to one address. Only hashes are kept, unless reminders are on."""
+
+    collector = models.ForeignKey(Collector, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    email_hash = models.CharField(max_length=64)
+    email = models.EmailField(blank=True, help_text=_("Kept only when the agency chose reminders."))
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collector", "email_hash"], name="invitation_once_per_address"
+            ),
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.collector} · {self.email_hash[:8]}"
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETE = "complete", _("Complete")
+
+
+class Response(models.Model):
+    """One respondent: answers keyed by question code, saved page by page."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+    version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
+    collector = models.ForeignKey(Collector, on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
+    )
+    start_nonce = models.CharField(max_length=32, editable=False)
+    language = models.CharField(max_length=35)
+    target_group = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.IN_PROGRESS
+    )
+    answers = models.JSONField(default=dict)
+    page = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    quality_flags = models.JSONField(default=list, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    receipt_code = models.CharField(max_length=16, unique=True)
+    resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collector", "start_nonce"], name="response_start_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return self.receipt_code

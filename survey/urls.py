@@ -44,4 +44,31 @@ urlpatterns = [
     path(V + "translations/", views.translations, name="translations"),
     path(V + "translations/texts.xlsx", views.translations_sheet, name="translations_sheet"),
     path(V + "bank/", views.question_bank, name="bank"),
+    path(V + "rounds/new/", views.round_create, name="round_create"),
+    path("surveys/<int:survey_id>/rounds/<int:round_id>/", views.round_detail, name="round"),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/status/",
+        views.round_status,
+        name="round_status",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/",
+        views.collector_add,
+        name="collector_add",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/toggle/",
+        views.collector_toggle,
+        name="collector_toggle",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/qr.<str:kind>",
+        views.collector_qr,
+        name="collector_qr",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/invite/",
+        views.collector_invite,
+        name="collector_invite",
+    ),
 ]

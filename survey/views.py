@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,15 +17,18 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import Action
 from accounts.selectors import agency_access
 from survey import expressions as ex
-from survey import selectors, services
+from survey import fieldwork, selectors, services
 from survey.checks import answer_keys, check_survey
 from survey.exceptions import PublishRefused, SurveyError
 from survey.forms import (
     ChoiceForm,
     ChoiceListForm,
+    CollectorForm,
     DuplicateForm,
+    InvitationsForm,
     PresetForm,
     QuestionForm,
+    RoundForm,
     SectionForm,
     SurveyCreateForm,
     TranslationSheetForm,
@@ -40,7 +43,7 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.logic import compile_survey
-from survey.models import SurveyVersion
+from survey.models import Collector, Round, SurveyVersion
 from survey.serialization import survey_to_dict
 from survey.translation_sheet import (
     TranslationSheetRefused,
@@ -207,6 +210,7 @@ def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> Htt
             initial={"name": _("Copy of %(name)s") % {"name": survey.name}}
         ),
         "languages": [(code, language_name(code)) for code in version.languages],
+        "rounds": Round.objects.filter(version__survey=survey).select_related("version"),
     }
     return render(request, "survey/version_editor.html", context)
 
@@ -802,3 +806,156 @@ def question_bank(request: HttpRequest, survey_id: int, version_id: int) -> Http
         "survey/question_bank.html",
         {"version": version, "survey": version.survey, "modules": MODULES},
     )
+
+
+# ------------------------------------------------------------------ fieldwork
+
+
+def _round(
+    request: HttpRequest, survey_id: int, round_id: int, action: Action = Action.VIEW
+) -> tuple[Any, Round]:
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id, action=action)
+    found = (
+        Round.objects.select_related("version").filter(pk=round_id, version__survey=survey).first()
+    )
+    if found is None:
+        raise Http404
+    return access, found
+
+
+@login_required
+def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
+    _access, version = _draft(request, survey_id, version_id)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            round_ = fieldwork.round_create(version=version, **data)
+        except SurveyError as error:
+            return _refuse(request, error, version)
+        messages.success(request, _("Round opened with a public link."))
+        return redirect("survey:round", survey_id, round_.pk)
+    return render(
+        request,
+        "survey/round_form.html",
+        {"version": version, "survey": version.survey, "form": form},
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    access, round_ = _round(request, survey_id, round_id)
+    collectors = [
+        {
+            "collector": c,
+            "url": request.build_absolute_uri(reverse("respond:entry", args=[c.token])),
+        }
+        for c in round_.collectors.all()
+    ]
+    for row in collectors:
+        row["embed"] = fieldwork.embed_snippet(row["url"], row["collector"].name)
+    return render(
+        request,
+        "survey/round_detail.html",
+        {
+            "round": round_,
+            "survey": round_.version.survey,
+            "version": round_.version,
+            "collectors": collectors,
+            "progress": fieldwork.round_progress(round_=round_),
+            "can_design": access.can(Action.DESIGN),
+            "collector_form": CollectorForm(languages=round_.version.languages),
+            "invitations_form": InvitationsForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_status(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    try:
+        fieldwork.round_set_status(round_=round_, status=request.POST.get("status", ""))
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+@require_POST
+def collector_add(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    form = CollectorForm(request.POST, languages=round_.version.languages)
+    if form.is_valid():
+        fieldwork.collector_create(round_=round_, **form.cleaned_data)
+        messages.success(request, _("Collector added."))
+    else:
+        messages.error(request, _("The collector needs a name and a kind."))
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+def _collector_of(round_: Round, collector_id: int) -> Collector:
+    found = round_.collectors.filter(pk=collector_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def collector_toggle(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    collector = _collector_of(round_, collector_id)
+    fieldwork.collector_set_active(collector=collector, active=not collector.active)
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+def collector_qr(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int, kind: str
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id)
+    collector = _collector_of(round_, collector_id)
+    if kind not in {"svg", "png"}:
+        raise Http404
+    content, content_type = fieldwork.qr_code(
+        request.build_absolute_uri(reverse("respond:entry", args=[collector.token])), kind
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="qr-{collector.pk}.{kind}"'
+    return response
+
+
+@login_required
+@require_POST
+def collector_invite(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    collector = _collector_of(round_, collector_id)
+    form = InvitationsForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data.get("file")
+        valid, invalid = fieldwork.parse_addresses(
+            form.cleaned_data.get("addresses") or "",
+            upload.read(2 * 1024 * 1024) if upload else None,
+            upload.name if upload else "",
+        )
+        sent, skipped = fieldwork.invitations_send(
+            collector=collector,
+            addresses=valid,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("respond:invitation", args=[token])
+            ),
+            keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
+        )
+        messages.success(
+            request,
+            _(
+                "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses not valid."
+            )
+            % {"sent": sent, "skipped": skipped, "invalid": len(invalid)},
+        )
+    return redirect("survey:round", survey_id, round_.pk)

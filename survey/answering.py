@@ -1,0 +1,336 @@
+"""The public answering flow: starting, saving each page, submitting, withdrawing.
+
+Respondents have no account. A signed cookie ties a browser to its in-progress
+response; nothing else identifies them. Every page save is one bounded set of
+queries whatever the number of responses already stored, and the compiled
+questionnaire of a published (immutable) version is cached in the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from survey.logic import CompiledSurvey, compile_survey
+from survey.models import (
+    Collector,
+    Invitation,
+    QuestionType,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundStatus,
+    SurveyVersion,
+)
+from survey.serialization import survey_to_dict
+
+_COMPILED: dict[tuple[int, str], CompiledSurvey] = {}
+
+
+def compiled_for(version: SurveyVersion) -> CompiledSurvey:
+    """The questionnaire of a published version, compiled once per process."""
+    key = (version.pk, version.content_hash)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = compile_survey(survey_to_dict(version))
+        if version.content_hash:
+            _COMPILED[key] = compiled
+    return compiled
+
+
+# ------------------------------------------------------------------ privacy
+
+
+def keyed_hash(value: str, *, rotate_daily: bool = True) -> str:
+    """A keyed hash (HMAC-SHA256); with daily rotation, yesterday's hashes do not link to today's."""
+    key = settings.SECRET_KEY
+    if rotate_daily:
+        key = f"{key}:{timezone.now().date().isoformat()}"
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip_hash(meta: dict[str, Any]) -> str:
+    address = meta.get("REMOTE_ADDR", "")
+    if getattr(settings, "BEHIND_TLS_PROXY", False):
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        address = forwarded.split(",")[0].strip() or address
+    return keyed_hash(address)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# ------------------------------------------------------------------ availability
+
+
+class Refusal(Exception):
+    """Why a respondent cannot go on, in words meant for them."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind
+        self.message = message
+        super().__init__(message)
+
+
+def _closed_since(round_: Round, collector: Collector) -> Any:
+    """When new starts stopped (None while open): the earliest of close, pause or end date."""
+    now = timezone.now()
+    moments = []
+    if round_.status != RoundStatus.OPEN and round_.status_changed_at:
+        moments.append(round_.status_changed_at)
+    if round_.closes_at and round_.closes_at <= now:
+        moments.append(round_.closes_at)
+    if not collector.active:
+        moments.append(collector.paused_at or now)
+    return min(moments) if moments else None
+
+
+def check_can_start(collector: Collector) -> None:
+    round_ = collector.round
+    now = timezone.now()
+    if round_.opens_at > now:
+        raise Refusal("not_open", str(_("This survey has not opened yet. Please come back later.")))
+    if round_.status == RoundStatus.CLOSED or (round_.closes_at and round_.closes_at <= now):
+        raise Refusal("closed", str(_("This survey is closed. Thank you for your interest.")))
+    if round_.status == RoundStatus.PAUSED or not collector.active:
+        raise Refusal("paused", str(_("This survey is paused for now. Please come back later.")))
+
+
+def check_can_continue(response: Response) -> None:
+    """People mid-survey may finish within the grace period after a pause or the close."""
+    collector = response.collector
+    since = _closed_since(collector.round, collector)
+    if since is None:
+        return
+    if timezone.now() > since + timedelta(minutes=collector.round.grace_minutes):
+        raise Refusal(
+            "closed",
+            str(
+                _("This survey closed and the time to finish has passed. Thank you for your time.")
+            ),
+        )
+
+
+# ------------------------------------------------------------------ rate limits
+
+
+def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
+    """Count an event for this address hash; True once the limit for the window is passed."""
+    key = f"cepa:rl:{kind}:{ip_hash}:{int(timezone.now().timestamp()) // seconds}"
+    added = cache.add(key, 1, timeout=seconds)
+    count = 1 if added else cache.incr(key)
+    return count > limit
+
+
+START_LIMIT = (30, 3600)  # starts per address per hour
+SUBMIT_LIMIT = (120, 60)  # page saves per address per minute
+
+
+# ------------------------------------------------------------------ start
+
+
+def response_start(
+    *,
+    collector: Collector,
+    language: str,
+    nonce: str,
+    ip_hash: str,
+    invitation: Invitation | None = None,
+) -> Response:
+    """The in-progress response for this start (a double click gives the same one)."""
+    check_can_start(collector)
+    existing = Response.objects.filter(collector=collector, start_nonce=nonce).first()
+    if existing is not None:
+        return existing
+    if invitation is not None:
+        if invitation.used_at is not None:
+            raise Refusal(
+                "used", str(_("This invitation has already been used. Thank you for taking part!"))
+            )
+        previous = Response.objects.filter(invitation=invitation).first()
+        if previous is not None:
+            return previous
+    try:
+        with transaction.atomic():
+            return Response.objects.create(
+                round_id=collector.round_id,
+                version_id=collector.round.version_id,
+                collector=collector,
+                invitation=invitation,
+                start_nonce=nonce[:32],
+                language=language,
+                target_group=collector.preset_target_group,
+                ip_hash=ip_hash,
+                receipt_code=secrets.token_hex(5).upper(),
+            )
+    except IntegrityError:
+        # The same start arrived twice at once: return the one that won.
+        found = Response.objects.filter(collector=collector, start_nonce=nonce[:32]).first()
+        if found is None and invitation is not None:
+            found = Response.objects.filter(invitation=invitation).first()
+        if found is None:
+            raise
+        return found
+
+
+# ------------------------------------------------------------------ pages
+
+
+@dataclass
+class PageOutcome:
+    errors: dict[str, str]
+    raw: dict[str, Any]
+    next_page: int | None  # None: the survey is finished
+    finished: bool = False
+
+
+def response_save_page(
+    *,
+    response: Response,
+    compiled: CompiledSurvey,
+    page: int,
+    post: Any,
+    going_back: bool = False,
+) -> PageOutcome:
+    """Validate and keep one page; answers hidden by relevance are dropped, never stored.
+
+    Saving is idempotent: the page number comes from the form, so a repeated
+    POST saves the same answers again and lands on the same next page.
+    """
+    if response.status == ResponseStatus.COMPLETE:
+        return PageOutcome({}, {}, None, finished=True)
+    check_can_continue(response)
+    pages = compiled.visible_sections(response.answers)
+    page = max(1, min(page, len(pages)))
+    section = pages[page - 1]
+    result = compiled.read_page(section, post, response.answers, response.language)
+    answers = dict(response.answers)
+    for question in section.questions:
+        for key in compiled.answer_keys(question):
+            if key not in result.errors or not going_back:
+                answers.pop(key, None)
+    answers.update(result.answers)
+    answers = compiled.settle(answers)
+    if result.errors and not going_back:
+        _store(response, answers, page)
+        return PageOutcome(result.errors, result.raw, page)
+    pages = compiled.visible_sections(answers)
+    if going_back:
+        target = max(1, page - 1)
+        _store(response, answers, target)
+        return PageOutcome({}, {}, target)
+    if page >= len(pages):
+        _complete(response, answers, compiled)
+        return PageOutcome({}, {}, None, finished=True)
+    _store(response, answers, page + 1)
+    return PageOutcome({}, {}, page + 1)
+
+
+def _store(response: Response, answers: dict[str, Any], page: int) -> None:
+    response.answers = answers
+    response.page = page
+    response.updated_at = timezone.now()
+    Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+        answers=answers, page=page, updated_at=response.updated_at
+    )
+
+
+def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSurvey) -> None:
+    now = timezone.now()
+    duration = int((now - response.started_at).total_seconds())
+    flags = quality_flags(response=response, answers=answers, compiled=compiled, duration=duration)
+    with transaction.atomic():
+        # The status filter makes completion happen once, whatever the number of clicks.
+        updated = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+            answers=answers,
+            status=ResponseStatus.COMPLETE,
+            submitted_at=now,
+            updated_at=now,
+            duration_seconds=duration,
+            quality_flags=flags,
+            page=len(compiled.visible_sections(answers)),
+        )
+        if updated and response.invitation_id:
+            Invitation.objects.filter(pk=response.invitation_id, used_at__isnull=True).update(
+                used_at=now
+            )
+    response.refresh_from_db()
+
+
+def quality_flags(
+    *, response: Response, answers: dict[str, Any], compiled: CompiledSurvey, duration: int
+) -> list[str]:
+    """Too fast (under a third of the median so far), straight-lining on matrices, duplicate."""
+    flags = []
+    durations = list(
+        Response.objects.filter(round_id=response.round_id, status=ResponseStatus.COMPLETE)
+        .exclude(duration_seconds=None)
+        .order_by("-submitted_at")
+        .values_list("duration_seconds", flat=True)[:1000]
+    )
+    if len(durations) >= 5 and duration < statistics.median(durations) / 3:
+        flags.append("speeder")
+    for question in compiled.questions.values():
+        if question.type == QuestionType.MATRIX and len(question.rows) >= 3:
+            values = [answers.get(f"{question.code}_{row.code}") for row in question.rows]
+            if all(values) and len(set(values)) == 1:
+                flags.append("straight_lining")
+                break
+    if (
+        response.ip_hash
+        and Response.objects.filter(
+            round_id=response.round_id,
+            status=ResponseStatus.COMPLETE,
+            ip_hash=response.ip_hash,
+            answers=answers,
+        )
+        .exclude(pk=response.pk)
+        .exists()
+    ):
+        flags.append("duplicate")
+    return flags
+
+
+# ------------------------------------------------------------------ resume and withdraw
+
+
+def response_resume_link(*, response: Response) -> str:
+    """A fresh 'continue later' token; only its hash is stored."""
+    token = secrets.token_urlsafe(24)
+    Response.objects.filter(pk=response.pk).update(resume_hash=token_hash(token))
+    return token
+
+
+def response_for_resume(*, collector: Collector, token: str) -> Response | None:
+    return Response.objects.filter(
+        collector=collector, resume_hash=token_hash(token), status=ResponseStatus.IN_PROGRESS
+    ).first()
+
+
+def response_withdraw(*, receipt_code: str) -> bool:
+    """Delete a response on its respondent's request; True when one was found."""
+    code = receipt_code.strip().upper()
+    if not code:
+        return False
+    deleted, _detail = Response.objects.filter(receipt_code=code).delete()
+    return bool(deleted)
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("collector__round")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )

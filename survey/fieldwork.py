@@ -1,0 +1,204 @@
+"""Rounds, collectors and invitations: how a published version reaches people."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from survey.answering import keyed_hash, token_hash
+from survey.exceptions import SurveyError
+from survey.models import (
+    Collector,
+    Invitation,
+    Response,
+    ResponseStatus,
+    Round,
+    RoundStatus,
+    SurveyVersion,
+    VersionStatus,
+)
+
+
+def round_create(*, version: SurveyVersion, label: str, **fields: Any) -> Round:
+    if version.status != VersionStatus.PUBLISHED:
+        raise SurveyError(_("Only a published version can be fielded."))
+    round_ = Round.objects.create(version=version, label=label.strip(), **fields)
+    collector_create(round_=round_, name=_("Public link"), kind="link")
+    return round_
+
+
+def round_set_status(*, round_: Round, status: str) -> Round:
+    if status not in RoundStatus.values:
+        raise SurveyError
+    if round_.status == RoundStatus.CLOSED:
+        raise SurveyError(_("A closed round stays closed; open a new round instead."))
+    round_.status = status
+    round_.status_changed_at = timezone.now()
+    round_.save(update_fields=["status", "status_changed_at"])
+    return round_
+
+
+def collector_create(*, round_: Round, name: str, kind: str = "link", **fields: Any) -> Collector:
+    return Collector.objects.create(
+        round=round_, name=name.strip(), kind=kind, token=secrets.token_urlsafe(16), **fields
+    )
+
+
+def collector_set_active(*, collector: Collector, active: bool) -> Collector:
+    collector.active = active
+    collector.paused_at = None if active else timezone.now()
+    collector.save(update_fields=["active", "paused_at"])
+    return collector
+
+
+def parse_addresses(
+    text: str = "", upload: bytes | None = None, filename: str = ""
+) -> tuple[list[str], list[str]]:
+    """Email addresses from pasted text, a CSV or an XLSX file: (valid, invalid)."""
+    cells: list[str] = []
+    if upload:
+        if filename.lower().endswith(".xlsx"):
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
+            for row in workbook.active.iter_rows(values_only=True):
+                cells.extend(str(value) for value in row if value)
+            workbook.close()
+        else:
+            decoded = upload.decode("utf-8-sig", errors="replace")
+            for row in csv.reader(io.StringIO(decoded)):
+                cells.extend(row)
+    for line in text.replace(";", "\n").replace(",", "\n").splitlines():
+        cells.append(line)
+    valid, invalid = [], []
+    for cell in cells:
+        address = cell.strip().lower()
+        if not address or address in {"email", "e-mail", "address"}:
+            continue
+        try:
+            validate_email(address)
+        except Exception:
+            invalid.append(cell.strip()[:100])
+        else:
+            if address not in valid:
+                valid.append(address)
+    return valid, invalid
+
+
+@transaction.atomic
+def invitations_send(
+    *, collector: Collector, addresses: list[str], link_for: Any, keep_for_reminders: bool = False
+) -> tuple[int, int]:
+    """One single-use link per new address; (sent, already invited). Addresses are not kept."""
+    sent = skipped = 0
+    language = collector.preset_language or collector.round.version.default_language
+    ui_language = (
+        language.lower() if language.lower() in {"ar", "zh-hans", "en", "fr", "ru", "es"} else "en"
+    )
+    title = collector.round.version.title.get(language) or collector.round.version.title.get(
+        collector.round.version.default_language, ""
+    )
+    for address in addresses:
+        token = secrets.token_urlsafe(24)
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    collector=collector,
+                    token_hash=token_hash(token),
+                    email_hash=keyed_hash(address, rotate_daily=False),
+                    email=address if keep_for_reminders else "",
+                )
+        except IntegrityError:
+            skipped += 1
+            continue
+        with translation.override(ui_language):
+            subject = _("Your views on biodiversity: %(title)s") % {"title": title}
+            body = render_to_string(
+                "survey/respond/invitation_email.txt", {"title": title, "link": link_for(token)}
+            )
+        send_mail(subject, body, None, [address])
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent, skipped
+
+
+@dataclass
+class ProgressRow:
+    label: str
+    started: int
+    completed: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.completed / self.started, 1) if self.started else None
+
+
+def round_progress(*, round_: Round) -> dict[str, Any]:
+    """Started, completed and completion rate, per collector and target group; median duration."""
+    complete = Q(status=ResponseStatus.COMPLETE)
+    per_collector = (
+        Response.objects.filter(round=round_)
+        .values("collector__name")
+        .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
+        .order_by("collector__name")
+    )
+    per_group = (
+        Response.objects.filter(round=round_)
+        .values("target_group")
+        .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
+        .order_by("target_group")
+    )
+    totals = Response.objects.filter(round=round_).aggregate(
+        started=Count("pk"), completed=Count("pk", filter=complete)
+    )
+    durations = list(
+        Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
+        .exclude(duration_seconds=None)
+        .values_list("duration_seconds", flat=True)
+    )
+    return {
+        "total": ProgressRow("", totals["started"], totals["completed"]),
+        "collectors": [
+            ProgressRow(r["collector__name"], r["started"], r["completed"]) for r in per_collector
+        ],
+        "groups": [ProgressRow(r["target_group"], r["started"], r["completed"]) for r in per_group],
+        "median_seconds": int(statistics.median(durations)) if durations else None,
+        "target": round_.target_responses,
+        "target_share": round(100 * totals["completed"] / round_.target_responses, 1)
+        if round_.target_responses
+        else None,
+    }
+
+
+def qr_code(url: str, kind: str) -> tuple[bytes, str]:
+    """The QR code of a link as SVG or PNG, made locally with segno."""
+    import segno
+
+    code = segno.make(url, error="m")
+    out = io.BytesIO()
+    if kind == "svg":
+        code.save(out, kind="svg", scale=8, border=2, title=url)
+        return out.getvalue(), "image/svg+xml"
+    code.save(out, kind="png", scale=8, border=2)
+    return out.getvalue(), "image/png"
+
+
+def embed_snippet(url: str, title: str) -> str:
+    from django.utils.html import escape
+
+    return (
+        f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" height="720" '
+        'style="border:0;max-width:640px" loading="lazy"></iframe>'
+    )

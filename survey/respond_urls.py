@@ -1,0 +1,15 @@
+from django.urls import path
+
+from survey import respond_views as views
+
+app_name = "respond"
+
+urlpatterns = [
+    path("r/withdraw/", views.withdraw, name="withdraw"),
+    path("r/<str:token>/", views.entry, name="entry"),
+    path("r/<str:token>/page/", views.page, name="page"),
+    path("r/<str:token>/done/", views.done, name="done"),
+    path("r/<str:token>/later/", views.later, name="later"),
+    path("r/<str:token>/resume/<str:resume_token>/", views.resume, name="resume"),
+    path("i/<str:token>/", views.invitation, name="invitation"),
+]

@@ -1,0 +1,380 @@
+"""What members of the public see at /r/<collector token>/. No account, no JavaScript needed."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+
+from survey import answering
+from survey.answering import Refusal
+from survey.i18n import choose_language, interface_language_for, is_rtl, language_name
+from survey.models import Collector, Response, ResponseStatus
+
+COOKIE_SALT = "cepa.response"
+COOKIE_AGE = 60 * 60 * 24 * 30
+
+
+def _collector(token: str) -> Collector:
+    collector = Collector.objects.select_related("round__version").filter(token=token[:64]).first()
+    if collector is None:
+        raise Http404
+    return collector
+
+
+def _cookie_name(collector: Collector) -> str:
+    return f"cepa_r{collector.pk}"
+
+
+def _current_response(request: HttpRequest, collector: Collector) -> Response | None:
+    pk = request.get_signed_cookie(_cookie_name(collector), default=None, salt=COOKIE_SALT)
+    if pk is None:
+        return None
+    # Filtering on the collector means a cookie (or id) from another round finds nothing.
+    return (
+        Response.objects.select_related("collector__round")
+        .filter(pk=pk, collector=collector)
+        .first()
+    )
+
+
+def _language(request: HttpRequest, collector: Collector, compiled: Any) -> str:
+    asked = request.GET.get("lang") or request.POST.get("lang") or ""
+    if asked in compiled.languages:
+        return asked
+    return choose_language(
+        compiled.languages,
+        preset=collector.preset_language,
+        accept_language=request.headers.get("Accept-Language", ""),
+        default=compiled.default_language,
+    )
+
+
+def _render(
+    request: HttpRequest, template: str, language: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context.update(
+        {
+            "language": language,
+            "content_dir": "rtl" if is_rtl(language) else "ltr",
+        }
+    )
+    with translation.override(interface_language_for(language, "en")):
+        context["ui_language"] = translation.get_language()
+        return render(request, template, context, status=status)
+
+
+def _refusal(
+    request: HttpRequest, refusal: Refusal, language: str, compiled: Any = None
+) -> HttpResponse:
+    status = 429 if refusal.kind == "rate_limited" else 200
+    return _render(
+        request,
+        "survey/respond/message.html",
+        language,
+        {"message": refusal.message, "kind": refusal.kind, "compiled": compiled},
+        status=status,
+    )
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def entry(request: HttpRequest, token: str) -> HttpResponse:
+    """Welcome, privacy notice and consent; or straight back to the page where one stopped."""
+    collector = _collector(token)
+    compiled = answering.compiled_for(collector.round.version)
+    language = _language(request, collector, compiled)
+    response = _current_response(request, collector)
+    if response is not None and request.method == "GET" and "restart" not in request.GET:
+        if response.status == ResponseStatus.COMPLETE:
+            return redirect("respond:done", token=token)
+        return redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
+    invitation = None
+    invitation_pk = request.get_signed_cookie(
+        f"cepa_i{collector.pk}", default=None, salt=COOKIE_SALT
+    )
+    if invitation_pk:
+        invitation = collector.invitations.filter(pk=invitation_pk).first()
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("website"):  # the honeypot: people never see this field
+            return redirect("respond:done", token=token)
+        if not request.POST.get("consent"):
+            error = _("Please tick the box to say you agree to take part.")
+        else:
+            ip_hash = answering.client_ip_hash(request.META)
+            if answering.rate_limited(
+                "start", ip_hash, limit=answering.START_LIMIT[0], seconds=answering.START_LIMIT[1]
+            ):
+                return _refusal(
+                    request,
+                    Refusal(
+                        "rate_limited",
+                        _(
+                            "Too many surveys were started from this connection. Please try again later."
+                        ),
+                    ),
+                    language,
+                    compiled,
+                )
+            try:
+                response = answering.response_start(
+                    collector=collector,
+                    language=language,
+                    nonce=(request.POST.get("nonce") or secrets.token_hex(16))[:32],
+                    ip_hash=ip_hash,
+                    invitation=invitation,
+                )
+            except Refusal as refusal:
+                return _refusal(request, refusal, language, compiled)
+            if response.status == ResponseStatus.COMPLETE:
+                redirect_to = redirect("respond:done", token=token)
+            else:
+                redirect_to = redirect(
+                    f"{reverse('respond:page', args=[token])}?lang={response.language}"
+                )
+            redirect_to.set_signed_cookie(
+                _cookie_name(collector),
+                response.pk,
+                salt=COOKIE_SALT,
+                max_age=COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return redirect_to
+    try:
+        answering.check_can_start(collector)
+    except Refusal as refusal:
+        return _refusal(request, refusal, language, compiled)
+    return _render(
+        request,
+        "survey/respond/welcome.html",
+        language,
+        {
+            "collector": collector,
+            "compiled": compiled,
+            "token": token,
+            "nonce": secrets.token_hex(16),
+            "error": error,
+            "languages": [(code, language_name(code)) for code in compiled.languages],
+            "invited": invitation is not None,
+        },
+    )
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, token: str) -> HttpResponse:
+    collector = _collector(token)
+    response = _current_response(request, collector)
+    if response is None:
+        return redirect("respond:entry", token=token)
+    if response.status == ResponseStatus.COMPLETE:
+        return redirect("respond:done", token=token)
+    compiled = answering.compiled_for(collector.round.version)
+    language = response.language
+    if request.GET.get("lang") in compiled.languages and request.GET["lang"] != language:
+        language = request.GET["lang"]
+        Response.objects.filter(pk=response.pk).update(language=language)
+        response.language = language
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    page_number = response.page
+    try:
+        answering.check_can_continue(response)
+        if request.method == "POST":
+            ip_hash = answering.client_ip_hash(request.META)
+            if answering.rate_limited(
+                "save", ip_hash, limit=answering.SUBMIT_LIMIT[0], seconds=answering.SUBMIT_LIMIT[1]
+            ):
+                return _refusal(
+                    request,
+                    Refusal(
+                        "rate_limited",
+                        _(
+                            "Too many pages were sent from this connection. Please wait a minute and try again."
+                        ),
+                    ),
+                    language,
+                    compiled,
+                )
+            try:
+                posted_page = int(request.POST.get("page", response.page))
+            except ValueError:
+                posted_page = response.page
+            outcome = answering.response_save_page(
+                response=response,
+                compiled=compiled,
+                page=posted_page,
+                post=request.POST,
+                going_back="back" in request.POST,
+            )
+            if outcome.finished:
+                return redirect("respond:done", token=token)
+            if not outcome.errors:
+                return redirect(f"{reverse('respond:page', args=[token])}?lang={language}")
+            errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
+    except Refusal as refusal:
+        return _refusal(request, refusal, language, compiled)
+    pages = compiled.visible_sections(response.answers)
+    page_number = max(1, min(page_number, len(pages)))
+    section = pages[page_number - 1]
+    return _render(
+        request,
+        "survey/respond/page.html",
+        language,
+        {
+            "collector": collector,
+            "compiled": compiled,
+            "token": token,
+            "section": section,
+            "questions": compiled.visible_questions(section, response.answers),
+            "answers": response.answers,
+            "errors": errors,
+            "raw": raw,
+            "seed": str(response.pk),
+            "page_number": page_number,
+            "page_count": len(pages),
+            "languages": [(code, language_name(code)) for code in compiled.languages],
+        },
+        status=200,
+    )
+
+
+@xframe_options_exempt
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    collector = _collector(token)
+    compiled = answering.compiled_for(collector.round.version)
+    response = _current_response(request, collector)
+    language = response.language if response else _language(request, collector, compiled)
+    return _render(
+        request,
+        "survey/respond/done.html",
+        language,
+        {
+            "compiled": compiled,
+            "receipt": response.receipt_code
+            if response and response.status == ResponseStatus.COMPLETE
+            else "",
+            "token": token,
+        },
+    )
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def later(request: HttpRequest, token: str) -> HttpResponse:
+    """A link to continue on another day or device, shown and, if asked, emailed (not kept)."""
+    collector = _collector(token)
+    response = _current_response(request, collector)
+    if response is None or response.status == ResponseStatus.COMPLETE:
+        return redirect("respond:entry", token=token)
+    compiled = answering.compiled_for(collector.round.version)
+    resume = answering.response_resume_link(response=response)
+    link = request.build_absolute_uri(reverse("respond:resume", args=[token, resume]))
+    sent = False
+    error = ""
+    if request.method == "POST":
+        address = request.POST.get("email", "").strip()[:254]
+        try:
+            validate_email(address)
+        except Exception:
+            error = _("Enter a valid email address.")
+        else:
+            with translation.override(interface_language_for(response.language, "en")):
+                body = render_to_string("survey/respond/later_email.txt", {"link": link})
+                send_mail(_("Continue the survey later"), body, None, [address])
+            sent = True
+    return _render(
+        request,
+        "survey/respond/later.html",
+        response.language,
+        {"compiled": compiled, "link": link, "sent": sent, "error": error, "token": token},
+    )
+
+
+def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
+    collector = _collector(token)
+    response = answering.response_for_resume(collector=collector, token=resume_token)
+    if response is None:
+        return redirect("respond:entry", token=token)
+    redirect_to = redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
+    redirect_to.set_signed_cookie(
+        _cookie_name(collector),
+        response.pk,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return redirect_to
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = answering.invitation_for_token(token=token)
+    if found is None:
+        raise Http404
+    collector = found.collector
+    compiled = answering.compiled_for(collector.round.version)
+    language = _language(request, collector, compiled)
+    if found.used_at is not None:
+        return _refusal(
+            request,
+            Refusal("used", _("This invitation has already been used. Thank you for taking part!")),
+            language,
+            compiled,
+        )
+    redirect_to = redirect("respond:entry", token=collector.token)
+    redirect_to.set_signed_cookie(
+        f"cepa_i{collector.pk}",
+        found.pk,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    existing = Response.objects.filter(invitation=found).first()
+    if existing is not None:
+        redirect_to.set_signed_cookie(
+            _cookie_name(collector),
+            existing.pk,
+            salt=COOKIE_SALT,
+            max_age=COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return redirect_to
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest) -> HttpResponse:
+    """Anyone holding a receipt code may have that response deleted."""
+    language = translation.get_language() or "en"
+    message = ""
+    if request.method == "POST":
+        ip_hash = answering.client_ip_hash(request.META)
+        if answering.rate_limited("withdraw", ip_hash, limit=10, seconds=3600):
+            return _refusal(
+                request,
+                Refusal("rate_limited", _("Too many attempts. Please try again later.")),
+                language,
+            )
+        if answering.response_withdraw(receipt_code=request.POST.get("code", "")[:16]):
+            message = _("Your answers have been deleted.")
+        else:
+            message = _("No answers match this code. Check the code on your receipt.")
+    return _render(request, "survey/respond/withdraw.html", language, {"message": message})

@@ -1,0 +1,385 @@
+"""Members of the public answer page by page; nothing they give is lost, nothing forged is kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from survey import fieldwork, services
+from survey.answering import token_hash
+from survey.models import Invitation, Response, ResponseStatus, RoundStatus
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def collector(agency):
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    version = services.survey_publish(version=version, by=None)
+    round_ = fieldwork.round_create(version=version, label="Baseline")
+    return round_.collectors.get()
+
+
+def start(client, collector, lang="en"):
+    entry = reverse("respond:entry", args=[collector.token])
+    page = client.get(entry + f"?lang={lang}")
+    assert page.status_code == 200
+    nonce = page.context["nonce"]
+    response = client.post(entry, {"consent": "yes", "nonce": nonce, "lang": lang})
+    assert response.status_code == 302
+    return nonce
+
+
+def page_url(collector):
+    return reverse("respond:page", args=[collector.token])
+
+
+PAGE_1 = {"page": "1", "age": "30", "region": "coast", "district": "kilifi", "day": "2026-05-22"}
+PAGE_2 = {
+    "page": "2",
+    "aware": "heard_know",
+    "meaning": "Variety of life",
+    "important": "4",
+    "concern": "7",
+    "values__health": "5",
+    "values__economy": "4",
+    "informed": "yes",
+}
+PAGE_3 = {
+    "page": "3",
+    "steps": ["recycle", "plant"],
+    "sources__heard_know": "1",
+    "sources__heard_only": "2",
+    "sources__never": "3",
+    "sources__dont_know": "4",
+    "spend": "12.5",
+    "comment": "Thanks",
+}
+
+
+def test_a_respondent_answers_every_page_and_gets_a_receipt(client, collector):
+    start(client, collector)
+    assert client.post(page_url(collector), PAGE_1).status_code == 302
+    assert client.post(page_url(collector), PAGE_2).status_code == 302
+    done = client.post(page_url(collector), PAGE_3)
+    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.COMPLETE
+    assert response.answers == {
+        "age": 30,
+        "region": "coast",
+        "district": "kilifi",
+        "day": "2026-05-22",
+        "ref": "web",
+        "aware": "heard_know",
+        "meaning": "Variety of life",
+        "important": "4",
+        "concern": 7,
+        "values_health": "5",
+        "values_economy": "4",
+        "informed": "yes",
+        "steps": ["recycle", "plant"],
+        "n_steps": 2.0,
+        "sources": ["heard_know", "heard_only", "never", "dont_know"],
+        "spend": 12.5,
+        "comment": "Thanks",
+    }
+    thank_you = client.get(done["Location"]).content.decode()
+    assert response.receipt_code in thank_you
+    assert "Thank you." in thank_you
+
+
+def test_a_double_submit_of_the_last_page_creates_one_complete_response(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    first = client.post(page_url(collector), PAGE_3)
+    second = client.post(page_url(collector), PAGE_3)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Response.objects.count() == 1
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+
+
+def test_a_double_click_on_start_creates_one_response(client, collector):
+    entry = reverse("respond:entry", args=[collector.token])
+    nonce = client.get(entry).context["nonce"]
+    client.post(entry, {"consent": "yes", "nonce": nonce})
+    client.post(entry, {"consent": "yes", "nonce": nonce})
+    assert Response.objects.count() == 1
+
+
+def test_leaving_and_coming_back_resumes_where_one_stopped(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    again = Client()
+    again.cookies = client.cookies  # same device, new visit
+    back = again.get(reverse("respond:entry", args=[collector.token]))
+    assert back.status_code == 302
+    page = again.get(back["Location"])
+    assert page.context["page_number"] == 2
+    assert 'value="30"' not in page.content.decode()  # page 2 shows page 2
+
+
+def test_going_back_keeps_later_answers_unless_relevance_hides_them(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), {**PAGE_3, "page": "3", "back": "1"})
+    answers = Response.objects.get().answers
+    assert answers["spend"] == 12.5
+    # Age 17 now hides the third page (its relevance needs 18+): its answers go.
+    client.post(page_url(collector), {**PAGE_1, "age": "17"})
+    answers = Response.objects.get().answers
+    assert "spend" not in answers
+    assert answers["aware"] == "heard_know"
+
+
+def test_the_continue_later_link_works_on_another_device(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    later = client.get(reverse("respond:later", args=[collector.token]))
+    link = later.context["link"].replace("http://testserver", "")
+    other = Client()
+    resumed = other.get(link)
+    assert resumed.status_code == 302
+    assert other.get(resumed["Location"]).context["page_number"] == 2
+
+
+def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
+    start(client, collector, lang="fr")
+    page = client.post(page_url(collector), {**PAGE_1, "age": "12", "region": "coast"})
+    html = page.content.decode()
+    assert "16 ans et plus" in html
+    assert 'value="12"' in html
+    assert 'id="error-summary"' in html
+    assert Response.objects.get().answers["region"] == "coast"
+
+
+# --------------------------------------------------------------- tampering
+
+
+@pytest.mark.parametrize(
+    ("post", "expected_error", "field"),
+    [
+        ({**PAGE_1, "region": "atlantis"}, "Choose one of the options offered.", "region"),
+        ({**PAGE_1, "age": "-3"}, "at least 0", "age"),
+        ({**PAGE_1, "age": "x" * 1_000_000}, "Enter a number", "age"),
+    ],
+)
+def test_tampered_answers_are_refused_with_a_message(
+    client, collector, post, expected_error, field
+):
+    start(client, collector)
+    page = client.post(page_url(collector), post)
+    assert page.status_code == 200
+    assert expected_error in page.content.decode()
+    assert field not in Response.objects.get().answers
+
+
+def test_a_huge_text_is_refused(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    page = client.post(page_url(collector), {**PAGE_3, "comment": "y" * 1_000_000})
+    assert "Use at most 200 characters" in page.content.decode()
+    assert "comment" not in Response.objects.get().answers
+
+
+def test_an_answer_for_a_hidden_question_is_not_stored(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), {**PAGE_2, "aware": "never", "meaning": "sneaky"})
+    answers = Response.objects.get().answers
+    assert "meaning" not in answers
+
+
+def test_a_post_without_csrf_token_is_rejected(collector):
+    strict = Client(enforce_csrf_checks=True)
+    entry = reverse("respond:entry", args=[collector.token])
+    strict.get(entry)
+    assert strict.post(entry, {"consent": "yes", "nonce": "abc"}).status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_response_from_another_round_cannot_be_continued(client, collector, agency):
+    other_version = survey_from_dict(every_feature(), agency=agency, by=None)
+    other_version = services.survey_publish(version=other_version, by=None)
+    other = fieldwork.round_create(version=other_version, label="Other").collectors.get()
+    start(client, other)
+    foreign = Response.objects.get()
+    # The signed cookie of the other round's response, presented to this collector.
+    client.cookies[f"cepa_r{collector.pk}"] = client.cookies[f"cepa_r{other.pk}"].value.replace(
+        f"cepa_r{other.pk}", f"cepa_r{collector.pk}"
+    )
+    response = client.post(page_url(collector), PAGE_1)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("respond:entry", args=[collector.token])
+    foreign.refresh_from_db()
+    assert foreign.answers == {}
+
+
+def test_the_honeypot_stores_nothing(client, collector):
+    entry = reverse("respond:entry", args=[collector.token])
+    nonce = client.get(entry).context["nonce"]
+    client.post(entry, {"consent": "yes", "nonce": nonce, "website": "http://spam.example"})
+    assert not Response.objects.exists()
+
+
+def test_starting_is_rate_limited_per_connection(client, collector, monkeypatch):
+    from survey import answering
+
+    monkeypatch.setattr(answering, "START_LIMIT", (3, 3600))
+    entry = reverse("respond:entry", args=[collector.token])
+    statuses = [
+        client.post(entry, {"consent": "yes", "nonce": f"n{i}"}).status_code for i in range(4)
+    ]
+    assert statuses == [302, 302, 302, 429]
+
+
+# --------------------------------------------------------------- closing, pausing, invitations
+
+
+def test_a_paused_collector_refuses_new_starts_but_lets_people_finish_within_the_grace(
+    client, collector
+):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    fieldwork.collector_set_active(collector=collector, active=False)
+    newcomer = Client()
+    welcome = newcomer.get(reverse("respond:entry", args=[collector.token]))
+    assert "paused" in welcome.content.decode()
+    assert client.post(page_url(collector), PAGE_2).status_code == 302
+    # After the grace period even people mid-survey are told it closed.
+    collector.refresh_from_db()
+    collector.paused_at = timezone.now() - timedelta(minutes=collector.round.grace_minutes + 1)
+    collector.save()
+    late = client.post(page_url(collector), PAGE_3)
+    assert "time to finish has passed" in late.content.decode()
+    assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
+
+
+def test_a_closed_round_shows_a_clear_page(client, collector):
+    fieldwork.round_set_status(round_=collector.round, status=RoundStatus.CLOSED)
+    page = client.get(reverse("respond:entry", args=[collector.token]))
+    assert "This survey is closed" in page.content.decode()
+
+
+def test_an_invitation_answers_once(client, collector, mailoutbox):
+    fieldwork.invitations_send(
+        collector=collector, addresses=["ana@example.org"], link_for=lambda t: f"/i/{t}/"
+    )
+    invitation = Invitation.objects.get()
+    assert invitation.email == ""  # only hashes are kept
+    link = mailoutbox[0].body.split("/i/")[1].split("/")[0]
+    assert invitation.token_hash == token_hash(link)
+    entry = client.get(f"/i/{link}/")
+    assert entry.status_code == 302
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), PAGE_3)
+    assert Response.objects.get().invitation == invitation
+    again = Client().get(f"/i/{link}/")
+    assert "already been used" in again.content.decode()
+    assert Response.objects.count() == 1
+
+
+def test_withdrawal_with_the_receipt_code_deletes_the_response(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), PAGE_3)
+    code = Response.objects.get().receipt_code
+    page = Client().post(reverse("respond:withdraw"), {"code": code.lower()})
+    assert "have been deleted" in page.content.decode()
+    assert not Response.objects.exists()
+
+
+# --------------------------------------------------------------- quality and cost
+
+
+def test_saving_a_page_costs_the_same_queries_with_10_or_10000_responses(client, collector):
+    def stored(count):
+        existing = Response.objects.count()
+        Response.objects.bulk_create(
+            [
+                Response(
+                    round=collector.round,
+                    version=collector.round.version,
+                    collector=collector,
+                    start_nonce=f"bulk{existing + i}",
+                    language="en",
+                    status=ResponseStatus.COMPLETE,
+                    answers={"age": 40},
+                    receipt_code=f"B{existing + i:09d}",
+                    duration_seconds=300,
+                )
+                for i in range(count)
+            ],
+            batch_size=2000,
+        )
+
+    stored(10)
+    start(client, collector)
+    with CaptureQueriesContext(connection) as small:
+        client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), {**PAGE_2, "page": "2", "back": "1"})
+    stored(10_000 - 11)
+    with CaptureQueriesContext(connection) as large:
+        client.post(page_url(collector), PAGE_1)
+    assert Response.objects.count() >= 10_000
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_quality_flags_mark_speeders_straight_liners_and_duplicates(collector):
+    from survey.answering import compiled_for, quality_flags
+
+    round_ = collector.round
+    Response.objects.bulk_create(
+        [
+            Response(
+                round=round_,
+                version=round_.version,
+                collector=collector,
+                start_nonce=f"q{i}",
+                language="en",
+                status=ResponseStatus.COMPLETE,
+                answers={"age": i},
+                receipt_code=f"Q{i:08d}",
+                duration_seconds=600,
+                ip_hash="abc",
+            )
+            for i in range(6)
+        ]
+    )
+    fresh = Response(round=round_, version=round_.version, collector=collector, ip_hash="abc")
+    compiled = compiled_for(round_.version)
+    assert quality_flags(response=fresh, answers={"age": 3}, compiled=compiled, duration=60) == [
+        "speeder",
+        "duplicate",
+    ]
+    assert quality_flags(response=fresh, answers={"age": 99}, compiled=compiled, duration=500) == []
+
+
+def test_straight_lining_on_a_matrix_is_flagged(collector):
+    from survey.answering import quality_flags
+    from survey.demo import demo_survey_dict
+    from survey.logic import compile_survey
+
+    compiled = compile_survey(demo_survey_dict())  # bio_values has four rows
+    same = {f"bio_values_{row}": "3" for row in ("health", "economy", "intrinsic", "culture")}
+    fresh = Response(round=collector.round, version=collector.round.version, collector=collector)
+    assert quality_flags(response=fresh, answers=same, compiled=compiled, duration=300) == [
+        "straight_lining"
+    ]
+    varied = {**same, "bio_values_culture": "5"}
+    assert quality_flags(response=fresh, answers=varied, compiled=compiled, duration=300) == []
