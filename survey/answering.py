@@ -226,6 +226,9 @@ def response_save_page(
     if result.errors and not going_back:
         _store(response, answers, page)
         return PageOutcome(result.errors, result.raw, page)
+    if not going_back and compiled.newly_shown(section, response.answers, answers):
+        _store(response, answers, page)
+        return PageOutcome({}, {}, page)
     pages = compiled.visible_sections(answers)
     if going_back:
         target = max(1, page - 1)

@@ -162,6 +162,23 @@ class CompiledSurvey:
         ]
 
     # -- choices
+    def newly_shown(
+        self, section: CompiledSection, before: Mapping[str, Any], after: Mapping[str, Any]
+    ) -> bool:
+        """True when this page's own answers revealed a question still unanswered on it.
+
+        Without JavaScript a question that depends on an answer on the same page
+        appears only after the page is sent; the page is then shown again so the
+        respondent sees it, instead of skipping it unseen.
+        """
+        shown_before = {q.code for q in self.visible_questions(section, before)}
+        for question in self.visible_questions(section, after):
+            if question.code in shown_before or question.type == QuestionType.NOTE:
+                continue
+            if not any(key in after for key in self.answer_keys(question)):
+                return True
+        return False
+
     def options_for(
         self, question: CompiledQuestion, answers: Mapping[str, Any], seed: str = ""
     ) -> list[Option]:

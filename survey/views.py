@@ -657,10 +657,17 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
         result = compiled.read_page(section, request.POST, answers, language)
         errors, raw = result.errors, result.raw
         if not errors:
+            before = dict(answers)
             for question in section.questions:
                 for key in compiled.answer_keys(question):
                     answers.pop(key, None)
             answers = compiled.settle({**answers, **result.answers})
+            if "back" not in request.POST and compiled.newly_shown(section, before, answers):
+                request.session[session_key] = answers
+                return redirect(
+                    f"{reverse('survey:preview', args=[survey.pk, version.pk])}"
+                    f"?lang={language}&page={page_number}"
+                )
             request.session[session_key] = answers
             pages = compiled.visible_sections(answers)
             if "back" in request.POST:

@@ -383,3 +383,16 @@ def test_straight_lining_on_a_matrix_is_flagged(collector):
     ]
     varied = {**same, "bio_values_culture": "5"}
     assert quality_flags(response=fresh, answers=varied, compiled=compiled, duration=300) == []
+
+
+def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_moving_on(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}
+    response = client.post(page_url(collector), without_meaning)
+    page = client.get(response["Location"])
+    assert page.context["page_number"] == 2
+    assert 'name="meaning"' in page.content.decode()
+    assert Response.objects.get().answers["aware"] == "heard_know"
+    client.post(page_url(collector), {**without_meaning, "meaning": "Life"})
+    assert Response.objects.get().page == 3
