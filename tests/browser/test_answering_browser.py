@@ -1,0 +1,151 @@
+"""A member of the public answers on a phone, in English and in Arabic, and nothing is lost."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from survey import fieldwork, services
+from survey.bank import UN
+from survey.demo import demo_survey_dict
+from survey.models import Response, ResponseStatus
+from survey.serialization import survey_from_dict
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BIRTH_YEAR_MESSAGE = {
+    "en": "Enter a year between 1900 and 2011.",
+    "fr": "Saisissez une année entre 1900 et 2011.",
+    "es": "Introduzca un año entre 1900 y 2011.",
+    "ru": "Введите год от 1900 до 2011.",
+    "ar": "أدخل سنة بين 1900 و2011.",
+    "zh-Hans": "请输入 1900 至 2011 年之间的年份。",
+}
+
+
+def _survey_with_a_constraint(agency):
+    data = copy.deepcopy(demo_survey_dict())
+    profile = data["sections"][-1]["questions"]
+    profile.insert(
+        1,
+        {
+            **copy.deepcopy(profile[0]),
+            "code": "birth_year",
+            "type": "integer",
+            "choice_list": None,
+            "required": True,
+            "standard": False,
+            "text": {lang: f"{profile[0]['text'][lang]} (YYYY)" for lang in UN},
+            "constraint": ". >= 1900 and . <= 2011",
+            "constraint_message": BIRTH_YEAR_MESSAGE,
+        },
+    )
+    version = survey_from_dict(data, agency=agency, by=None)
+    version = services.survey_publish(version=version, by=None)
+    return fieldwork.round_create(version=version, label="Browser round").collectors.get()
+
+
+def _serious(page) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_click(
+    browser, live_server, agency, lang
+):
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"/r/{collector.token}/?lang={lang}")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert _serious(page) == []
+    page.check("#consent")
+    page.click("button[type=submit]")
+
+    # Page 1: "heard and know" reveals the open question on the same page.
+    page.check("input[name=bio_heard][value=heard_know]")
+    page.click("button[name=next]")
+    page.fill("textarea[name=bio_meaning]", "The variety of life")
+    page.check("input[name=bio_importance][value=very_important]")
+    page.click("button[name=next]")
+
+    # Page 2, then leave and come back on a new page load.
+    for row in ("health", "economy", "intrinsic", "culture"):
+        page.check(f"input[name=bio_values__{row}][value='4']")
+    page.check("input[name=bio_informed][value=fairly_well]")
+    page.click("button[name=next]")
+    page.locator("input[name=bio_steps]").first.wait_for()
+    page.close()
+    page = context.new_page()
+    page.goto(f"/r/{collector.token}/")
+    page.locator("input[name=bio_steps]").first.wait_for()  # resumed on page 3
+    page.check("input[name=bio_steps][value=reduce_waste]")
+    page.check("input[name=bio_steps][value=plant_native]")
+    page.check("input[name=bio_willing][value=very_willing]")
+    page.check("input[name=bio_sources][value=school]")
+    page.click("button[name=next]")
+
+    # Page 4: a constraint error, announced, then corrected.
+    page.check("input[name=age_group][value='25_39']")
+    page.fill("input[name=birth_year]", "1850")
+    page.check("input[name=sex][value=female]")
+    page.check("input[name=residence][value=urban]")
+    page.click("button[name=next]")
+    summary = page.locator("#error-summary")
+    assert BIRTH_YEAR_MESSAGE[lang] in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.locator("input[name=birth_year]").get_attribute("aria-invalid") == "true"
+    assert _serious(page) == []
+    page.fill("input[name=birth_year]", "1990")
+    page.locator("button[name=next]").dblclick()
+    page.locator(".receipt").wait_for()
+    assert _serious(page) == []
+
+    responses = Response.objects.filter(collector=collector)
+    assert responses.count() == 1
+    response = responses.get()
+    assert response.status == ResponseStatus.COMPLETE
+    assert response.language == lang
+    assert response.answers == {
+        "bio_heard": "heard_know",
+        "bio_meaning": "The variety of life",
+        "bio_importance": "very_important",
+        "bio_values_health": "4",
+        "bio_values_economy": "4",
+        "bio_values_intrinsic": "4",
+        "bio_values_culture": "4",
+        "bio_informed": "fairly_well",
+        "bio_steps": ["reduce_waste", "plant_native"],
+        "bio_sources": ["school"],
+        "bio_willing": "very_willing",
+        "age_group": "25_39",
+        "birth_year": 1990,
+        "sex": "female",
+        "residence": "urban",
+    }
+    context.close()
+
+
+def test_respondent_pages_are_small(browser, live_server, agency):
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{collector.token}/?lang=en")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    page.locator("input[name=bio_heard]").first.wait_for()
+    sizes = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
+    page.reload()
+    page.locator("input[name=bio_heard]").first.wait_for()
+    # HTML, CSS and JS of one page, uncompressed; the goal is under 50 KB.
+    assert 0 < sum(sizes) < 50 * 1024, sizes
+    context.close()
