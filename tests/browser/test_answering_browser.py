@@ -60,7 +60,9 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     browser, live_server, agency, lang
 ):
     collector = _survey_with_a_constraint(agency)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto(f"/r/{collector.token}/?lang={lang}")

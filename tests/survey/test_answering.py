@@ -385,7 +385,9 @@ def test_straight_lining_on_a_matrix_is_flagged(collector):
     assert quality_flags(response=fresh, answers=varied, compiled=compiled, duration=300) == []
 
 
-def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_moving_on(client, collector):
+def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_moving_on(
+    client, collector
+):
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
     without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}

@@ -1,0 +1,178 @@
+"""Designers open rounds, add collectors, print QR codes, invite people and follow progress."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from survey import fieldwork, services
+from survey.models import Collector, Invitation, Response, ResponseStatus, Round, RoundStatus
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(agency):
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    return services.survey_publish(version=version, by=None)
+
+
+@pytest.fixture
+def designer_client(client, agency, member_factory, login):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    return client
+
+
+def test_a_designer_opens_a_round_with_a_public_link(designer_client, published):
+    url = reverse("survey:round_create", args=[published.survey_id, published.pk])
+    response = designer_client.post(
+        url, {"label": "Baseline 2026", "sample_type": "open", "target_responses": "500"}
+    )
+    round_ = Round.objects.get()
+    assert response["Location"] == reverse("survey:round", args=[published.survey_id, round_.pk])
+    page = designer_client.get(response["Location"]).content.decode()
+    collector = round_.collectors.get()
+    assert f"/r/{collector.token}/" in page
+    assert "&lt;iframe src=" in page  # the embed snippet, ready to copy
+    assert len(collector.token) >= 20
+
+
+def test_a_draft_cannot_be_fielded(designer_client, agency):
+    draft = survey_from_dict(every_feature(), agency=agency, by=None)
+    response = designer_client.post(
+        reverse("survey:round_create", args=[draft.survey_id, draft.pk]),
+        {"label": "x", "sample_type": "open"},
+        follow=True,
+    )
+    assert "Only a published version can be fielded." in response.content.decode()
+    assert not Round.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "signature"),
+    [("svg", "image/svg+xml", b"<svg"), ("png", "image/png", b"\x89PNG")],
+)
+def test_qr_codes_download_as_svg_and_png(
+    designer_client, published, kind, content_type, signature
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    collector = round_.collectors.get()
+    response = designer_client.get(
+        reverse("survey:collector_qr", args=[published.survey_id, round_.pk, collector.pk, kind])
+    )
+    assert response["Content-Type"] == content_type
+    assert signature in response.content[:200]
+
+
+def test_collectors_are_added_paused_and_the_round_closed(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    base = (published.survey_id, round_.pk)
+    designer_client.post(
+        reverse("survey:collector_add", args=base),
+        {
+            "name": "Schools in Coast",
+            "kind": "qr",
+            "preset_target_group": "youth",
+            "preset_language": "fr",
+        },
+    )
+    schools = Collector.objects.get(name="Schools in Coast")
+    assert (schools.preset_target_group, schools.preset_language) == ("youth", "fr")
+    designer_client.post(reverse("survey:collector_toggle", args=[*base, schools.pk]))
+    schools.refresh_from_db()
+    assert not schools.active and schools.paused_at is not None
+    designer_client.post(reverse("survey:round_status", args=base), {"status": "closed"})
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.CLOSED
+    designer_client.post(reverse("survey:round_status", args=base), {"status": "open"})
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.CLOSED  # a closed round stays closed
+
+
+def test_invitations_from_pasted_text_and_a_csv(designer_client, published, mailoutbox):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv_file = SimpleUploadedFile("list.csv", b"email\nb@example.org\nnot-an-address\n")
+    response = designer_client.post(
+        url, {"addresses": "a@example.org, A@example.org", "file": csv_file}, follow=True
+    )
+    assert (
+        "2 invitations sent, 0 already invited, 1 addresses not valid." in response.content.decode()
+    )
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
+    again = designer_client.post(url, {"addresses": "a@example.org"}, follow=True)
+    assert "0 invitations sent, 1 already invited" in again.content.decode()
+    assert set(Invitation.objects.values_list("email", flat=True)) == {""}
+
+
+def test_progress_counts_per_collector_and_target_group(published):
+    round_ = fieldwork.round_create(version=published, label="R", target_responses=10)
+    link = round_.collectors.get()
+    youth = fieldwork.collector_create(round_=round_, name="Youth", preset_target_group="youth")
+    for i, (collector, status, duration) in enumerate(
+        [
+            (link, "complete", 300),
+            (link, "in_progress", None),
+            (youth, "complete", 500),
+            (youth, "complete", 700),
+        ]
+    ):
+        Response.objects.create(
+            round=round_,
+            version=published,
+            collector=collector,
+            start_nonce=f"p{i}",
+            language="en",
+            status=status,
+            duration_seconds=duration,
+            target_group=collector.preset_target_group,
+            receipt_code=f"P{i}",
+        )
+    progress = fieldwork.round_progress(round_=round_)
+    assert (progress["total"].started, progress["total"].completed, progress["total"].rate) == (
+        4,
+        3,
+        75.0,
+    )
+    assert [(r.label, r.started, r.completed) for r in progress["collectors"]] == [
+        ("Public link", 2, 1),
+        ("Youth", 2, 2),
+    ]
+    assert [(r.label, r.completed) for r in progress["groups"]] == [("", 1), ("youth", 2)]
+    assert progress["median_seconds"] == 500
+    assert progress["target_share"] == 30.0
+    assert ResponseStatus.COMPLETE == "complete"
+
+
+def test_viewers_see_progress_but_cannot_change_fieldwork(
+    client, agency, member_factory, login, published
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    login(member_factory(Role.VIEWER, agency=agency))
+    base = (published.survey_id, round_.pk)
+    assert client.get(reverse("survey:round", args=base)).status_code == 200
+    assert (
+        client.post(reverse("survey:round_status", args=base), {"status": "closed"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("survey:collector_add", args=base), {"name": "x", "kind": "link"}
+        ).status_code
+        == 403
+    )
+
+
+def test_another_agency_gets_404_for_rounds(client, other_agency, member_factory, login, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    login(member_factory(Role.MANAGER, agency=other_agency))
+    assert (
+        client.get(reverse("survey:round", args=[published.survey_id, round_.pk])).status_code
+        == 404
+    )
