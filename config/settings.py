@@ -154,6 +154,13 @@ REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", False)
 # Largest XLSForm or translation sheet accepted by the designer's upload pages.
 XLSFORM_MAX_UPLOAD_BYTES = env_int("XLSFORM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
+# Respondent rate limits per hashed address: (events, seconds).
+RESPONDENT_RATE_LIMITS = {
+    "start": (env_int("RESPONDENT_STARTS_PER_HOUR", 30), 3600),
+    "save": (env_int("RESPONDENT_SAVES_PER_MINUTE", 120), 60),
+    "withdraw": (10, 3600),
+}
+
 # Staff invitations sent by agency managers.
 STAFF_INVITATION_MAX_AGE_DAYS = env_int("STAFF_INVITATION_MAX_AGE_DAYS", 7)
 

@@ -134,8 +134,10 @@ def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
     return count > limit
 
 
-START_LIMIT = (30, 3600)  # starts per address per hour
-SUBMIT_LIMIT = (120, 60)  # page saves per address per minute
+def limit(kind: str) -> tuple[int, int]:
+    """(events, seconds) allowed per address hash; RESPONDENT_RATE_LIMITS overrides."""
+    defaults = {"start": (30, 3600), "save": (120, 60), "withdraw": (10, 3600)}
+    return tuple(getattr(settings, "RESPONDENT_RATE_LIMITS", {}).get(kind, defaults[kind]))
 
 
 # ------------------------------------------------------------------ start

@@ -113,9 +113,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             error = _("Please tick the box to say you agree to take part.")
         else:
             ip_hash = answering.client_ip_hash(request.META)
-            if answering.rate_limited(
-                "start", ip_hash, limit=answering.START_LIMIT[0], seconds=answering.START_LIMIT[1]
-            ):
+            count, window = answering.limit("start")
+            if answering.rate_limited("start", ip_hash, limit=count, seconds=window):
                 return _refusal(
                     request,
                     Refusal(
@@ -195,9 +194,8 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
         answering.check_can_continue(response)
         if request.method == "POST":
             ip_hash = answering.client_ip_hash(request.META)
-            if answering.rate_limited(
-                "save", ip_hash, limit=answering.SUBMIT_LIMIT[0], seconds=answering.SUBMIT_LIMIT[1]
-            ):
+            count, window = answering.limit("save")
+            if answering.rate_limited("save", ip_hash, limit=count, seconds=window):
                 return _refusal(
                     request,
                     Refusal(
@@ -367,7 +365,8 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     message = ""
     if request.method == "POST":
         ip_hash = answering.client_ip_hash(request.META)
-        if answering.rate_limited("withdraw", ip_hash, limit=10, seconds=3600):
+        count, window = answering.limit("withdraw")
+        if answering.rate_limited("withdraw", ip_hash, limit=count, seconds=window):
             return _refusal(
                 request,
                 Refusal("rate_limited", _("Too many attempts. Please try again later.")),

@@ -234,10 +234,8 @@ def test_the_honeypot_stores_nothing(client, collector):
     assert not Response.objects.exists()
 
 
-def test_starting_is_rate_limited_per_connection(client, collector, monkeypatch):
-    from survey import answering
-
-    monkeypatch.setattr(answering, "START_LIMIT", (3, 3600))
+def test_starting_is_rate_limited_per_connection(client, collector, settings):
+    settings.RESPONDENT_RATE_LIMITS = {"start": (3, 3600)}
     entry = reverse("respond:entry", args=[collector.token])
     statuses = [
         client.post(entry, {"consent": "yes", "nonce": f"n{i}"}).status_code for i in range(4)
