@@ -1,0 +1,285 @@
+"""Intake benchmark: N simulated respondents answer the demo survey through gunicorn.
+
+    python benchmarks/intake.py --respondents N --concurrency C
+
+Runs against the real server (gunicorn on loopback) on PostgreSQL when
+DATABASE_URL points to it, on a fresh SQLite file otherwise. Prints completed
+responses per second, latency percentiles per request kind, errors, and the
+same figures for a bare Django view that inserts one row per request, under the
+same concurrency. The last line reads:
+
+    ratio=<x> p95_ms=<y> errors=<n> lost=<n>
+
+ratio = survey page submissions per second / bare inserts per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+TOKEN = "demo-public-link"
+
+
+def run_manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+class Browser:
+    """A minimal HTTP client with a cookie jar, one per simulated respondent."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=data, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        return response.status, response.getheader("Location") or "", text
+
+
+def answers_for(html: str) -> dict[str, list[str]]:
+    """Plausible answers for whatever the page shows: the first option of each group."""
+    data: dict[str, list[str]] = {}
+    for kind, name, value in re.findall(
+        r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
+    ):
+        if name not in data:
+            data[name] = [value]
+    for name in re.findall(r'<textarea name="([^"]+)"', html):
+        data[name] = ["The variety of life on Earth"]
+    for name in re.findall(r'<select name="([^"]+)"', html):
+        data.setdefault(name, ["1"])
+    page = re.search(r'name="page" value="(\d+)"', html)
+    if page:
+        data["page"] = [page.group(1)]
+    data["csrfmiddlewaretoken"] = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    ]
+    data["next"] = ["1"]
+    return data
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = {}
+        self.errors = 0
+        self.completed = 0
+
+    def timed(self, kind: str, call):
+        start = time.perf_counter()
+        result = call()
+        elapsed = (time.perf_counter() - start) * 1000
+        with self.lock:
+            self.latency.setdefault(kind, []).append(elapsed)
+        return result
+
+
+def respondent(port: int, recorder: Recorder) -> None:
+    browser = Browser(port)
+    try:
+        status, _location, html = recorder.timed(
+            "welcome", lambda: browser.request("GET", f"/r/{TOKEN}/?lang=en")
+        )
+        nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        status, location, _html = recorder.timed(
+            "start",
+            lambda: browser.request(
+                "POST",
+                f"/r/{TOKEN}/",
+                {"consent": "yes", "nonce": nonce, "csrfmiddlewaretoken": csrf, "lang": "en"},
+            ),
+        )
+        if status != 302:
+            raise RuntimeError(f"start answered {status}")
+        for _step in range(30):
+            status, _location, html = recorder.timed(
+                "page_get", lambda: browser.request("GET", f"/r/{TOKEN}/page/?lang=en")
+            )
+            if status != 200:
+                raise RuntimeError(f"page answered {status}")
+            body = answers_for(html)
+            status, location, _html = recorder.timed(
+                "page_post", lambda: browser.request("POST", f"/r/{TOKEN}/page/", body)
+            )
+            if status != 302:
+                raise RuntimeError(f"save answered {status}")
+            if location.endswith("/done/"):
+                with recorder.lock:
+                    recorder.completed += 1
+                return
+        raise RuntimeError("never reached the end")
+    except Exception as error:
+        with recorder.lock:
+            recorder.errors += 1
+        print(f"error: {error}", file=sys.stderr)
+
+
+def bare(port: int, recorder: Recorder, count: int) -> None:
+    browser = Browser(port)
+    for number in range(count):
+        try:
+            status, _l, _t = recorder.timed(
+                "bare", lambda: browser.request("POST", "/bench/insert/", {"n": str(number)})
+            )
+            if status != 200:
+                raise RuntimeError(status)
+        except Exception:
+            with recorder.lock:
+                recorder.errors += 1
+
+
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "n=0"
+    ordered = sorted(values)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return f"n={len(ordered)} p50={pick(0.5):.1f}ms p95={pick(0.95):.1f}ms p99={pick(0.99):.1f}ms"
+
+
+def complete_count(env: dict[str, str]) -> int:
+    out = run_manage(
+        env,
+        "shell",
+        "-c",
+        "from survey.models import Response as R; print(R.objects.filter(collector__token='demo-public-link', status='complete').count())",
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers (default: 2, one per core)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    if not env.get("DATABASE_URL", "").startswith("postgres"):
+        db = Path(tempfile.mkdtemp()) / "intake.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{db}"
+    engine = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    threads = args.threads if engine == "postgresql" else 1
+    print(
+        f"database: {engine}; respondents={args.respondents} concurrency={args.concurrency} gunicorn workers={args.workers} threads={threads}"
+    )
+    run_manage(env, "migrate", "--noinput")
+    run_manage(env, "load_demo")
+    run_manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection\nwith connection.cursor() as c:\n    c.execute('CREATE TABLE IF NOT EXISTS bench_row (id %s PRIMARY KEY, payload TEXT)' % ('BIGSERIAL' if connection.vendor == 'postgresql' else 'INTEGER'))",
+    )
+    before = complete_count(env)
+
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            str(args.workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request(
+                    "GET", "/r/withdraw/"
+                )
+                break
+            except OSError:
+                time.sleep(0.1)
+        survey = Recorder()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            for _ in range(args.respondents):
+                pool.submit(respondent, args.port, survey)
+        survey_seconds = time.perf_counter() - started
+        posts = len(survey.latency.get("page_post", []))
+        requests_total = sum(len(v) for v in survey.latency.values())
+
+        baseline = Recorder()
+        per_client = max(1, requests_total // args.concurrency)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            for _ in range(args.concurrency):
+                pool.submit(bare, args.port, baseline, per_client)
+        bare_seconds = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    after = complete_count(env)
+    lost = survey.completed - (after - before)
+    survey_rate = posts / survey_seconds
+    bare_rate = len(baseline.latency.get("bare", [])) / bare_seconds
+    print(
+        f"survey: {survey.completed} completed in {survey_seconds:.1f}s = {survey.completed / survey_seconds:.1f} responses/s; {posts} page submissions = {survey_rate:.1f}/s"
+    )
+    for kind in ("welcome", "start", "page_get", "page_post"):
+        print(f"  {kind:<10} {percentiles(survey.latency.get(kind, []))}")
+    print(
+        f"bare insert view: {len(baseline.latency.get('bare', []))} requests in {bare_seconds:.1f}s = {bare_rate:.1f}/s; {percentiles(baseline.latency.get('bare', []))}"
+    )
+    print(
+        f"stored complete responses: {after - before}; errors: survey {survey.errors}, bare {baseline.errors}"
+    )
+    posts_sorted = sorted(survey.latency.get("page_post", [0]))
+    p95 = posts_sorted[min(len(posts_sorted) - 1, int(0.95 * len(posts_sorted)))]
+    print(
+        f"ratio={survey_rate / bare_rate:.2f} p95_ms={p95:.0f} errors={survey.errors + baseline.errors} lost={lost}"
+    )
+
+
+if __name__ == "__main__":
+    main()
