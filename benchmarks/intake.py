@@ -67,7 +67,7 @@ class Browser:
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
     data: dict[str, list[str]] = {}
-    for kind, name, value in re.findall(
+    for _kind, name, value in re.findall(
         r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
     ):
         if name not in data:
@@ -128,7 +128,7 @@ def respondent(port: int, recorder: Recorder) -> None:
                 raise RuntimeError(f"page answered {status}")
             body = answers_for(html)
             status, location, _html = recorder.timed(
-                "page_post", lambda: browser.request("POST", f"/r/{TOKEN}/page/", body)
+                "page_post", lambda body=body: browser.request("POST", f"/r/{TOKEN}/page/", body)
             )
             if status != 302:
                 raise RuntimeError(f"save answered {status}")
@@ -148,7 +148,8 @@ def bare(port: int, recorder: Recorder, count: int) -> None:
     for number in range(count):
         try:
             status, _l, _t = recorder.timed(
-                "bare", lambda: browser.request("POST", "/bench/insert/", {"n": str(number)})
+                "bare",
+                lambda number=number: browser.request("POST", "/bench/insert/", {"n": str(number)}),
             )
             if status != 200:
                 raise RuntimeError(status)
