@@ -151,3 +151,22 @@ def test_respondent_pages_are_small(browser, live_server, agency):
     # HTML, CSS and JS of one page, uncompressed; the goal is under 50 KB.
     assert 0 < sum(sizes) < 50 * 1024, sizes
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_respondent_pages_reflow_at_320_css_pixels_with_44px_targets(
+    browser, live_server, agency, lang
+):
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(f"/r/{collector.token}/?lang={lang}")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    page.locator("input[name=bio_heard]").first.wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    heights = page.evaluate(
+        "[...document.querySelectorAll('.options li, button')].map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44
+    context.close()
