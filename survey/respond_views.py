@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -26,26 +27,29 @@ COOKIE_AGE = 60 * 60 * 24 * 30
 
 
 def _collector(token: str) -> Collector:
-    collector = Collector.objects.select_related("round__version").filter(token=token[:64]).first()
-    if collector is None:
-        raise Http404
-    return collector
+    # .get() rather than .first(): no ORDER BY to build on the hottest path.
+    try:
+        return Collector.objects.select_related("round__version").get(token=token[:64])
+    except Collector.DoesNotExist:
+        raise Http404 from None
 
 
-def _cookie_name(collector: Collector) -> str:
-    return f"cepa_r{collector.pk}"
+def _cookie_name(token: str, kind: str = "r") -> str:
+    # Named after the link, so the response comes back in one query with its collector.
+    return f"cepa_{kind}{hashlib.sha256(token.encode()).hexdigest()[:12]}"
 
 
-def _current_response(request: HttpRequest, collector: Collector) -> Response | None:
-    pk = request.get_signed_cookie(_cookie_name(collector), default=None, salt=COOKIE_SALT)
+def _current_response(request: HttpRequest, token: str) -> Response | None:
+    pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
     # Filtering on the collector means a cookie (or id) from another round finds nothing.
-    return (
-        Response.objects.select_related("collector__round")
-        .filter(pk=pk, collector=collector)
-        .first()
-    )
+    try:
+        return Response.objects.select_related("collector__round__version").get(
+            pk=pk, collector__token=token[:64]
+        )
+    except (Response.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def _language(request: HttpRequest, collector: Collector, compiled: Any) -> str:
@@ -94,14 +98,14 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
     compiled = answering.compiled_for(collector.round.version)
     language = _language(request, collector, compiled)
-    response = _current_response(request, collector)
+    response = _current_response(request, token)
     if response is not None and request.method == "GET" and "restart" not in request.GET:
         if response.status == ResponseStatus.COMPLETE:
             return redirect("respond:done", token=token)
         return redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
     invitation = None
     invitation_pk = request.get_signed_cookie(
-        f"cepa_i{collector.pk}", default=None, salt=COOKIE_SALT
+        _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT
     )
     if invitation_pk:
         invitation = collector.invitations.filter(pk=invitation_pk).first()
@@ -143,7 +147,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
                     f"{reverse('respond:page', args=[token])}?lang={response.language}"
                 )
             redirect_to.set_signed_cookie(
-                _cookie_name(collector),
+                _cookie_name(token),
                 response.pk,
                 salt=COOKIE_SALT,
                 max_age=COOKIE_AGE,
@@ -175,10 +179,10 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, token: str) -> HttpResponse:
-    collector = _collector(token)
-    response = _current_response(request, collector)
+    response = _current_response(request, token)
     if response is None:
         return redirect("respond:entry", token=token)
+    collector = response.collector
     if response.status == ResponseStatus.COMPLETE:
         return redirect("respond:done", token=token)
     compiled = answering.compiled_for(collector.round.version)
@@ -254,7 +258,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
 def done(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
     compiled = answering.compiled_for(collector.round.version)
-    response = _current_response(request, collector)
+    response = _current_response(request, token)
     language = response.language if response else _language(request, collector, compiled)
     return _render(
         request,
@@ -275,7 +279,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 def later(request: HttpRequest, token: str) -> HttpResponse:
     """A link to continue on another day or device, shown and, if asked, emailed (not kept)."""
     collector = _collector(token)
-    response = _current_response(request, collector)
+    response = _current_response(request, token)
     if response is None or response.status == ResponseStatus.COMPLETE:
         return redirect("respond:entry", token=token)
     compiled = answering.compiled_for(collector.round.version)
@@ -309,7 +313,7 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
         return redirect("respond:entry", token=token)
     redirect_to = redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
     redirect_to.set_signed_cookie(
-        _cookie_name(collector),
+        _cookie_name(token),
         response.pk,
         salt=COOKIE_SALT,
         max_age=COOKIE_AGE,
@@ -336,7 +340,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
     redirect_to = redirect("respond:entry", token=collector.token)
     redirect_to.set_signed_cookie(
-        f"cepa_i{collector.pk}",
+        _cookie_name(collector.token, "i"),
         found.pk,
         salt=COOKIE_SALT,
         max_age=COOKIE_AGE,
@@ -347,7 +351,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     existing = Response.objects.filter(invitation=found).first()
     if existing is not None:
         redirect_to.set_signed_cookie(
-            _cookie_name(collector),
+            _cookie_name(collector.token),
             existing.pk,
             salt=COOKIE_SALT,
             max_age=COOKIE_AGE,
