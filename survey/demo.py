@@ -81,8 +81,24 @@ DEMO_ROUND_LABEL = "Baseline (demo)"
 DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
 
 
+# Profile answers drawn with realistic shares (an online sample leans young and urban).
+_SHARES = {
+    "sex": {"female": 0.49, "male": 0.49, "other": 0.01, "no_answer": 0.01},
+    "age_group": {
+        "15_24": 0.35,
+        "25_39": 0.35,
+        "40_54": 0.18,
+        "55_64": 0.07,
+        "65_plus": 0.04,
+        "no_answer": 0.01,
+    },
+    "residence": {"urban": 0.6, "rural": 0.4},
+    "bio_heard": {"heard_know": 0.45, "heard_not_know": 0.3, "never_heard": 0.2, "dont_know": 0.05},
+}
+
+
 @transaction.atomic
-def demo_round_load(*, survey: Survey, sample_responses: int = 60) -> Collector:
+def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector:
     """An open round of the demo survey with a public link and sample responses (once)."""
     version = survey.versions.get(status="published")
     collector = Collector.objects.filter(token=DEMO_COLLECTOR_TOKEN).first()
@@ -101,7 +117,12 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 60) -> Collector:
         for question in compiled.questions.values():
             options = [o.code for o in question.options]
             if question.type == "single" and options:
-                answers[question.code] = rng.choice(options)
+                shares = _SHARES.get(question.code)
+                answers[question.code] = (
+                    rng.choices(list(shares), weights=list(shares.values()))[0]
+                    if shares
+                    else rng.choice(options)
+                )
             elif question.type == "multiple" and options:
                 picked = [o for o in options if o != "none" and rng.random() < 0.35]
                 answers[question.code] = picked or ["none"]

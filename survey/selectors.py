@@ -94,3 +94,58 @@ def choice_lists_of(*, version: SurveyVersion) -> QuerySet[ChoiceList]:
     return version.choice_lists.annotate(choice_count=Count("choices", distinct=True)).order_by(
         "name"
     )
+
+
+# ------------------------------------------------------------------ for analytics
+
+
+def completed_responses_stamp(*, round_id: int) -> tuple[int, str]:
+    """(count, latest submission) of a round's complete responses: changes whenever one is
+    completed or deleted, so analytics can cache per stamp without explicit invalidation."""
+    from django.db.models import Count, Max
+
+    from survey.models import Response, ResponseStatus
+
+    row = Response.objects.filter(round_id=round_id, status=ResponseStatus.COMPLETE).aggregate(
+        count=Count("pk"), latest=Max("submitted_at")
+    )
+    return row["count"], row["latest"].isoformat() if row["latest"] else ""
+
+
+RESPONSE_COLUMNS = (
+    "pk",
+    "round_id",
+    "collector_id",
+    "language",
+    "target_group",
+    "submitted_at",
+    "duration_seconds",
+    "quality_flags",
+    "answers",
+)
+
+
+def completed_responses(*, round_id: int, chunk_size: int = 20_000) -> Any:
+    """The complete responses of a round as plain tuples (RESPONSE_COLUMNS), streamed."""
+    from survey.models import Response, ResponseStatus
+
+    return (
+        Response.objects.filter(round_id=round_id, status=ResponseStatus.COMPLETE)
+        .order_by()
+        .values_list(*RESPONSE_COLUMNS)
+        .iterator(chunk_size=chunk_size)
+    )
+
+
+def round_questions(*, round_id: int) -> dict[str, Any]:
+    """The questionnaire dict of a round's version, for labelling and typing frame columns."""
+    from survey.models import Round
+    from survey.serialization import survey_to_dict
+
+    return survey_to_dict(Round.objects.select_related("version").get(pk=round_id).version)
+
+
+def round_agency_id(*, round_id: int) -> int:
+    from survey.models import Round
+
+    return Round.objects.values_list("version__survey__agency_id", flat=True).get(pk=round_id)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, demo_load
+from analytics.demo import demo_margins_load
 from survey.demo import demo_round_load, demo_survey_load
 
 
@@ -14,10 +15,14 @@ class Command(BaseCommand):
         agency, accounts = demo_load()
         survey = demo_survey_load(agency=agency)
         collector = demo_round_load(survey=survey)
+        demo_margins_load(agency=agency)
         base = str(options["base_url"]).rstrip("/")
         self.stdout.write(f"Demo agency: {agency.name}, {agency.country.name}")
         self.stdout.write(f"Demo survey: {survey.name} (published, 6 languages)")
         self.stdout.write(f"Public survey link: {base}/r/{collector.token}/")
+        self.stdout.write(
+            f"Indicators: .venv/bin/python manage.py indicators {collector.round_id} --weights raking"
+        )
         self.stdout.write("Demo accounts (email / password / role):")
         for account in accounts:
             self.stdout.write(f"  {account.email:<32} {DEMO_PASSWORD}  {account.role}")

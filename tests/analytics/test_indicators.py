@@ -1,0 +1,181 @@
+"""Indicators from responses: frames, standard definitions, breakdowns, suppression, the command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.frames import round_frame
+from analytics.indicators import indicator_table, table_as_json
+from analytics.models import Indicator
+from analytics.standard import STANDARD_INDICATORS
+from survey import services
+from survey.checks import answer_keys
+from survey.demo import demo_survey_dict
+from survey.expressions import parse, references
+from survey.models import Response, ResponseStatus
+from survey.serialization import survey_from_dict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_round(agency):
+    from analytics.demo import demo_margins_load
+    from survey.demo import demo_round_load, demo_survey_load
+
+    survey = demo_survey_load(agency=agency)
+    collector = demo_round_load(survey=survey)
+    demo_margins_load(agency=agency)
+    return collector.round
+
+
+def test_the_standard_indicators_are_loaded_and_use_only_bank_codes():
+    assert Indicator.objects.filter(agency=None).count() == len(STANDARD_INDICATORS) == 7
+    keys = set(answer_keys(demo_survey_dict())) | {"bio_meaning_code"}
+    for definition in STANDARD_INDICATORS:
+        for text in (definition["numerator"], definition["denominator"]):
+            assert references(parse(text)) <= keys, definition["code"]
+        assert set(definition["name"]) == {"en", "fr", "es", "ru", "ar", "zh-Hans"}
+
+
+def test_the_frame_has_a_row_per_complete_response_and_a_column_per_choice(demo_round):
+    frame = round_frame(demo_round.pk)
+    assert len(frame) == 300
+    assert frame["bio_steps/reduce_waste"].dtype == bool
+    assert {
+        "response_id",
+        "language",
+        "target_group",
+        "submitted_at",
+        "duration_seconds",
+        "flagged",
+    } <= set(frame.columns)
+    assert (
+        frame["bio_heard"].isin(["heard_know", "heard_not_know", "never_heard", "dont_know"]).all()
+    )
+
+
+def test_the_cached_frame_follows_new_and_deleted_responses(demo_round):
+    first = round_frame(demo_round.pk)
+    response = Response.objects.filter(round=demo_round).first()
+    response.delete()
+    assert len(round_frame(demo_round.pk)) == len(first) - 1
+    Response.objects.create(
+        round=demo_round,
+        version=demo_round.version,
+        collector=demo_round.collectors.first(),
+        start_nonce="new",
+        language="en",
+        status=ResponseStatus.COMPLETE,
+        answers={"bio_heard": "never_heard"},
+        receipt_code="NEW1",
+        submitted_at=pd.Timestamp("2030-01-01", tz="UTC"),
+    )
+    assert len(round_frame(demo_round.pk)) == len(first)
+
+
+def test_the_indicator_table_matches_a_hand_count(demo_round):
+    frame = round_frame(demo_round.pk)
+    table = indicator_table([demo_round.pk], Indicator.objects.filter(agency=None))
+    row = table[(table.indicator == "awareness_term") & (table.breakdown == "all")].iloc[0]
+    answered = frame["bio_heard"].notna()
+    heard = frame["bio_heard"].isin(["heard_know", "heard_not_know"])
+    assert row.value == pytest.approx(heard[answered].mean())
+    assert row.n == answered.sum()
+
+
+def test_weighted_estimates_move_towards_the_population(demo_round):
+    from analytics.demo import DEMO_MARGINS
+
+    unweighted = indicator_table(
+        [demo_round.pk], Indicator.objects.filter(code="awareness_term"), by=["sex"]
+    )
+    weighted = indicator_table(
+        [demo_round.pk],
+        Indicator.objects.filter(code="awareness_term"),
+        by=["sex"],
+        weights="raking",
+        margins=DEMO_MARGINS,
+    )
+    all_u = unweighted[unweighted.breakdown == "all"].iloc[0]
+    all_w = weighted[weighted.breakdown == "all"].iloc[0]
+    assert all_w.n == all_u.n and all_w.n_eff < all_u.n_eff and all_w.deff > 1
+    assert 0 < all_w.lower < all_w.value < all_w.upper < 1
+
+
+def test_small_cells_are_suppressed_everywhere(demo_round, capsys):
+    table = indicator_table([demo_round.pk], Indicator.objects.filter(agency=None), by=["sex"])
+    small = table[table.suppressed]
+    assert set(small.category) >= {"other", "no_answer"}
+    assert small[["value", "lower", "upper", "n", "n_eff", "deff"]].isna().all().all()
+    call_command("indicators", str(demo_round.pk), "--by", "sex", "--format", "json")
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    for row in rows:
+        if row["suppressed"]:
+            assert [row[k] for k in ("value", "lower", "upper", "n", "n_eff", "deff")] == [None] * 6
+
+
+def _synthetic_frame(groups: list[str], answers: list[bool]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "sex": groups,
+            "bio_heard": ["heard_know" if a else "never_heard" for a in answers],
+            "flagged": False,
+        }
+    )
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["female", "male", "other"]), st.booleans()),
+        min_size=1,
+        max_size=120,
+    )
+)
+@settings(max_examples=40, deadline=None)
+def test_suppression_never_leaks_a_small_cell_in_any_output(rows):
+    frame = _synthetic_frame([g for g, _a in rows], [a for _g, a in rows])
+    indicator = type("I", (), STANDARD_INDICATORS[0])
+    table = indicator_table([0], [indicator], by=["sex"], frame=frame)
+    counts = frame["sex"].value_counts().to_dict()
+    for row in table.to_dict("records"):
+        size = len(frame) if row["breakdown"] == "all" else counts[row["category"]]
+        if size < 30:
+            assert row["suppressed"] and row["value"] is None and row["n"] is None
+    payload = json.dumps(table_as_json(table, round_ids=[0], weights="none"))
+    for row in json.loads(payload)["rows"]:
+        if row["suppressed"]:
+            assert row["value"] is None and row["lower"] is None and row["n"] is None
+
+
+def test_the_command_prints_table_json_and_csv(demo_round, capsys):
+    call_command("indicators", str(demo_round.pk), "--weights", "raking")
+    table = capsys.readouterr().out
+    assert "awareness_term" in table and "%" in table
+    call_command("indicators", str(demo_round.pk), "--format", "csv", "--by", "target_group")
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0]["indicator"] == "awareness_term" and rows[0]["breakdown"] == "all"
+    assert float(rows[0]["value"]) == pytest.approx(
+        np.mean(round_frame(demo_round.pk)["bio_heard"].isin(["heard_know", "heard_not_know"]))
+    )
+
+
+def test_a_survey_without_the_bank_codes_gives_empty_not_wrong_indicators(agency):
+    from survey import fieldwork
+    from tests.survey.factories import every_feature
+
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    round_ = fieldwork.round_create(version=version, label="Other survey")
+    table = indicator_table([round_.pk], Indicator.objects.filter(agency=None))
+    assert table.suppressed.all()
