@@ -10,6 +10,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("", include("analytics.urls")),
     path("", include("survey.urls")),
     path("", include("accounts.urls")),
     prefix_default_language=True,

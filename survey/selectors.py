@@ -149,3 +149,23 @@ def round_agency_id(*, round_id: int) -> int:
     from survey.models import Round
 
     return Round.objects.values_list("version__survey__agency_id", flat=True).get(pk=round_id)
+
+
+def agency_answer_categories(*, agency_id: int) -> dict[str, set[str]]:
+    """Choice codes per single-choice question code across the agency's published versions."""
+    from survey.models import Choice, Question, VersionStatus
+
+    categories: dict[str, set[str]] = {}
+    questions = Question.objects.filter(
+        version__survey__agency_id=agency_id,
+        version__status=VersionStatus.PUBLISHED,
+        choice_list__isnull=False,
+    ).values_list("code", "choice_list_id")
+    by_list: dict[int, list[str]] = {}
+    for list_id, code in Choice.objects.filter(
+        choice_list_id__in={list_id for _code, list_id in questions}
+    ).values_list("choice_list_id", "code"):
+        by_list.setdefault(list_id, []).append(code)
+    for code, list_id in questions:
+        categories.setdefault(code, set()).update(by_list.get(list_id, []))
+    return categories

@@ -49,3 +49,11 @@ def rank_of(ranking: Any, code: str) -> str:
     if isinstance(ranking, list) and code in ranking:
         return str(ranking.index(code) + 1)
     return ""
+
+
+@register.filter
+def in_language(texts: dict[str, str] | None, language: str) -> str:
+    """Data text in the interface language (zh-hans reads zh-Hans), English otherwise."""
+    from survey.i18n import normalize_language
+
+    return text_for(texts, normalize_language(language or "en"), "en")

@@ -1,0 +1,117 @@
+"""Population margins from a CSV or XLSX file, checked row by row before anything is stored."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+WEIGHTING_VARIABLES = ("age_group", "sex", "region", "education", "residence")
+TOLERANCE = 0.02  # variables may disagree on the total by 2% (rounding, other sources)
+
+
+@dataclass
+class MarginProblem:
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row:
+            return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+def _rows(data: bytes, filename: str) -> list[list[str]]:
+    if filename.lower().endswith(".xlsx"):
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            return [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in workbook.active.iter_rows(values_only=True)
+            ][:10_000]
+        finally:
+            workbook.close()
+    text = data.decode("utf-8-sig", errors="replace")
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))][:10_000]
+
+
+def parse_margins(
+    data: bytes, filename: str, *, known: dict[str, set[str]]
+) -> tuple[dict[str, dict[str, float]], list[MarginProblem]]:
+    """Rows of variable, category, total -> {variable: {category: total}}, and the problems."""
+    problems: list[MarginProblem] = []
+    try:
+        rows = _rows(data, filename)
+    except Exception:  # damaged spreadsheets raise many kinds of errors
+        return {}, [MarginProblem(None, _("The file cannot be read; save it as CSV or XLSX."))]
+    if not rows or [c.lower() for c in rows[0][:3]] != ["variable", "category", "total"]:
+        return {}, [MarginProblem(1, _("The first row must be: variable, category, total."))]
+    cells: dict[str, dict[str, float]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        variable, category, total = ([*row, "", "", ""])[:3]
+        if variable not in WEIGHTING_VARIABLES:
+            problems.append(
+                MarginProblem(
+                    number,
+                    _("“%(variable)s” is not a weighting variable (use %(allowed)s).")
+                    % {"variable": variable, "allowed": ", ".join(WEIGHTING_VARIABLES)},
+                )
+            )
+            continue
+        if variable in known and category not in known[variable]:
+            problems.append(
+                MarginProblem(
+                    number,
+                    _("“%(category)s” is not a category of %(variable)s in your surveys.")
+                    % {"category": category, "variable": variable},
+                )
+            )
+            continue
+        try:
+            value = Decimal(total.replace(" ", "").replace(",", ""))
+        except InvalidOperation:
+            problems.append(
+                MarginProblem(number, _("“%(total)s” is not a number.") % {"total": total})
+            )
+            continue
+        if value < 0:
+            problems.append(MarginProblem(number, _("A population total cannot be negative.")))
+            continue
+        if category in cells.get(variable, {}):
+            problems.append(
+                MarginProblem(
+                    number,
+                    _("%(variable)s = %(category)s appears twice.")
+                    % {"variable": variable, "category": category},
+                )
+            )
+            continue
+        cells.setdefault(variable, {})[category] = float(value)
+    if not cells and not problems:
+        problems.append(MarginProblem(None, _("The file has no totals.")))
+    totals = {v: sum(c.values()) for v, c in cells.items()}
+    if totals:
+        reference = max(totals.values())
+        for variable, total in totals.items():
+            if reference and abs(total - reference) / reference > TOLERANCE:
+                problems.append(
+                    MarginProblem(
+                        None,
+                        _(
+                            "The totals of %(variable)s add up to %(total)s, more than 2%% away from %(reference)s."
+                        )
+                        % {
+                            "variable": variable,
+                            "total": f"{total:,.0f}",
+                            "reference": f"{reference:,.0f}",
+                        },
+                    )
+                )
+    return cells, problems

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from analytics import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    path("agencies/<int:agency_id>/margins/", views.margins, name="margins"),
+    path("rounds/<int:round_id>/indicators/", views.round_indicators, name="round_indicators"),
+]

@@ -1,0 +1,98 @@
+"""Analysts' pages: population margins and a round's indicators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Action
+from accounts.selectors import agency_access
+from analytics import services
+from analytics.forms import MarginsForm
+from analytics.indicators import BREAKDOWNS, indicator_table
+from analytics.models import Indicator, PopulationMargins
+from analytics.weighting import WeightingError
+from survey.selectors import round_agency_id
+
+
+@login_required
+def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = agency_access(user=request.user, agency_id=agency_id)
+    form = MarginsForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST":
+        access = agency_access(user=request.user, agency_id=agency_id, action=Action.ANALYSE)
+        if form.is_valid():
+            data, filename = form.cleaned_data["file"]
+            try:
+                services.margins_upload(
+                    agency=access.agency,
+                    data=data,
+                    filename=filename,
+                    source=form.cleaned_data["source"],
+                    year=form.cleaned_data["year"],
+                    by=request.user,
+                )
+            except services.MarginsRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(request, _("Population totals saved."))
+                return redirect("analytics:margins", agency_id=access.agency.pk)
+    return render(
+        request,
+        "analytics/margins.html",
+        {
+            "agency": access.agency,
+            "form": form,
+            "problems": problems,
+            "margins": PopulationMargins.objects.filter(agency=access.agency),
+            "can_analyse": access.can(Action.ANALYSE),
+        },
+    )
+
+
+@login_required
+def round_indicators(request: HttpRequest, round_id: int) -> HttpResponse:
+    try:
+        agency_id = round_agency_id(round_id=round_id)
+    except Exception:
+        raise Http404 from None
+    access = agency_access(user=request.user, agency_id=agency_id)
+    by = [b for b in request.GET.getlist("by") if b in BREAKDOWNS]
+    weighting = request.GET.get("weights", "none")
+    latest = PopulationMargins.objects.filter(agency_id=agency_id).first()
+    error = ""
+    indicators = list(Indicator.objects.filter(agency__isnull=True)) + list(
+        Indicator.objects.filter(agency_id=agency_id)
+    )
+    names = {i.code: i.name for i in indicators}
+    try:
+        table = indicator_table(
+            [round_id],
+            indicators,
+            by=by,
+            weights="raking" if weighting == "raking" and latest else "none",
+            margins=latest.cells if latest else None,
+            exclude_flagged=request.GET.get("exclude_flagged") == "1",
+        )
+    except (WeightingError, ValueError) as problem:
+        error = str(problem)
+        table = indicator_table([round_id], indicators, by=by)
+    return render(
+        request,
+        "analytics/round_indicators.html",
+        {
+            "agency": access.agency,
+            "round_id": round_id,
+            "rows": table.to_dict("records"),
+            "names": names,
+            "by": by,
+            "breakdowns": list(BREAKDOWNS),
+            "weighting": weighting,
+            "margins": latest,
+            "error": error,
+        },
+    )

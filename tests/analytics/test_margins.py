@@ -1,0 +1,104 @@
+"""Agencies upload population totals; every row is checked before anything is stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Role
+from analytics.models import PopulationMargins
+from analytics.services import MarginsRefused, margins_upload
+
+pytestmark = pytest.mark.django_db
+
+GOOD = b"variable,category,total\nsex,female,5100\nsex,male,4900\nresidence,urban,4000\nresidence,rural,6000\n"
+
+
+@pytest.fixture
+def agency_with_survey(agency):
+    from survey.demo import demo_survey_load
+
+    demo_survey_load(agency=agency)
+    return agency
+
+
+def test_totals_are_stored_as_margins(agency_with_survey):
+    margins = margins_upload(
+        agency=agency_with_survey, data=GOOD, filename="m.csv", source="Census", year=2019, by=None
+    )
+    assert margins.cells == {
+        "sex": {"female": 5100.0, "male": 4900.0},
+        "residence": {"urban": 4000.0, "rural": 6000.0},
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"variable,category,total\nsex,martian,10\n", "Row 2: “martian” is not a category of sex"),
+        (
+            b"variable,category,total\nsex,female,-5\n",
+            "Row 2: A population total cannot be negative.",
+        ),
+        (b"variable,category,total\nsex,female,many\n", "Row 2: “many” is not a number."),
+        (
+            b"variable,category,total\nshoe_size,42,10\n",
+            "Row 2: “shoe_size” is not a weighting variable",
+        ),
+        (
+            b"variable,category,total\nsex,female,5000\nsex,male,5000\nresidence,urban,100\n",
+            "more than 2% away",
+        ),
+        (b"region;people\n", "The first row must be: variable, category, total."),
+        (
+            b"variable,category,total\nsex,female,1\nsex,female,2\n",
+            "Row 3: sex = female appears twice.",
+        ),
+    ],
+)
+def test_bad_rows_are_refused_with_a_row_level_report(agency_with_survey, content, message):
+    with pytest.raises(MarginsRefused) as refused:
+        margins_upload(
+            agency=agency_with_survey,
+            data=content,
+            filename="m.csv",
+            source="x",
+            year=2020,
+            by=None,
+        )
+    assert any(message in str(p) for p in refused.value.problems), [
+        str(p) for p in refused.value.problems
+    ]
+    assert not PopulationMargins.objects.exists()
+
+
+def test_an_analyst_uploads_in_the_browser_and_a_viewer_cannot(
+    client, agency_with_survey, member_factory, login
+):
+    url = reverse("analytics:margins", args=[agency_with_survey.pk])
+    login(member_factory(Role.VIEWER, agency=agency_with_survey))
+    assert client.get(url).status_code == 200
+    upload = {"file": SimpleUploadedFile("m.csv", GOOD), "source": "Census", "year": "2019"}
+    assert client.post(url, upload).status_code == 403
+    login(member_factory(Role.ANALYST, agency=agency_with_survey))
+    response = client.post(
+        url, {"file": SimpleUploadedFile("m.csv", GOOD), "source": "Census", "year": "2019"}
+    )
+    assert response.status_code == 302
+    assert PopulationMargins.objects.get().source == "Census"
+
+
+def test_the_indicators_page_shows_weighted_results(client, agency, member_factory, login):
+    from analytics.demo import demo_margins_load
+    from survey.demo import demo_round_load, demo_survey_load
+
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    demo_margins_load(agency=agency)
+    login(member_factory(Role.ANALYST, agency=agency))
+    url = reverse("analytics:round_indicators", args=[round_.pk])
+    page = client.get(url + "?weights=raking&by=sex").content.decode()
+    assert "Heard of biodiversity" in page
+    assert "suppressed" in page
+    arabic = client.get("/ar" + url[3:]).content.decode()
+    assert "سمعوا بالتنوع البيولوجي" in arabic
