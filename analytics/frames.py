@@ -71,12 +71,11 @@ def build_frame(round_id: int) -> pd.DataFrame:
         elif code in numbers:
             columns[code] = pd.to_numeric(series, errors="coerce").astype("float64")
         else:
-            columns[code] = series.astype(object).where(series.notna(), None)
+            columns[code] = series.astype("string")  # pd.NA when unanswered
     frame = pd.concat([meta, pd.DataFrame(columns, index=meta.index)], axis=1)
     frame["flagged"] = (
         frame["quality_flags"].map(lambda flags: bool(flags))
         if len(frame)
         else pd.Series(dtype=bool)
     )
-    frame.attrs["survey"] = survey_dict
     return frame

@@ -19,6 +19,8 @@ BREAKDOWNS = {
     "age_group": "age_group",
     "sex": "sex",
     "region": "region",
+    "education": "education",
+    "residence": "residence",
     "language": "language",
     "collector": "collector_id",
 }

@@ -640,7 +640,7 @@ class _Vector:
         pd = self.pd
         if code in self.frame.columns:
             series = self.frame[code]
-            if series.dtype == object:
+            if series.dtype == object and series.map(_is_float_nan).any():
                 return series.map(_missing_to_none)
             return series
         prefix = f"{code}/"
@@ -679,6 +679,10 @@ class _Vector:
         if node.op in {"+", "-", "*"}:
             a, b = self.numbers(left), self.numbers(right)
             return self._series({"+": a + b, "-": a - b, "*": a * b}[node.op])
+        if node.op in {"=", "!="}:
+            same = self._text_equality(left, right)
+            if same is not None:
+                return same if node.op == "=" else ~same
         if node.op in {"=", "!="} and self._numeric(left) and self._numeric(right):
             a, b = self.numbers(left), self.numbers(right)
             # Two missing values are equal (both are ''), as per response.
@@ -724,6 +728,24 @@ class _Vector:
         if isinstance(value, self.pd.Series):
             return self.pd.api.types.is_numeric_dtype(value) and value.dtype != bool
         return _is_number(value)
+
+    def _text_equality(self, left: Any, right: Any) -> Any:
+        """Fast path for a text column compared with a text literal (the common indicator rule).
+
+        Both sides are strings (or missing, which is ''), so XPath compares them as
+        strings: a plain vectorised comparison gives exactly the per-row result.
+        """
+        pd = self.pd
+        if isinstance(right, pd.Series) and isinstance(left, str):
+            left, right = right, left
+        if not (isinstance(left, pd.Series) and isinstance(right, str)):
+            return None
+        if not pd.api.types.is_string_dtype(left.dtype) and (
+            left.dtype != object
+            or pd.api.types.infer_dtype(left, skipna=True) not in {"string", "empty"}
+        ):
+            return None
+        return (left.fillna("") == right).astype(bool)
 
     def _isna(self, value: Any) -> Any:
         if isinstance(value, self.pd.Series):
@@ -774,6 +796,10 @@ class _Vector:
         return series
 
 
+def _is_float_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
 def _missing_to_none(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -782,12 +808,11 @@ def _missing_to_none(value: Any) -> Any:
 
 def _python_values(series: Any) -> list[Any]:
     """Plain Python values, with pandas' missing markers (NaN, NA, NaT) as None."""
-    values = series.tolist()
-    if series.dtype == object:
-        return [_missing_to_none(v) if not _is_pandas_missing(v) else None for v in values]
     if series.dtype == bool:
-        return [bool(v) for v in values]
-    return [None if (isinstance(v, float) and math.isnan(v)) else v for v in values]
+        return [bool(v) for v in series.tolist()]
+    if series.dtype.kind in "iuf":
+        return [None if (isinstance(v, float) and math.isnan(v)) else v for v in series.tolist()]
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _is_pandas_missing(value: Any) -> bool:

@@ -1,0 +1,174 @@
+"""Analytics benchmark: frame, raking and the indicator table on N stored responses.
+
+    python benchmarks/analytics.py --responses N     (default 1,000,000)
+
+Creates N complete responses to the Aichi Target 1 module in the database
+(PostgreSQL when DATABASE_URL points to it, a SQLite file otherwise), then
+times: building the frame from the database, raking on three margins, and the
+indicator table (7 indicators by 4 breakdowns), first from the database and
+then again from the cached frame ("warm"). It also times the lower bound: a
+plain pandas weighted group-by mean over the same frame. Last line:
+
+    build_s=<x> rake_s=<x> table_s=<x> warm_s=<x> ratio=<x> peak_mb=<x>
+
+ratio = warm indicator table time / plain pandas group-by time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'analytics.sqlite3'}"
+    import django
+
+    django.setup()
+    import numpy as np
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    from analytics import frames
+    from analytics.demo import DEMO_MARGINS
+    from analytics.indicators import indicator_table
+    from analytics.models import Indicator
+    from analytics.weighting import rake
+    from survey.answering import compiled_for
+    from survey.models import Collector, Response, ResponseStatus
+
+    collector = Collector.objects.get(token="demo-public-link")
+    round_ = collector.round
+    compiled = compiled_for(round_.version)
+    existing = Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE).count()
+    wanted = args.responses
+    print(
+        f"database: {connection.vendor}; responses wanted: {wanted:,}; already stored: {existing:,}"
+    )
+    rng = np.random.default_rng(2026)
+    shares = {
+        "sex": {"female": 0.49, "male": 0.49, "other": 0.01, "no_answer": 0.01},
+        "age_group": {
+            "15_24": 0.35,
+            "25_39": 0.35,
+            "40_54": 0.18,
+            "55_64": 0.07,
+            "65_plus": 0.04,
+            "no_answer": 0.01,
+        },
+        "residence": {"urban": 0.6, "rural": 0.4},
+    }
+    started = time.perf_counter()
+    batch = 10_000
+    for offset in range(existing, wanted, batch):
+        size = min(batch, wanted - offset)
+        picks = {}
+        for question in compiled.questions.values():
+            options = [o.code for o in question.options]
+            if question.type == "single" and options:
+                share = shares.get(question.code)
+                picks[question.code] = (
+                    rng.choice(list(share), size, p=list(share.values()))
+                    if share
+                    else rng.choice(options, size)
+                )
+            elif question.type == "matrix":
+                for row in question.rows:
+                    picks[f"{question.code}_{row.code}"] = rng.choice(options, size)
+            elif question.type == "multiple" and options:
+                picks[question.code] = rng.random((size, len(options))) < 0.3
+                picks[question.code + "#options"] = options
+        rows = []
+        for i in range(size):
+            answers = {}
+            for code, values in picks.items():
+                if code.endswith("#options"):
+                    continue
+                if values.ndim == 2:
+                    options = picks[code + "#options"]
+                    answers[code] = [o for o, f in zip(options, values[i], strict=True) if f] or [
+                        options[0]
+                    ]
+                else:
+                    answers[code] = str(values[i])
+            rows.append(
+                Response(
+                    round=round_,
+                    version=round_.version,
+                    collector=collector,
+                    start_nonce=f"b{offset + i}",
+                    language="en",
+                    status=ResponseStatus.COMPLETE,
+                    answers=answers,
+                    receipt_code=f"B{offset + i:012d}",
+                    duration_seconds=300,
+                )
+            )
+        Response.objects.bulk_create(rows, batch_size=batch)
+    print(f"created responses in {time.perf_counter() - started:.1f}s (not part of the figures)")
+
+    indicators = list(Indicator.objects.filter(agency__isnull=True))
+    margins = {k: DEMO_MARGINS[k] for k in ("age_group", "sex", "residence")}
+
+    frames._cached_frame.cache_clear()
+    t0 = time.perf_counter()
+    frame = frames.round_frame(round_.pk)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    weights = rake(frame, margins)
+    rake_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    table = indicator_table(
+        [round_.pk],
+        indicators,
+        by=["target_group", "age_group", "sex", "language"],
+        weights=weights,
+    )
+    table_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    warm = indicator_table(
+        [round_.pk],
+        indicators,
+        by=["target_group", "age_group", "sex", "language"],
+        weights=weights,
+    )
+    warm_s = time.perf_counter() - t0
+    assert len(warm) == len(table)
+
+    t0 = time.perf_counter()
+    success = frame["bio_heard"].isin(["heard_know", "heard_not_know"]).astype(float)
+    for variable in ("target_group", "age_group", "sex", "language"):
+        grouped = (success * weights).groupby(frame[variable]).sum() / weights.groupby(
+            frame[variable]
+        ).sum()
+    floor_s = (time.perf_counter() - t0) * len(indicators)  # one indicator timed, scaled to seven
+    del grouped
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"frame: {len(frame):,} rows x {frame.shape[1]} columns")
+    print(
+        f"build from the database {build_s:.2f}s; rake on 3 margins {rake_s:.2f}s; indicator table (7 x 4 breakdowns) {table_s:.2f}s; warm {warm_s:.2f}s"
+    )
+    print(f"plain pandas weighted group-by, 7 indicators x 4 breakdowns: {floor_s:.3f}s")
+    print(
+        f"build_s={build_s:.2f} rake_s={rake_s:.2f} table_s={table_s:.2f} warm_s={warm_s:.2f} ratio={warm_s / floor_s:.1f} peak_mb={peak_mb:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
