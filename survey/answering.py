@@ -339,3 +339,24 @@ def invitation_for_token(*, token: str) -> Invitation | None:
         .filter(token_hash=token_hash(token))
         .first()
     )
+
+
+# ------------------------------------------------------------------ proof of humanity
+
+
+def challenge_new() -> tuple[str, int, int]:
+    """A small sum for the welcome page: (signed token, a, b). No outside service."""
+    from django.core import signing
+
+    a, b = secrets.randbelow(8) + 2, secrets.randbelow(8) + 2
+    return signing.dumps({"s": a + b, "n": secrets.token_hex(4)}, salt="cepa.challenge"), a, b
+
+
+def challenge_passed(token: str, answer: str) -> bool:
+    from django.core import signing
+
+    try:
+        expected = signing.loads(token, salt="cepa.challenge", max_age=3600)["s"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return False
+    return answer.strip() == str(expected)

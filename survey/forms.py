@@ -728,6 +728,7 @@ class CollectorForm(AccessibleForm):
         label=_("Target group"), choices=[("", "—"), *TargetGroup.choices], required=False
     )
     preset_language = forms.ChoiceField(label=_("Language"), required=False)
+    challenge = forms.BooleanField(label=_("Ask a simple sum to keep robots out"), required=False)
 
     def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -479,6 +479,11 @@ class Collector(models.Model):
     )
     preset_language = models.CharField(_("language"), max_length=35, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    challenge = models.BooleanField(
+        _("ask a simple question to keep robots out"),
+        default=False,
+        help_text=_("A small sum on the welcome page; no outside service is involved."),
+    )
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -115,6 +115,10 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("respond:done", token=token)
         if not request.POST.get("consent"):
             error = _("Please tick the box to say you agree to take part.")
+        elif collector.challenge and not answering.challenge_passed(
+            request.POST.get("challenge_token", ""), request.POST.get("challenge", "")[:10]
+        ):
+            error = _("Please give the result of the small sum.")
         else:
             ip_hash = answering.client_ip_hash(request.META)
             count, window = answering.limit("start")
@@ -172,6 +176,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             "error": error,
             "languages": [(code, language_name(code)) for code in compiled.languages],
             "invited": invitation is not None,
+            "challenge": answering.challenge_new() if collector.challenge else None,
         },
     )
 

@@ -399,3 +399,29 @@ def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_movin
     assert Response.objects.get().answers["aware"] == "heard_know"
     client.post(page_url(collector), {**without_meaning, "meaning": "Life"})
     assert Response.objects.get().page == 3
+
+
+def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
+    collector.challenge = True
+    collector.save()
+    entry = reverse("respond:entry", args=[collector.token])
+    page = client.get(entry)
+    token, a, b = page.context["challenge"]
+    html = page.content.decode()
+    assert f"what is {a} + {b}?" in html
+    wrong = client.post(
+        entry,
+        {"consent": "yes", "nonce": "x1", "challenge_token": token, "challenge": str(a + b + 1)},
+    )
+    assert wrong.status_code == 200
+    assert "small sum" in wrong.content.decode()
+    assert not Response.objects.exists()
+    forged = client.post(
+        entry, {"consent": "yes", "nonce": "x2", "challenge_token": "forged", "challenge": "5"}
+    )
+    assert forged.status_code == 200
+    right = client.post(
+        entry, {"consent": "yes", "nonce": "x3", "challenge_token": token, "challenge": str(a + b)}
+    )
+    assert right.status_code == 302
+    assert Response.objects.count() == 1
