@@ -39,6 +39,19 @@ def _cookie_name(token: str, kind: str = "r") -> str:
     return f"cepa_{kind}{hashlib.sha256(token.encode()).hexdigest()[:12]}"
 
 
+def _remember(request: HttpRequest, response: HttpResponse, name: str, value: object) -> None:
+    """A signed, HTTP-only cookie: the browser's only tie to its answers."""
+    response.set_signed_cookie(
+        name,
+        value,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
 def _current_response(request: HttpRequest, token: str) -> Response | None:
     pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
@@ -150,15 +163,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
                 redirect_to = redirect(
                     f"{reverse('respond:page', args=[token])}?lang={response.language}"
                 )
-            redirect_to.set_signed_cookie(
-                _cookie_name(token),
-                response.pk,
-                salt=COOKIE_SALT,
-                max_age=COOKIE_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            _remember(request, redirect_to, _cookie_name(token), response.pk)
             return redirect_to
     try:
         answering.check_can_start(collector)
@@ -317,15 +322,7 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
     if response is None:
         return redirect("respond:entry", token=token)
     redirect_to = redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
-    redirect_to.set_signed_cookie(
-        _cookie_name(token),
-        response.pk,
-        salt=COOKIE_SALT,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+    _remember(request, redirect_to, _cookie_name(token), response.pk)
     return redirect_to
 
 
@@ -355,15 +352,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
     existing = Response.objects.filter(invitation=found).first()
     if existing is not None:
-        redirect_to.set_signed_cookie(
-            _cookie_name(collector.token),
-            existing.pk,
-            salt=COOKIE_SALT,
-            max_age=COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        _remember(request, redirect_to, _cookie_name(collector.token), existing.pk)
     return redirect_to
 
 

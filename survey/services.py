@@ -29,6 +29,7 @@ from survey.models import (
     VersionStatus,
 )
 from survey.presets import preset_choices
+from survey.serialization import QUESTION_FIELDS as SERIALIZED_QUESTION_FIELDS
 from survey.serialization import survey_to_dict, version_from_dict
 
 
@@ -188,24 +189,8 @@ def section_move(*, section: Section, direction: int) -> None:
 
 # -------------------------------------------------------------- questions
 
-QUESTION_FIELDS = (
-    "code",
-    "type",
-    "text",
-    "hint",
-    "required",
-    "required_message",
-    "relevance",
-    "constraint",
-    "constraint_message",
-    "choice_filter",
-    "calculation",
-    "default",
-    "appearance",
-    "choice_list",
-    "rows_list",
-    "settings",
-)
+# Every field of a question but the "standard" mark, which only the question bank sets.
+QUESTION_FIELDS = tuple(f for f in SERIALIZED_QUESTION_FIELDS if f != "standard")
 _TEXT_FIELDS = {"text", "hint", "required_message", "constraint_message"}
 
 

@@ -67,6 +67,10 @@ def _draft(request: HttpRequest, survey_id: int, version_id: int) -> tuple[Any, 
     return access, selectors.version_of(survey=survey, version_id=version_id)
 
 
+def _direction(request: HttpRequest) -> int:
+    return 1 if request.POST.get("direction") == "down" else -1
+
+
 def _refuse(request: HttpRequest, error: SurveyError, version: SurveyVersion) -> HttpResponse:
     messages.error(request, str(error.message))
     return redirect(_editor_url(version))
@@ -326,9 +330,7 @@ def section_move(
     _access, version = _draft(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
     try:
-        services.section_move(
-            section=section, direction=1 if request.POST.get("direction") == "down" else -1
-        )
+        services.section_move(section=section, direction=_direction(request))
     except SurveyError as error:
         return _refuse(request, error, version)
     return redirect(_editor_url(version, f"section-{section.pk}"))
@@ -415,9 +417,7 @@ def question_move(
     _access, version = _draft(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
     try:
-        services.question_move(
-            question=question, direction=1 if request.POST.get("direction") == "down" else -1
-        )
+        services.question_move(question=question, direction=_direction(request))
     except SurveyError as error:
         return _refuse(request, error, version)
     return redirect(_editor_url(version, f"question-{question.pk}"))
@@ -584,9 +584,7 @@ def choice_move(
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     try:
-        services.choice_move(
-            choice=choice, direction=1 if request.POST.get("direction") == "down" else -1
-        )
+        services.choice_move(choice=choice, direction=_direction(request))
     except SurveyError as error:
         return _refuse(request, error, version)
     return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
