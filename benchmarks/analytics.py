@@ -51,6 +51,7 @@ def main() -> None:
     from analytics.models import Indicator
     from analytics.weighting import rake
     from survey.answering import compiled_for
+    from survey.demo import PROFILE_SHARES
     from survey.models import Collector, Response, ResponseStatus
 
     collector = Collector.objects.get(token="demo-public-link")
@@ -62,18 +63,7 @@ def main() -> None:
         f"database: {connection.vendor}; responses wanted: {wanted:,}; already stored: {existing:,}"
     )
     rng = np.random.default_rng(2026)
-    shares = {
-        "sex": {"female": 0.49, "male": 0.49, "other": 0.01, "no_answer": 0.01},
-        "age_group": {
-            "15_24": 0.35,
-            "25_39": 0.35,
-            "40_54": 0.18,
-            "55_64": 0.07,
-            "65_plus": 0.04,
-            "no_answer": 0.01,
-        },
-        "residence": {"urban": 0.6, "rural": 0.4},
-    }
+    shares = PROFILE_SHARES
     started = time.perf_counter()
     batch = 10_000
     for offset in range(existing, wanted, batch):

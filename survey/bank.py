@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from survey.presets import preset_choices
+from survey.serialization import blank_question
 
 UN = ("en", "fr", "es", "ru", "ar", "zh-Hans")
 
@@ -33,27 +34,7 @@ def _c(code: str, label: dict[str, str], **flags: bool) -> dict[str, Any]:
 
 
 def _q(code: str, qtype: str, text: dict[str, str], **extra: Any) -> dict[str, Any]:
-    question = {
-        "code": code,
-        "type": qtype,
-        "text": text,
-        "hint": {},
-        "required": False,
-        "required_message": {},
-        "relevance": "",
-        "constraint": "",
-        "constraint_message": {},
-        "choice_filter": "",
-        "calculation": "",
-        "default": "",
-        "appearance": "",
-        "choice_list": None,
-        "rows_list": None,
-        "settings": {},
-        "standard": True,
-    }
-    question.update(extra)
-    return question
+    return blank_question(code, qtype, text=text, standard=True, **extra)
 
 
 DONT_KNOW = _t("Don't know", "Je ne sais pas", "No sé", "Затрудняюсь ответить", "لا أعرف", "不知道")

@@ -82,7 +82,7 @@ DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed 
 
 
 # Profile answers drawn with realistic shares (an online sample leans young and urban).
-_SHARES = {
+PROFILE_SHARES = {
     "sex": {"female": 0.49, "male": 0.49, "other": 0.01, "no_answer": 0.01},
     "age_group": {
         "15_24": 0.35,
@@ -117,7 +117,7 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
         for question in compiled.questions.values():
             options = [o.code for o in question.options]
             if question.type == "single" and options:
-                shares = _SHARES.get(question.code)
+                shares = PROFILE_SHARES.get(question.code)
                 answers[question.code] = (
                     rng.choices(list(shares), weights=list(shares.values()))[0]
                     if shares

@@ -7,6 +7,7 @@ and the answering flow's cached copy of a published version.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -63,6 +64,11 @@ _QUESTION_DEFAULTS: dict[str, Any] = {
     "settings": {},
     "standard": False,
 }
+
+
+def blank_question(code: str, qtype: str, **fields: Any) -> dict[str, Any]:
+    """A question in the canonical dict form, every key present with its default."""
+    return {"code": code, "type": qtype, **copy.deepcopy(_QUESTION_DEFAULTS), **fields}
 
 
 def survey_to_dict(version: SurveyVersion) -> dict[str, Any]:

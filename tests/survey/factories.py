@@ -5,31 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from survey.serialization import FORMAT
+from survey.serialization import FORMAT, blank_question
 
 
 def q(code: str, qtype: str = "text", **fields: Any) -> dict[str, Any]:
-    base = {
-        "code": code,
-        "type": qtype,
-        "text": {"en": f"Question {code}", "fr": f"Question {code} (fr)"},
-        "hint": {},
-        "required": False,
-        "required_message": {},
-        "relevance": "",
-        "constraint": "",
-        "constraint_message": {},
-        "choice_filter": "",
-        "calculation": "",
-        "default": "",
-        "appearance": "",
-        "choice_list": None,
-        "rows_list": None,
-        "settings": {},
-        "standard": False,
-    }
-    base.update(fields)
-    return base
+    text = {"en": f"Question {code}", "fr": f"Question {code} (fr)"}
+    return blank_question(code, qtype, **{"text": text, **fields})
 
 
 def choice(code: str, **fields: Any) -> dict[str, Any]:
