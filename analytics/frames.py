@@ -8,13 +8,14 @@ response is completed or deleted, so a stale frame is never served.
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from survey import selectors
-from survey.checks import iter_questions
+from survey.checks import answer_keys, iter_questions
 
 META = [
     "response_id",
@@ -44,38 +45,33 @@ def _cached_frame(round_id: int, stamp: tuple[int, str]) -> pd.DataFrame:
 def build_frame(round_id: int) -> pd.DataFrame:
     survey_dict = selectors.round_questions(round_id=round_id)
     lists = {cl["name"]: [c["code"] for c in cl["choices"]] for cl in survey_dict["choice_lists"]}
-    multi: dict[str, list[str]] = {}
+    choice_keys: dict[str, list[str]] = {}
     numbers: set[str] = set()
-    for question in iter_questions(survey_dict):
-        if question["type"] in _MULTI:
-            multi[question["code"]] = lists.get(question.get("choice_list") or "", [])
+    scalar_keys: list[str] = []
+    for key, (code, _type) in answer_keys(survey_dict).items():
+        question = next(q for q in iter_questions(survey_dict) if q["code"] == code)
+        if key == code and question["type"] in _MULTI:
+            choices = lists.get(question.get("choice_list") or "", [])
             if (question.get("settings") or {}).get("other"):
-                multi[question["code"]] = [*multi[question["code"]], "other"]
-        elif question["type"] in _NUMBER:
-            numbers.add(question["code"])
-
-    meta_rows: list[tuple] = []
-    answers: list[dict[str, Any]] = []
-    for row in selectors.completed_responses(round_id=round_id):
-        meta_rows.append(row[:-1])
-        answers.append(row[-1])
-    meta = pd.DataFrame(meta_rows, columns=META)
-    data = pd.DataFrame.from_records(answers) if answers else pd.DataFrame(index=range(0))
-    columns: dict[str, Any] = {}
-    for code in data.columns:
-        series = data[code]
-        if code in multi:
-            chosen = series.map(lambda v: set(v) if isinstance(v, list) else set())
-            for choice in multi[code]:
-                columns[f"{code}/{choice}"] = chosen.map(lambda s, c=choice: c in s).astype(bool)
-        elif code in numbers:
-            columns[code] = pd.to_numeric(series, errors="coerce").astype("float64")
-        else:
-            columns[code] = series.astype("string")  # pd.NA when unanswered
-    frame = pd.concat([meta, pd.DataFrame(columns, index=meta.index)], axis=1)
-    frame["flagged"] = (
-        frame["quality_flags"].map(lambda flags: bool(flags))
-        if len(frame)
-        else pd.Series(dtype=bool)
+                choices = [*choices, "other"]
+            choice_keys[key] = choices
+        elif question["type"] not in {"note", "matrix"} or key != code:
+            scalar_keys.append(key)
+            if key == code and question["type"] in _NUMBER:
+                numbers.add(key)
+    raw = selectors.completed_responses_csv(
+        round_id=round_id, scalar_keys=scalar_keys, choice_keys=choice_keys
     )
+    dtypes: dict[str, Any] = {key: "string" for key in scalar_keys if key not in numbers}
+    dtypes.update(dict.fromkeys(numbers, "float64"))
+    dtypes.update({"language": "string", "target_group": "string", "flagged": "int8"})
+    flags = [f"{key}/{choice}" for key, choices in choice_keys.items() for choice in choices]
+    dtypes.update(dict.fromkeys(flags, "int8"))
+    frame = pd.read_csv(
+        io.BytesIO(raw), dtype=dtypes, keep_default_na=False, na_values={k: [""] for k in dtypes}
+    )
+    for column in [*flags, "flagged"]:
+        frame[column] = frame[column].astype(bool)
+    frame["round_id"] = round_id
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="mixed")
     return frame

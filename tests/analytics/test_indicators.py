@@ -150,7 +150,8 @@ def test_suppression_never_leaks_a_small_cell_in_any_output(rows):
     for row in table.to_dict("records"):
         size = len(frame) if row["breakdown"] == "all" else counts[row["category"]]
         if size < 30:
-            assert row["suppressed"] and row["value"] is None and row["n"] is None
+            assert row["suppressed"] and pd.isna(row["value"]) and pd.isna(row["n"])
+            assert pd.isna(row["lower"]) and pd.isna(row["upper"]) and pd.isna(row["n_eff"])
     payload = json.dumps(table_as_json(table, round_ids=[0], weights="none"))
     for row in json.loads(payload)["rows"]:
         if row["suppressed"]:
