@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import Agency, User
 from analytics.margins import MarginProblem, parse_margins
-from analytics.models import PopulationMargins
+from analytics.models import Indicator, PopulationMargins
 from survey.selectors import agency_answer_categories
 
 
@@ -24,4 +24,22 @@ def margins_upload(
         raise MarginsRefused(problems)
     return PopulationMargins.objects.create(
         agency=agency, source=source.strip(), year=year, cells=cells, uploaded_by=by
+    )
+
+
+def indicator_create(
+    *, agency: Agency, code: str, names: dict[str, str], numerator: str, denominator: str
+) -> Indicator:
+    """An agency's own indicator; the expressions were parsed by the form already."""
+    from survey.expressions import parse, references
+
+    requires = sorted(references(parse(numerator)) | references(parse(denominator)))
+    return Indicator.objects.create(
+        agency=agency,
+        code=code,
+        name=names,
+        numerator=numerator,
+        denominator=denominator,
+        requires=requires,
+        order=1000,
     )

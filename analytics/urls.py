@@ -7,4 +7,5 @@ app_name = "analytics"
 urlpatterns = [
     path("agencies/<int:agency_id>/margins/", views.margins, name="margins"),
     path("rounds/<int:round_id>/indicators/", views.round_indicators, name="round_indicators"),
+    path("agencies/<int:agency_id>/indicators/", views.indicators, name="indicators"),
 ]

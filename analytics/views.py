@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action
 from accounts.selectors import agency_access
 from analytics import services
-from analytics.forms import MarginsForm
+from analytics.forms import IndicatorForm, MarginsForm
 from analytics.indicators import BREAKDOWNS, indicator_table
 from analytics.models import Indicator, PopulationMargins
 from analytics.weighting import WeightingError
@@ -94,5 +94,35 @@ def round_indicators(request: HttpRequest, round_id: int) -> HttpResponse:
             "weighting": weighting,
             "margins": latest,
             "error": error,
+        },
+    )
+
+
+@login_required
+def indicators(request: HttpRequest, agency_id: int) -> HttpResponse:
+    """The standard indicators and the agency's own, with a form to add one."""
+    access = agency_access(user=request.user, agency_id=agency_id)
+    form = IndicatorForm(request.POST or None, agency=access.agency)
+    if request.method == "POST":
+        access = agency_access(user=request.user, agency_id=agency_id, action=Action.ANALYSE)
+        if form.is_valid():
+            services.indicator_create(
+                agency=access.agency,
+                code=form.cleaned_data["code"],
+                names=form.names(),
+                numerator=form.cleaned_data["numerator"],
+                denominator=form.cleaned_data["denominator"],
+            )
+            messages.success(request, _("Indicator added."))
+            return redirect("analytics:indicators", agency_id=access.agency.pk)
+    return render(
+        request,
+        "analytics/indicators.html",
+        {
+            "agency": access.agency,
+            "standard": Indicator.objects.filter(agency__isnull=True),
+            "own": Indicator.objects.filter(agency=access.agency),
+            "form": form,
+            "can_analyse": access.can(Action.ANALYSE),
         },
     )

@@ -102,3 +102,41 @@ def test_the_indicators_page_shows_weighted_results(client, agency, member_facto
     assert "suppressed" in page
     arabic = client.get("/ar" + url[3:]).content.decode()
     assert "سمعوا بالتنوع البيولوجي" in arabic
+
+
+def test_an_analyst_adds_an_agency_indicator_and_bad_logic_is_explained(
+    client, agency, member_factory, login
+):
+    from analytics.models import Indicator
+
+    login(member_factory(Role.ANALYST, agency=agency))
+    url = reverse("analytics:indicators", args=[agency.pk])
+    bad = client.post(
+        url,
+        {
+            "code": "aware_youth",
+            "name__en": "Aware youth",
+            "numerator": "${bio_heard} =",
+            "denominator": "${bio_heard} != ''",
+        },
+    )
+    assert "ends too early" in bad.content.decode()
+    good = client.post(
+        url,
+        {
+            "code": "aware_youth",
+            "name__en": "Aware youth",
+            "name__fr": "Jeunes informés",
+            "numerator": "${bio_heard} = 'heard_know' and ${age_group} = '15_24'",
+            "denominator": "${age_group} = '15_24'",
+        },
+    )
+    assert good.status_code == 302
+    indicator = Indicator.objects.get(agency=agency, code="aware_youth")
+    assert indicator.requires == ["age_group", "bio_heard"]
+    assert indicator.name == {"en": "Aware youth", "fr": "Jeunes informés"}
+    duplicate = client.post(
+        url,
+        {"code": "awareness_term", "name__en": "x", "numerator": "1 = 1", "denominator": "1 = 1"},
+    )
+    assert "exists already" in duplicate.content.decode()
