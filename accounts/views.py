@@ -17,6 +17,15 @@ from accounts.models import Membership, StaffInvitation
 from accounts.permissions import Action
 
 
+def _send_invitation(request: HttpRequest, invitation: StaffInvitation, token: str) -> None:
+    services.staff_invitation_send(
+        invitation=invitation,
+        token=token,
+        accept_url=request.build_absolute_uri(reverse("accounts:invitation_accept", args=[token])),
+        language=get_language(),
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
@@ -50,14 +59,7 @@ def member_invite(request: HttpRequest, agency_id: int) -> HttpResponse:
             invited_by=request.user,
             **form.cleaned_data,
         )
-        services.staff_invitation_send(
-            invitation=invitation,
-            token=token,
-            accept_url=request.build_absolute_uri(
-                reverse("accounts:invitation_accept", args=[token])
-            ),
-            language=get_language(),
-        )
+        _send_invitation(request, invitation, token)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("accounts:agency_detail", agency_id=access.agency.pk)
     return render(request, "accounts/member_invite.html", {"agency": access.agency, "form": form})
@@ -155,14 +157,7 @@ def secretariat_agencies(request: HttpRequest) -> HttpResponse:
         agency, invitation, token = services.agency_register(
             invited_by=request.user, **form.cleaned_data
         )
-        services.staff_invitation_send(
-            invitation=invitation,
-            token=token,
-            accept_url=request.build_absolute_uri(
-                reverse("accounts:invitation_accept", args=[token])
-            ),
-            language=get_language(),
-        )
+        _send_invitation(request, invitation, token)
         messages.success(
             request,
             _("%(agency)s registered; its first manager has been invited.")
