@@ -46,15 +46,14 @@ def _codes(frame: pd.DataFrame, variable: str, categories: list) -> tuple[np.nda
         raise WeightingError(f"the frame has no column “{variable}”.")
     values = frame[variable]
     missing = values.isna().to_numpy()
-    lookup = {category: index for index, category in enumerate(categories)}
-    unknown = sorted({str(v) for v in values[~missing].unique() if v not in lookup})
+    known = set(categories)
+    unknown = sorted({str(v) for v in values[~missing].unique() if v not in known})
     if unknown:
         raise WeightingError(
             f"{variable}: the sample has categories the margins lack: {', '.join(unknown)}."
         )
-    codes = np.array(
-        [lookup.get(v, -1) if not m else -1 for v, m in zip(values, missing, strict=True)]
-    )
+    # Vectorised: a million rows take milliseconds, not seconds.
+    codes = pd.Categorical(values.astype(object), categories=categories).codes.astype(np.int64)
     return codes, missing
 
 

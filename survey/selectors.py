@@ -192,39 +192,50 @@ def completed_responses_csv(
     quote = connection.ops.quote_name
     params: list[Any] = []
     columns = [
-        f"{quote('id')} AS response_id",
-        "collector_id",
-        "language",
-        "target_group",
-        "submitted_at",
-        "duration_seconds",
+        f"{table}.{quote('id')} AS response_id",
+        *(
+            f"{table}.{name} AS {name}"
+            for name in (
+                "collector_id",
+                "language",
+                "target_group",
+                "submitted_at",
+                "duration_seconds",
+            )
+        ),
     ]
     if postgres:
-        columns.append("(jsonb_array_length(quality_flags) > 0)::int AS flagged")
+        columns.append(f"(jsonb_array_length({table}.quality_flags) > 0)::int AS flagged")
     else:
         columns.append("(json_array_length(quality_flags) > 0) AS flagged")
+    record: list[str] = []  # PostgreSQL: the answers are decoded once per row
     for key in scalar_keys:
         if postgres:
-            columns.append(f"answers ->> %s AS {quote(key)}")
-            params.append(key)
+            columns.append(f"a.{quote(key)} AS {quote(key)}")
+            record.append(f"{quote(key)} text")
         else:
             columns.append(f"json_extract(answers, %s) AS {quote(key)}")
             params.append(f'$."{key}"')
     for key, choices in choice_keys.items():
+        if postgres:
+            record.append(f"{quote(key)} jsonb")
         for choice in choices:
             name = quote(f"{key}/{choice}")
             if postgres:
-                columns.append(f"COALESCE((answers -> %s) ? %s, false)::int AS {name}")
-                params.extend([key, choice])
+                columns.append(f"COALESCE(a.{quote(key)} ? %s, false)::int AS {name}")
+                params.append(choice)
             else:
                 columns.append(
                     f"EXISTS (SELECT 1 FROM json_each(answers, %s) WHERE value = %s) AS {name}"  # noqa: S608
                 )
                 params.extend([f'$."{key}"', choice])
-    where = "round_id = %s AND status = %s"
+    where = f"{table}.round_id = %s AND {table}.status = %s"
     params.extend([round_id, ResponseStatus.COMPLETE])
     # Column names are quoted identifiers; every value is a query parameter.
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {where}"  # noqa: S608
+    source = table
+    if postgres and record:
+        source = f"{table} CROSS JOIN LATERAL jsonb_to_record(answers) AS a({', '.join(record)})"
+    sql = f"SELECT {', '.join(columns)} FROM {source} WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         if postgres:
             raw = cursor.connection.cursor()
