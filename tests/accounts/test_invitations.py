@@ -171,5 +171,6 @@ def test_the_invite_form_rejects_a_bad_address_and_keeps_the_input(agency, membe
 
 def test_the_invitation_email_is_written_in_the_inviters_language(agency, member_factory, login):
     _invite(login(member_factory(Role.MANAGER, agency=agency)), agency, lang="fr")
-    assert "Vous êtes invité" in mail.outbox[0].subject or "invit" in mail.outbox[0].body
+    assert "Vous êtes invité à rejoindre" in mail.outbox[0].subject
+    assert "Ouvrez ce lien" in mail.outbox[0].body
     assert "/fr/invitation/" in mail.outbox[0].body

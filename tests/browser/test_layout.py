@@ -82,15 +82,3 @@ def test_a_manager_signs_in_and_sees_the_agency_page_which_passes_axe(
     desktop.wait_for_url(f"**/ar/agencies/{agency.pk}/")
     assert desktop.locator("h1").inner_text().startswith(agency.name)
     assert _serious_violations(desktop) == []
-
-
-def test_screenshots_of_the_home_page_for_review(phone, tmp_path_factory):
-    """Not an assertion on looks: leaves PNGs in test-results/ for a person to check."""
-    from pathlib import Path
-
-    out = Path("test-results")
-    out.mkdir(exist_ok=True)
-    for lang in ("en", "ar", "zh-hans"):
-        phone.goto(f"/{lang}/")
-        phone.screenshot(path=out / f"home-{lang}.png", full_page=True)
-        assert (out / f"home-{lang}.png").stat().st_size > 1000
