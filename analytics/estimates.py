@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -54,30 +53,56 @@ def wilson(p: float, n_eff: float, confidence: float = 0.95) -> tuple[float, flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def estimate_from_sums(
+    n: int, sum_w: float, sum_w2: float, sum_ws: float, *, confidence: float = 0.95
+) -> Estimate:
+    """The estimate from the four sums it needs; `proportion` and the table both use this."""
+    if n == 0 or sum_w <= 0:
+        return Estimate(float("nan"), float("nan"), float("nan"), n, 0.0, float("nan"), confidence)
+    p = min(1.0, max(0.0, sum_ws / sum_w))
+    n_eff = sum_w * sum_w / sum_w2
+    lower, upper = wilson(p, n_eff, confidence)
+    return Estimate(p, lower, upper, n, n_eff, n / n_eff, confidence)
+
+
 def proportion(success, weights=None, *, confidence: float = 0.95) -> Estimate:
     """The weighted share of True among the non-missing values of `success`."""
-    values = (
-        pd.Series(success, dtype="float64")
-        if not isinstance(success, pd.Series)
-        else success.astype("float64")
+    values = np.asarray(success, dtype="float64")
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype="float64")
+    usable = ~np.isnan(values) & ~np.isnan(w) & (w > 0)
+    x, wu = values[usable], w[usable]
+    return estimate_from_sums(
+        int(usable.sum()),
+        float(wu.sum()),
+        float(np.square(wu).sum()),
+        float(np.dot(wu, x)),
+        confidence=confidence,
     )
-    w = (
-        pd.Series(1.0, index=values.index)
-        if weights is None
-        else pd.Series(np.asarray(weights, dtype="float64"), index=values.index)
-    )
-    usable = values.notna() & w.notna() & (w > 0)
-    x = values[usable].to_numpy()
-    wu = w[usable].to_numpy()
-    n = int(usable.sum())
-    total = float(wu.sum())
-    if n == 0 or total <= 0:
-        return Estimate(float("nan"), float("nan"), float("nan"), n, 0.0, float("nan"), confidence)
-    p = float(np.dot(wu, x) / total)
-    n_eff = total * total / float(np.square(wu).sum())
-    deff = n / n_eff
-    lower, upper = wilson(p, n_eff, confidence)
-    return Estimate(p, lower, upper, n, n_eff, deff, confidence)
+
+
+def proportions_by_group(
+    success: np.ndarray,
+    weights: np.ndarray | None,
+    codes: np.ndarray,
+    groups: int,
+    *,
+    confidence: float = 0.95,
+) -> list[Estimate]:
+    """One estimate per group code (0..groups-1) in a single pass: what a table of cells needs."""
+    values = np.asarray(success, dtype="float64")
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype="float64")
+    usable = ~np.isnan(values) & ~np.isnan(w) & (w > 0) & (codes >= 0)
+    c, x, wu = codes[usable], values[usable], w[usable]
+    n = np.bincount(c, minlength=groups)
+    sum_w = np.bincount(c, weights=wu, minlength=groups)
+    sum_w2 = np.bincount(c, weights=wu * wu, minlength=groups)
+    sum_ws = np.bincount(c, weights=wu * x, minlength=groups)
+    return [
+        estimate_from_sums(
+            int(n[g]), float(sum_w[g]), float(sum_w2[g]), float(sum_ws[g]), confidence=confidence
+        )
+        for g in range(groups)
+    ]
 
 
 def change(before: Estimate, after: Estimate) -> Change:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from analytics.estimates import proportion
+from analytics.estimates import proportions_by_group
 from analytics.frames import round_frame
 from analytics.weighting import rake_with_diagnostics
 from survey.expressions import evaluate_frame, parse
@@ -89,34 +89,44 @@ def indicator_table(
     if exclude_flagged and "flagged" in frame.columns:
         frame = frame[~frame["flagged"]]
     w, _diagnostics = weights_for(frame, weights, margins)
+    weight_values = None if w is None else w.to_numpy(dtype="float64")
     limit = min_cell_size()
-    rows = []
-    cells: list[tuple[str, str, np.ndarray]] = [("all", "all", np.ones(len(frame), dtype=bool))]
+    # Every cell of a breakdown comes from one pass over the frame (np.bincount on codes).
+    groupings: list[tuple[str, list[str], np.ndarray]] = [
+        ("all", ["all"], np.zeros(len(frame), dtype=np.int64))
+    ]
     for breakdown in by:
-        column = frame[BREAKDOWNS[breakdown]] if BREAKDOWNS[breakdown] in frame.columns else None
-        if column is None:
+        name = BREAKDOWNS[breakdown]
+        if name not in frame.columns:
             continue
-        for category in sorted(column.dropna().astype(str).unique()):
-            cells.append((breakdown, category, (column.astype(str) == category).to_numpy()))
+        codes, categories = pd.factorize(frame[name], sort=True, use_na_sentinel=True)
+        groupings.append((breakdown, [str(c) for c in categories], codes.astype(np.int64)))
+    rows = []
     for indicator in indicators:
-        success = success_series(indicator, frame)
-        for breakdown, category, mask in cells:
-            estimate = proportion(success[mask], None if w is None else w[mask])
-            suppressed = estimate.n < limit
-            rows.append(
-                {
-                    "indicator": indicator.code,
-                    "breakdown": breakdown,
-                    "category": category,
-                    "value": None if suppressed else estimate.value,
-                    "lower": None if suppressed else estimate.lower,
-                    "upper": None if suppressed else estimate.upper,
-                    "n": None if suppressed else estimate.n,
-                    "n_eff": None if suppressed else estimate.n_eff,
-                    "deff": None if suppressed else estimate.deff,
-                    "suppressed": suppressed,
-                }
-            )
+        success = success_series(indicator, frame).to_numpy()
+        usable = ~np.isnan(success)
+        if weight_values is not None:
+            usable &= ~np.isnan(weight_values) & (weight_values > 0)
+        kept = success[usable]
+        kept_weights = None if weight_values is None else weight_values[usable]
+        for breakdown, categories, codes in groupings:
+            estimates = proportions_by_group(kept, kept_weights, codes[usable], len(categories))
+            for category, estimate in zip(categories, estimates, strict=True):
+                suppressed = estimate.n < limit
+                rows.append(
+                    {
+                        "indicator": indicator.code,
+                        "breakdown": breakdown,
+                        "category": category,
+                        "value": None if suppressed else estimate.value,
+                        "lower": None if suppressed else estimate.lower,
+                        "upper": None if suppressed else estimate.upper,
+                        "n": None if suppressed else estimate.n,
+                        "n_eff": None if suppressed else estimate.n_eff,
+                        "deff": None if suppressed else estimate.deff,
+                        "suppressed": suppressed,
+                    }
+                )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
