@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Agency, Country, Membership, StaffInvitation, User
+from accounts.models import Agency, Membership, StaffInvitation, User
 from accounts.permissions import Action, role_allows, roles_allowing
 
 
@@ -29,14 +29,6 @@ def agencies_for(*, user: User, action: Action = Action.VIEW) -> QuerySet[Agency
         Agency.objects.filter(memberships__user=user, memberships__role__in=roles_allowing(action))
         .select_related("country")
         .distinct()
-    )
-
-
-def agency_role(*, user: User, agency: Agency) -> str | None:
-    if not user.is_authenticated or not user.is_active:
-        return None
-    return (
-        Membership.objects.filter(user=user, agency=agency).values_list("role", flat=True).first()
     )
 
 
@@ -91,10 +83,6 @@ def secretariat_agencies(*, user: User) -> QuerySet[Agency]:
     if not (user.is_authenticated and user.is_active and user.is_secretariat):
         return Agency.objects.none()
     return Agency.objects.select_related("country").order_by("country__name", "name")
-
-
-def countries() -> QuerySet[Country]:
-    return Country.objects.all()
 
 
 def user_for_email(*, email: str) -> User | None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccessibleForm
+from survey.i18n import UN_LANGUAGES
 
 
 class MarginsForm(AccessibleForm):
@@ -28,9 +29,6 @@ class MarginsForm(AccessibleForm):
         if upload.size > 2 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 2 MB."), code="too_large")
         return upload.read(), upload.name
-
-
-UN_LANGUAGES = ["en", "fr", "es", "ru", "ar", "zh-Hans"]
 
 
 class IndicatorForm(AccessibleForm):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from analytics.estimates import proportions_by_group
 from analytics.frames import round_frame
@@ -57,9 +58,9 @@ def weights_for(
     if isinstance(weights, pd.Series):
         return weights.reindex(frame.index), None
     if weights != "raking":
-        raise ValueError(f"unknown weighting “{weights}”")
+        raise ValueError(_("Unknown weighting “%(weights)s”.") % {"weights": weights})
     if not margins:
-        raise ValueError("raking needs population margins for this agency")
+        raise ValueError(_("Raking needs population margins for this agency."))
     usable = {v: cells for v, cells in margins.items() if v in frame.columns}
     series, diagnostics = rake_with_diagnostics(frame, usable)
     return series, diagnostics
@@ -82,7 +83,7 @@ def indicator_table(
     """
     unknown = [b for b in by if b not in BREAKDOWNS]
     if unknown:
-        raise ValueError(f"unknown breakdown: {', '.join(unknown)}")
+        raise ValueError(_("Unknown breakdown: %(names)s.") % {"names": ", ".join(unknown)})
     if frame is None:
         frames = [round_frame(r) for r in round_ids]
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _t(en: str, fr: str, es: str, ru: str, ar: str, zh: str) -> dict[str, str]:
-    return {"en": en, "fr": fr, "es": es, "ru": ru, "ar": ar, "zh-Hans": zh}
-
+from survey.i18n import un_texts as _t
 
 AGREE = "{q} = '4' or {q} = '5'"
 

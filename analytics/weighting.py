@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 
 class WeightingError(ValueError):
@@ -43,14 +44,15 @@ def kish_design_effect(weights: np.ndarray) -> float:
 def _codes(frame: pd.DataFrame, variable: str, categories: list) -> tuple[np.ndarray, np.ndarray]:
     """Category index per row (-1 for missing) and the missing mask."""
     if variable not in frame.columns:
-        raise WeightingError(f"the frame has no column “{variable}”.")
+        raise WeightingError(_("The data has no column “%(variable)s”.") % {"variable": variable})
     values = frame[variable]
     missing = values.isna().to_numpy()
     known = set(categories)
     unknown = sorted({str(v) for v in values[~missing].unique() if v not in known})
     if unknown:
         raise WeightingError(
-            f"{variable}: the sample has categories the margins lack: {', '.join(unknown)}."
+            _("%(variable)s: the sample has categories the margins lack: %(categories)s.")
+            % {"variable": variable, "categories": ", ".join(unknown)}
         )
     # Vectorised: a million rows take milliseconds, not seconds.
     codes = pd.Categorical(values.astype(object), categories=categories).codes.astype(np.int64)
@@ -73,13 +75,13 @@ def rake_with_diagnostics(
     multiples of their mean, raking again after each trim.
     """
     if not margins:
-        raise WeightingError("no margins were given.")
+        raise WeightingError(_("No population margins were given."))
     n = len(frame)
     if n == 0:
-        raise WeightingError("the frame is empty.")
+        raise WeightingError(_("There are no responses to weight."))
     base = np.ones(n) if weight is None else weight.reindex(frame.index).to_numpy(dtype=float)
     if np.any(~np.isfinite(base)) or np.any(base < 0):
-        raise WeightingError("starting weights must be finite and not negative.")
+        raise WeightingError(_("Starting weights must be finite and not negative."))
     totals = {v: float(sum(cells.values())) for v, cells in margins.items()}
     population = next(iter(totals.values()))  # margins that disagree are rescaled to the first
     prepared = []
@@ -88,7 +90,9 @@ def rake_with_diagnostics(
         categories = list(cells)
         targets = np.array([float(cells[c]) for c in categories])
         if np.any(targets < 0):
-            raise WeightingError(f"{variable}: population totals cannot be negative.")
+            raise WeightingError(
+                _("%(variable)s: population totals cannot be negative.") % {"variable": variable}
+            )
         codes, missing = _codes(frame, variable, categories)
         counts = np.bincount(codes[~missing], minlength=len(categories))
         empty = [
@@ -96,10 +100,15 @@ def rake_with_diagnostics(
         ]
         if empty:
             raise WeightingError(
-                f"{variable}: no respondent in {', '.join(empty)}; merge categories or drop the margin."
+                _(
+                    "%(variable)s: no respondent in %(categories)s; merge categories or drop the margin."
+                )
+                % {"variable": variable, "categories": ", ".join(empty)}
             )
         if targets.sum() <= 0:
-            raise WeightingError(f"{variable}: the population totals add up to zero.")
+            raise WeightingError(
+                _("%(variable)s: the population totals add up to zero.") % {"variable": variable}
+            )
         prepared.append((variable, codes, missing, targets / targets.sum(), categories))
         missing_counts[variable] = int(missing.sum())
 

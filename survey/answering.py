@@ -214,33 +214,14 @@ def response_save_page(
     if response.status == ResponseStatus.COMPLETE:
         return PageOutcome({}, {}, None, finished=True)
     check_can_continue(response)
-    pages = compiled.visible_sections(response.answers)
-    page = max(1, min(page, len(pages)))
-    section = pages[page - 1]
-    result = compiled.read_page(section, post, response.answers, response.language)
-    answers = dict(response.answers)
-    for question in section.questions:
-        for key in compiled.answer_keys(question):
-            if key not in result.errors or not going_back:
-                answers.pop(key, None)
-    answers.update(result.answers)
-    answers = compiled.settle(answers)
-    if result.errors and not going_back:
-        _store(response, answers, page)
-        return PageOutcome(result.errors, result.raw, page)
-    if not going_back and compiled.newly_shown(section, response.answers, answers):
-        _store(response, answers, page)
-        return PageOutcome({}, {}, page)
-    pages = compiled.visible_sections(answers)
-    if going_back:
-        target = max(1, page - 1)
-        _store(response, answers, target)
-        return PageOutcome({}, {}, target)
-    if page >= len(pages):
-        _complete(response, answers, compiled)
+    step = compiled.submit_page(
+        response.answers, page, post, response.language, going_back=going_back
+    )
+    if step.finished:
+        _complete(response, step.answers, compiled)
         return PageOutcome({}, {}, None, finished=True)
-    _store(response, answers, page + 1)
-    return PageOutcome({}, {}, page + 1)
+    _store(response, step.answers, step.page)
+    return PageOutcome(step.errors, step.raw, step.page)
 
 
 def _store(response: Response, answers: dict[str, Any], page: int) -> None:

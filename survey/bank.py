@@ -13,14 +13,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from survey.i18n import un_texts
 from survey.presets import preset_choices
 from survey.serialization import blank_question
 
-UN = ("en", "fr", "es", "ru", "ar", "zh-Hans")
-
-
-def _t(en: str, fr: str, es: str, ru: str, ar: str, zh: str) -> dict[str, str]:
-    return dict(zip(UN, (en, fr, es, ru, ar, zh), strict=True))
+UN = tuple(un_texts("", "", "", "", "", ""))  # the six UN languages
+_t = un_texts
 
 
 def _c(code: str, label: dict[str, str], **flags: bool) -> dict[str, Any]:

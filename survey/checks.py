@@ -54,15 +54,6 @@ class Problem:
     field: str = ""  # relevance, constraint, text, ...
     language: str = ""
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "kind": self.kind,
-            "code": self.code,
-            "field": self.field,
-            "language": self.language,
-            "message": self.message,
-        }
-
 
 # --------------------------------------------------------------- answer types
 

@@ -16,16 +16,14 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from survey import services
 from survey.answering import compiled_for
-from survey.bank import AICHI_LISTS, AICHI_SECTIONS
+from survey.bank import AICHI_LISTS, AICHI_SECTIONS, UN
+from survey.i18n import un_texts
 from survey.models import Collector, Response, ResponseStatus, Round, Survey
 from survey.serialization import FORMAT, survey_from_dict
 
 DEMO_SURVEY_NAME = "Biodiversity awareness (demo)"
-LANGS = ["en", "fr", "es", "ru", "ar", "zh-Hans"]
-
-
-def _t(en: str, fr: str, es: str, ru: str, ar: str, zh: str) -> dict[str, str]:
-    return {"en": en, "fr": fr, "es": es, "ru": ru, "ar": ar, "zh-Hans": zh}
+LANGS = list(UN)
+_t = un_texts
 
 
 def demo_survey_dict() -> dict[str, Any]:

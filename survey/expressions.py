@@ -813,14 +813,3 @@ def _python_values(series: Any) -> list[Any]:
     if series.dtype.kind in "iuf":
         return [None if (isinstance(v, float) and math.isnan(v)) else v for v in series.tolist()]
     return series.astype(object).where(series.notna(), None).tolist()
-
-
-def _is_pandas_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        import pandas as pd
-
-        return value is pd.NA or value is pd.NaT
-    except ImportError:  # pragma: no cover
-        return False

@@ -16,6 +16,13 @@ _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$")
 
 # The six UN languages come first wherever a language is offered.
 UN_LANGUAGES = ["ar", "zh-Hans", "en", "fr", "ru", "es"]
+
+
+def un_texts(en: str, fr: str, es: str, ru: str, ar: str, zh: str) -> dict[str, str]:
+    """Content written once in each UN language, in this argument order."""
+    return {"en": en, "fr": fr, "es": es, "ru": ru, "ar": ar, "zh-Hans": zh}
+
+
 LANGUAGE_NAMES = {
     "ar": "العربية",
     "zh-Hans": "中文",

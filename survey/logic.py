@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from survey import expressions as ex
 from survey.i18n import text_for
-from survey.models import CHOICE_TYPES, QuestionType
+from survey.models import QuestionType
 
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
 OTHER = "other"
@@ -78,6 +78,17 @@ class CompiledSection:
     title: dict[str, str]
     relevance: ex.Node | None
     questions: list[CompiledQuestion]
+
+
+@dataclass
+class PageStep:
+    """What sending one page leads to: the answers now, and where the respondent goes."""
+
+    answers: dict[str, Any]
+    errors: dict[str, str]
+    raw: dict[str, Any]
+    page: int  # the page to show next (1-based)
+    finished: bool = False
 
 
 @dataclass
@@ -246,6 +257,41 @@ class CompiledSurvey:
                     if key in answers and answers[key] not in (None, "", []):
                         settled[key] = answers[key]
         return settled
+
+    def submit_page(
+        self,
+        answers: Mapping[str, Any],
+        page: int,
+        post: Mapping[str, Any],
+        language: str,
+        *,
+        going_back: bool = False,
+    ) -> PageStep:
+        """One page sent: valid answers kept (even beside errors), hidden ones dropped.
+
+        The preview and the public flow both use this, so they behave alike. A
+        page whose own answers reveal an unanswered question is shown again.
+        """
+        pages = self.visible_sections(answers)
+        page = max(1, min(page, len(pages)))
+        section = pages[page - 1]
+        result = self.read_page(section, post, answers, language)
+        kept = dict(answers)
+        for question in section.questions:
+            for key in self.answer_keys(question):
+                if key not in result.errors or not going_back:
+                    kept.pop(key, None)
+        kept.update(result.answers)
+        kept = self.settle(kept)
+        if going_back:
+            return PageStep(kept, {}, {}, max(1, page - 1))
+        if result.errors:
+            return PageStep(kept, result.errors, result.raw, page)
+        if self.newly_shown(section, answers, kept):
+            return PageStep(kept, {}, {}, page)
+        if page >= len(self.visible_sections(kept)):
+            return PageStep(kept, {}, {}, page, finished=True)
+        return PageStep(kept, {}, {}, page + 1)
 
     def read_page(
         self,
@@ -453,7 +499,3 @@ def _flat(question: CompiledQuestion, value: Any) -> dict[str, Any]:
 
 def compile_survey(data: dict[str, Any]) -> CompiledSurvey:
     return CompiledSurvey(data)
-
-
-def is_choice_type(qtype: str) -> bool:
-    return qtype in CHOICE_TYPES

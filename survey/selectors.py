@@ -112,31 +112,6 @@ def completed_responses_stamp(*, round_id: int) -> tuple[int, str]:
     return row["count"], row["latest"].isoformat() if row["latest"] else ""
 
 
-RESPONSE_COLUMNS = (
-    "pk",
-    "round_id",
-    "collector_id",
-    "language",
-    "target_group",
-    "submitted_at",
-    "duration_seconds",
-    "quality_flags",
-    "answers",
-)
-
-
-def completed_responses(*, round_id: int, chunk_size: int = 20_000) -> Any:
-    """The complete responses of a round as plain tuples (RESPONSE_COLUMNS), streamed."""
-    from survey.models import Response, ResponseStatus
-
-    return (
-        Response.objects.filter(round_id=round_id, status=ResponseStatus.COMPLETE)
-        .order_by()
-        .values_list(*RESPONSE_COLUMNS)
-        .iterator(chunk_size=chunk_size)
-    )
-
-
 def round_questions(*, round_id: int) -> dict[str, Any]:
     """The questionnaire dict of a round's version, for labelling and typing frame columns."""
     from survey.models import Round

@@ -152,17 +152,17 @@ def version_from_dict(
         survey=survey,
         number=number,
         status=VersionStatus.DRAFT,
-        title=_require(data, "title", dict, "survey"),
-        intro=_require(data, "intro", dict, "survey"),
-        thank_you=_require(data, "thank_you", dict, "survey"),
-        languages=_require(data, "languages", list, "survey"),
-        default_language=_require(data, "default_language", str, "survey"),
+        title=_require(data, "title", dict, _("survey")),
+        intro=_require(data, "intro", dict, _("survey")),
+        thank_you=_require(data, "thank_you", dict, _("survey")),
+        languages=_require(data, "languages", list, _("survey")),
+        default_language=_require(data, "default_language", str, _("survey")),
         based_on=based_on,
         created_by=by,
     )
     lists: dict[str, ChoiceList] = {}
-    for list_data in _require(data, "choice_lists", list, "survey"):
-        name = _require(list_data, "name", str, "choice list")
+    for list_data in _require(data, "choice_lists", list, _("survey")):
+        name = _require(list_data, "name", str, _("choice list"))
         if name in lists:
             raise SurveyError(_("Choice list %(name)s: the name is used twice.") % {"name": name})
         choice_list = ChoiceList.objects.create(version=version, name=name)
@@ -171,9 +171,11 @@ def version_from_dict(
             [
                 Choice(
                     choice_list=choice_list,
-                    code=_require(c, "code", str, f"choice list {name}"),
+                    code=_require(c, "code", str, _("choice list %(name)s") % {"name": name}),
                     order=position,
-                    label=_require(c, "label", dict, f"choice {c.get('code')}"),
+                    label=_require(
+                        c, "label", dict, _("choice %(code)s") % {"code": c.get("code")}
+                    ),
                     exclusive=bool(c.get("exclusive", False)),
                     anchored=bool(c.get("anchored", False)),
                     properties=dict(c.get("properties") or {}),
@@ -182,16 +184,18 @@ def version_from_dict(
             ]
         )
     questions: list[Question] = []
-    for position, section_data in enumerate(_require(data, "sections", list, "survey")):
+    for position, section_data in enumerate(_require(data, "sections", list, _("survey"))):
         section = Section.objects.create(
             version=version,
-            code=_require(section_data, "code", str, "section"),
+            code=_require(section_data, "code", str, _("section")),
             order=position,
             title=dict(section_data.get("title") or {}),
             relevance=section_data.get("relevance") or "",
         )
         for q_position, q_data in enumerate(
-            _require(section_data, "questions", list, f"section {section.code}")
+            _require(
+                section_data, "questions", list, _("section %(code)s") % {"code": section.code}
+            )
         ):
             questions.append(_question_from_dict(q_data, version, section, q_position, lists))
     Question.objects.bulk_create(questions)
@@ -205,8 +209,8 @@ def _question_from_dict(
     position: int,
     lists: dict[str, ChoiceList],
 ) -> Question:
-    code = _require(data, "code", str, "question")
-    qtype = _require(data, "type", str, f"question {code}")
+    code = _require(data, "code", str, _("question"))
+    qtype = _require(data, "type", str, _("question %(code)s") % {"code": code})
     if qtype not in QuestionType.values:
         raise SurveyError(
             _("Question %(code)s: unknown type “%(type)s”.") % {"code": code, "type": qtype}

@@ -59,7 +59,7 @@ def _editor_url(version: SurveyVersion, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _draft(request: HttpRequest, survey_id: int, version_id: int) -> tuple[Any, SurveyVersion]:
+def _for_design(request: HttpRequest, survey_id: int, version_id: int) -> tuple[Any, SurveyVersion]:
     """The survey and version for a designer's change; 404/403 as the selectors decide."""
     survey, access = selectors.survey_for(
         user=request.user, survey_id=survey_id, action=Action.DESIGN
@@ -140,7 +140,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_duplicate(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     form = DuplicateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the copy a working name."))
@@ -221,7 +221,7 @@ def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> Htt
 
 @login_required
 def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     if not version.is_draft:
         return _refuse(request, services.VersionLocked(), version)
     form = VersionSettingsForm(request.POST or None, version=version)
@@ -247,7 +247,7 @@ def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> H
 @login_required
 @require_POST
 def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     try:
         services.survey_publish(version=version, by=request.user)
     except PublishRefused as refused:
@@ -266,7 +266,7 @@ def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> Ht
 @login_required
 @require_POST
 def version_new_draft(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     draft = services.version_new_draft(version=version, by=request.user)
     messages.success(
         request, _("You are editing draft version %(number)d.") % {"number": draft.number}
@@ -281,7 +281,7 @@ def version_new_draft(request: HttpRequest, survey_id: int, version_id: int) -> 
 def section_edit(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int | None = None
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id) if section_id else None
     initial = (
         {"code": section.code, "relevance": section.relevance}
@@ -312,7 +312,7 @@ def section_edit(
 def section_delete(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
     try:
         services.section_delete(section=section)
@@ -327,7 +327,7 @@ def section_delete(
 def section_move(
     request: HttpRequest, survey_id: int, version_id: int, section_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
     try:
         services.section_move(section=section, direction=_direction(request))
@@ -343,7 +343,7 @@ def section_move(
 def question_edit(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int | None = None
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     question = (
         selectors.question_of(version=version, question_id=question_id) if question_id else None
     )
@@ -399,7 +399,7 @@ def question_edit(
 def question_delete(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
     try:
         services.question_delete(question=question)
@@ -414,7 +414,7 @@ def question_delete(
 def question_move(
     request: HttpRequest, survey_id: int, version_id: int, question_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
     try:
         services.question_move(question=question, direction=_direction(request))
@@ -428,7 +428,7 @@ def question_move(
 
 @login_required
 def choice_list_add(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     form = ChoiceListForm(request.POST or None, version=version, prefix="list")
     preset_form = PresetForm(request.POST or None, prefix="preset")
     if request.method == "POST":
@@ -468,7 +468,7 @@ def choice_list_detail(
     choice_form = ChoiceForm(choice_list=choice_list, prefix="choice")
     if request.method == "POST":
         if not can_edit:
-            access, version = _draft(
+            access, version = _for_design(
                 request, survey_id, version_id
             )  # 403 for roles that may not design
             return _refuse(request, services.VersionLocked(), version)
@@ -521,7 +521,7 @@ def choice_list_detail(
 def choice_list_delete(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     try:
         services.choice_list_delete(choice_list=choice_list)
@@ -536,7 +536,7 @@ def choice_list_delete(
 def choice_edit(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     form = ChoiceForm(request.POST or None, choice_list=choice_list, choice=choice)
@@ -565,7 +565,7 @@ def choice_edit(
 def choice_delete(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     try:
@@ -580,7 +580,7 @@ def choice_delete(
 def choice_move(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int, choice_id: int
 ) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
     try:
@@ -651,36 +651,23 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
     if request.method == "POST" and pages:
-        section = pages[page_number - 1]
-        result = compiled.read_page(section, request.POST, answers, language)
-        errors, raw = result.errors, result.raw
-        if not errors:
-            before = dict(answers)
-            for question in section.questions:
-                for key in compiled.answer_keys(question):
-                    answers.pop(key, None)
-            answers = compiled.settle({**answers, **result.answers})
-            if "back" not in request.POST and compiled.newly_shown(section, before, answers):
-                request.session[session_key] = answers
-                return redirect(
-                    f"{reverse('survey:preview', args=[survey.pk, version.pk])}"
-                    f"?lang={language}&page={page_number}"
-                )
-            request.session[session_key] = answers
-            pages = compiled.visible_sections(answers)
-            if "back" in request.POST:
-                page_number = max(1, page_number - 1)
-            elif page_number >= len(pages):
-                return render(
-                    request,
-                    "survey/preview_done.html",
-                    _preview_context(version, compiled, language, answers),
-                )
-            else:
-                page_number += 1
-            return redirect(
-                f"{reverse('survey:preview', args=[survey.pk, version.pk])}?lang={language}&page={page_number}"
+        step = compiled.submit_page(
+            answers, page_number, request.POST, language, going_back="back" in request.POST
+        )
+        answers, errors, raw = step.answers, step.errors, step.raw
+        request.session[session_key] = answers
+        if step.finished:
+            return render(
+                request,
+                "survey/preview_done.html",
+                _preview_context(version, compiled, language, answers),
             )
+        if not errors:
+            return redirect(
+                f"{reverse('survey:preview', args=[survey.pk, version.pk])}"
+                f"?lang={language}&page={step.page}"
+            )
+        pages = compiled.visible_sections(answers)
     request.session[session_key] = answers
     context = _preview_context(version, compiled, language, answers)
     section = pages[page_number - 1] if pages else None
@@ -726,7 +713,7 @@ def translations(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
     form = TranslationSheetForm(request.POST or None, request.FILES or None)
     report: dict[str, Any] = {}
     if request.method == "POST":
-        access, version = _draft(request, survey_id, version_id)
+        access, version = _for_design(request, survey_id, version_id)
         if not version.is_draft:
             return _refuse(request, services.VersionLocked(), version)
         if form.is_valid():
@@ -790,7 +777,7 @@ def translations_sheet(request: HttpRequest, survey_id: int, version_id: int) ->
 def question_bank(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
     from survey.bank import MODULES
 
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     if request.method == "POST":
         name = request.POST.get("module", "")
         if name not in MODULES:
@@ -830,7 +817,7 @@ def _round(
 
 @login_required
 def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    _access, version = _draft(request, survey_id, version_id)
+    _access, version = _for_design(request, survey_id, version_id)
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
