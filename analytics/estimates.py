@@ -80,31 +80,6 @@ def proportion(success, weights=None, *, confidence: float = 0.95) -> Estimate:
     )
 
 
-def proportions_by_group(
-    success: np.ndarray,
-    weights: np.ndarray | None,
-    codes: np.ndarray,
-    groups: int,
-    *,
-    confidence: float = 0.95,
-) -> list[Estimate]:
-    """One estimate per group code (0..groups-1) in a single pass: what a table of cells needs."""
-    values = np.asarray(success, dtype="float64")
-    w = np.ones(len(values)) if weights is None else np.asarray(weights, dtype="float64")
-    usable = ~np.isnan(values) & ~np.isnan(w) & (w > 0) & (codes >= 0)
-    c, x, wu = codes[usable], values[usable], w[usable]
-    n = np.bincount(c, minlength=groups)
-    sum_w = np.bincount(c, weights=wu, minlength=groups)
-    sum_w2 = np.bincount(c, weights=wu * wu, minlength=groups)
-    sum_ws = np.bincount(c, weights=wu * x, minlength=groups)
-    return [
-        estimate_from_sums(
-            int(n[g]), float(sum_w[g]), float(sum_w2[g]), float(sum_ws[g]), confidence=confidence
-        )
-        for g in range(groups)
-    ]
-
-
 def change(before: Estimate, after: Estimate) -> Change:
     """after - before, its standard error (independent samples), interval and two-sided p."""
     if (

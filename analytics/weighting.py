@@ -55,7 +55,10 @@ def _codes(frame: pd.DataFrame, variable: str, categories: list) -> tuple[np.nda
             % {"variable": variable, "categories": ", ".join(unknown)}
         )
     # Vectorised: a million rows take milliseconds, not seconds.
-    codes = pd.Categorical(values.astype(object), categories=categories).codes.astype(np.int64)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.set_categories(categories).cat.codes.to_numpy().astype(np.int64)
+    else:
+        codes = pd.Categorical(values.astype(object), categories=categories).codes.astype(np.int64)
     return codes, missing
 
 

@@ -34,6 +34,7 @@ from survey.models import (
     SurveyVersion,
 )
 from survey.serialization import survey_to_dict
+from survey.signals import responses_changed
 
 _COMPILED: dict[tuple[int, str], CompiledSurvey] = {}
 
@@ -248,6 +249,8 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
             quality_flags=flags,
             page=len(compiled.visible_sections(answers)),
         )
+        if updated:
+            responses_changed(response.round_id)
         if updated and response.invitation_id:
             Invitation.objects.filter(pk=response.invitation_id, used_at__isnull=True).update(
                 used_at=now

@@ -20,6 +20,7 @@ from survey.bank import AICHI_LISTS, AICHI_SECTIONS, UN
 from survey.i18n import un_texts
 from survey.models import Collector, Response, ResponseStatus, Round, Survey
 from survey.serialization import FORMAT, survey_from_dict
+from survey.signals import responses_changed
 
 DEMO_SURVEY_NAME = "Biodiversity awareness (demo)"
 LANGS = list(UN)
@@ -155,4 +156,5 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
             )
         )
     Response.objects.bulk_create(responses)
+    responses_changed(round_.pk)
     return collector

@@ -740,6 +740,15 @@ class _Vector:
             left, right = right, left
         if not (isinstance(left, pd.Series) and isinstance(right, str)):
             return None
+        if isinstance(left.dtype, pd.CategoricalDtype) and all(
+            isinstance(c, str) for c in left.cat.categories
+        ):
+            # Compare the small integer codes: missing is code -1, which reads as ''.
+            codes = left.cat.codes.to_numpy()
+            if right == "":
+                return pd.Series(codes == -1, index=left.index)
+            position = left.cat.categories.get_indexer([right])[0]
+            return pd.Series((codes == position) & (position >= 0), index=left.index)
         if not pd.api.types.is_string_dtype(left.dtype) and (
             left.dtype != object
             or pd.api.types.infer_dtype(left, skipna=True) not in {"string", "empty"}

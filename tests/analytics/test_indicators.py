@@ -64,23 +64,50 @@ def test_the_frame_has_a_row_per_complete_response_and_a_column_per_choice(demo_
     )
 
 
-def test_the_cached_frame_follows_new_and_deleted_responses(demo_round):
+def test_the_cached_frame_follows_new_and_deleted_responses(
+    demo_round, django_capture_on_commit_callbacks
+):
     first = round_frame(demo_round.pk)
+    assert round_frame(demo_round.pk) is not first  # a shallow copy of the cached frame
     response = Response.objects.filter(round=demo_round).first()
-    response.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response.delete()
     assert len(round_frame(demo_round.pk)) == len(first) - 1
-    Response.objects.create(
-        round=demo_round,
-        version=demo_round.version,
-        collector=demo_round.collectors.first(),
-        start_nonce="new",
-        language="en",
-        status=ResponseStatus.COMPLETE,
-        answers={"bio_heard": "never_heard"},
-        receipt_code="NEW1",
-        submitted_at=pd.Timestamp("2030-01-01", tz="UTC"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Response.objects.create(
+            round=demo_round,
+            version=demo_round.version,
+            collector=demo_round.collectors.first(),
+            start_nonce="new",
+            language="en",
+            status=ResponseStatus.COMPLETE,
+            answers={"bio_heard": "never_heard"},
+            receipt_code="NEW1",
+            submitted_at=pd.Timestamp("2030-01-01", tz="UTC"),
+        )
     assert len(round_frame(demo_round.pk)) == len(first)
+
+
+def test_a_completed_page_flow_refreshes_the_frame(demo_round, django_capture_on_commit_callbacks):
+    """Completion is a queryset update (no model signal): it must drop the stamp too."""
+    from survey.answering import compiled_for, response_save_page, response_start
+
+    before = len(round_frame(demo_round.pk))
+    collector = demo_round.collectors.first()
+    response = response_start(collector=collector, language="en", nonce="n1", ip_hash="h")
+    compiled = compiled_for(demo_round.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _page in range(20):
+            outcome = response_save_page(
+                response=response,
+                compiled=compiled,
+                page=response.page,
+                post=_first_answers(compiled, response),
+            )
+            if outcome.finished:
+                break
+    assert outcome.finished
+    assert len(round_frame(demo_round.pk)) == before + 1
 
 
 def test_the_indicator_table_matches_a_hand_count(demo_round):
@@ -91,6 +118,39 @@ def test_the_indicator_table_matches_a_hand_count(demo_round):
     heard = frame["bio_heard"].isin(["heard_know", "heard_not_know"])
     assert row.value == pytest.approx(heard[answered].mean())
     assert row.n == answered.sum()
+
+
+@pytest.mark.parametrize("crossed", [True, False], ids=["one-pass", "per-breakdown"])
+def test_every_cell_of_every_breakdown_matches_a_direct_estimate(demo_round, monkeypatch, crossed):
+    """The one-pass table gives, cell by cell, what `proportion` gives on that subset."""
+    from analytics import indicators
+    from analytics.demo import DEMO_MARGINS
+    from analytics.estimates import proportion
+    from analytics.indicators import success_series
+    from analytics.weighting import rake
+
+    if not crossed:
+        monkeypatch.setattr(indicators._CrossCells, "MAX_COMBINATIONS", 1)
+    monkeypatch.setattr(indicators, "min_cell_size", lambda: 0)
+    frame = round_frame(demo_round.pk)
+    weights = rake(frame, {k: DEMO_MARGINS[k] for k in ("age_group", "sex")})
+    chosen = list(Indicator.objects.filter(agency=None))
+    by = ["target_group", "age_group", "sex", "language", "region"]
+    table = indicator_table([demo_round.pk], chosen, by=by, weights=weights)
+    for indicator in chosen:
+        success = success_series(indicator, frame)
+        for breakdown in ["all", *by]:
+            column = None if breakdown == "all" else frame[indicators.BREAKDOWNS[breakdown]]
+            cells = table[(table.indicator == indicator.code) & (table.breakdown == breakdown)]
+            assert len(cells) == (1 if column is None else column.nunique())
+            for row in cells.itertuples():
+                subset = np.ones(len(frame), bool) if column is None else column == row.category
+                expected = proportion(success[subset], weights[subset])
+                assert row.n == expected.n
+                if expected.n:
+                    assert row.value == pytest.approx(expected.value, abs=1e-12)
+                    assert row.lower == pytest.approx(expected.lower, abs=1e-12)
+                    assert row.n_eff == pytest.approx(expected.n_eff, rel=1e-12)
 
 
 def test_weighted_estimates_move_towards_the_population(demo_round):
@@ -180,3 +240,23 @@ def test_a_survey_without_the_bank_codes_gives_empty_not_wrong_indicators(agency
     round_ = fieldwork.round_create(version=version, label="Other survey")
     table = indicator_table([round_.pk], Indicator.objects.filter(agency=None))
     assert table.suppressed.all()
+
+
+def _first_answers(compiled, response) -> dict:
+    """A respondent who picks the first option everywhere on the current page."""
+    from django.http import QueryDict
+
+    post = QueryDict(mutable=True)
+    post["page"] = str(response.page)
+    section = compiled.visible_sections(response.answers)[response.page - 1]
+    for question in compiled.visible_questions(section, response.answers):
+        first = question.options[0].code if question.options else "1"
+        if question.type == "matrix":
+            for row in question.rows:
+                post[f"{question.code}__{row.code}"] = first
+        elif question.type == "ranking":
+            for rank, option in enumerate(question.options, 1):
+                post[f"{question.code}__{option.code}"] = str(rank)
+        elif question.type != "note":
+            post[question.code] = "The variety of life" if question.type.endswith("text") else first
+    return post

@@ -1,0 +1,33 @@
+"""Analytics caches per round follow the round's complete responses.
+
+Every path that completes or deletes a response ends here: model saves and
+deletes through these receivers, queryset updates and bulk inserts through an
+explicit call to `responses_changed`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from survey.models import Response, ResponseStatus
+from survey.selectors import forget_completed_responses_stamp
+
+
+def responses_changed(round_id: int) -> None:
+    """After the transaction commits, so a reader never caches the old data under a new stamp."""
+    transaction.on_commit(lambda: forget_completed_responses_stamp(round_id=round_id))
+
+
+@receiver(post_save, sender=Response)
+def _response_saved(sender: Any, instance: Response, **kwargs: Any) -> None:
+    if instance.status == ResponseStatus.COMPLETE:
+        responses_changed(instance.round_id)
+
+
+@receiver(post_delete, sender=Response)
+def _response_deleted(sender: Any, instance: Response, **kwargs: Any) -> None:
+    responses_changed(instance.round_id)
