@@ -120,22 +120,24 @@ def respondent(port: int, recorder: Recorder) -> None:
         )
         if status != 302:
             raise RuntimeError(f"start answered {status}")
+        # Each saved page answers with the next page (or, at the end, a redirect to the
+        # thank-you page): one request a page after the first.
+        status, _location, html = recorder.timed(
+            "page_get", lambda: browser.request("GET", f"/r/{TOKEN}/page/?lang=en")
+        )
+        if status != 200:
+            raise RuntimeError(f"page answered {status}")
         for _step in range(30):
-            status, _location, html = recorder.timed(
-                "page_get", lambda: browser.request("GET", f"/r/{TOKEN}/page/?lang=en")
-            )
-            if status != 200:
-                raise RuntimeError(f"page answered {status}")
             body = answers_for(html)
-            status, location, _html = recorder.timed(
+            status, location, html = recorder.timed(
                 "page_post", lambda body=body: browser.request("POST", f"/r/{TOKEN}/page/", body)
             )
-            if status != 302:
-                raise RuntimeError(f"save answered {status}")
-            if location.endswith("/done/"):
+            if status == 302 and location.endswith("/done/"):
                 with recorder.lock:
                     recorder.completed += 1
                 return
+            if status != 200 or 'name="page"' not in html:
+                raise RuntimeError(f"save answered {status}")
         raise RuntimeError("never reached the end")
     except Exception as error:
         with recorder.lock:

@@ -234,8 +234,9 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             )
             if outcome.finished:
                 return redirect("respond:done", token=token)
-            if not outcome.errors:
-                return redirect(f"{reverse('respond:page', args=[token])}?lang={language}")
+            # The next page (or this one with its errors) comes in the answer to the POST:
+            # one round trip a page instead of two on a poor connection. respond.js turns
+            # the entry into a plain GET, so reload and the browser's back do not resubmit.
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from survey.i18n import text_for
 from survey.logic import CompiledQuestion, CompiledSurvey
+from survey.page_render import render_questions
 
 register = template.Library()
 
@@ -19,10 +21,19 @@ def content(compiled: CompiledSurvey, texts: dict[str, str] | None, language: st
 
 
 @register.simple_tag
-def options_for(
-    compiled: CompiledSurvey, question: CompiledQuestion, answers: dict[str, Any], seed: str
-) -> list[Any]:
-    return compiled.options_for(question, answers, seed)
+def questions(
+    compiled: CompiledSurvey,
+    questions: list[CompiledQuestion],
+    language: str,
+    answers: dict[str, Any],
+    errors: dict[str, str],
+    raw: dict[str, Any],
+    seed: str,
+) -> SafeString:
+    """A page's questions as the respondent sees them (the preview shows the same)."""
+    return render_questions(
+        compiled, questions, language=language, answers=answers, errors=errors, raw=raw, seed=seed
+    )
 
 
 @register.filter
@@ -30,25 +41,6 @@ def get(mapping: Any, key: Any) -> Any:
     if hasattr(mapping, "get"):
         return mapping.get(key)
     return None
-
-
-@register.filter
-def contains(values: Any, value: Any) -> bool:
-    return value in (values or [])
-
-
-@register.simple_tag
-def rating_range(question: CompiledQuestion) -> list[int]:
-    low = int(question.settings.get("min", 0))
-    high = int(question.settings.get("max", 10))
-    return list(range(low, high + 1))
-
-
-@register.simple_tag
-def rank_of(ranking: Any, code: str) -> str:
-    if isinstance(ranking, list) and code in ranking:
-        return str(ranking.index(code) + 1)
-    return ""
 
 
 @register.filter

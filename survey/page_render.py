@@ -1,0 +1,295 @@
+"""The questions of a respondent's page as HTML, written in Python.
+
+Why not a template include per question: the answering page is the hottest
+path of the product (every respondent, every page), and the include with its
+filters cost several milliseconds a page, most of a page's server time. This
+module writes the same accessible markup (fieldsets with legends, labels tied
+to inputs, errors and hints announced through aria-describedby) in a fraction
+of that. Every text is escaped here; nothing else builds respondent HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from django.utils.html import linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from survey.i18n import text_for
+from survey.logic import CompiledQuestion, CompiledSurvey
+
+_CHOICE_TYPES = {"single", "likert", "yes_no", "multiple", "rating"}
+
+
+def _e(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _texts(compiled: CompiledSurvey, texts: Any, language: str) -> str:
+    return text_for(texts, language, compiled.default_language)
+
+
+def _described_by(code: str, error: str, hint: str) -> str:
+    ids = ((f"{code}-error " if error else "") + (f"{code}-hint" if hint else "")).strip()
+    return f' aria-describedby="{_e(ids)}"' if ids else ""
+
+
+def _in(values: Any, value: str) -> bool:
+    return isinstance(values, list | tuple) and value in values
+
+
+def render_questions(
+    compiled: CompiledSurvey,
+    questions: list[CompiledQuestion],
+    *,
+    language: str,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, str],
+    raw: Mapping[str, Any],
+    seed: str,
+) -> SafeString:
+    """The page's questions, in the respondent's language, with their answers and errors."""
+    required = f' <span class="required">({_e(_("required"))})</span>'
+    parts: list[str] = []
+    for question in questions:
+        code = question.code
+        qtype = question.type
+        ecode = _e(code)
+        error = errors.get(code) or ""
+        text = _texts(compiled, question.data.get("text"), language)
+        hint = _texts(compiled, question.data.get("hint"), language)
+        typed = raw.get(code)
+        answer = answers.get(code)
+        mark = required if question.required else ""
+        error_html = f'<p class="field-error" id="{ecode}-error">{_e(error)}</p>' if error else ""
+        parts.append(f'<div class="q q-{_e(qtype)}{" has-error" if error else ""}" id="q-{ecode}">')
+        if qtype == "note":
+            parts.append(f'<div class="note-text">{linebreaks(text, autoescape=True)}</div>')
+        elif qtype in _CHOICE_TYPES:
+            parts.append(
+                f"<fieldset{_described_by(code, error, hint)}>"
+                f'<legend class="q-text">{_e(text)}{mark}</legend>'
+            )
+            if hint:
+                parts.append(f'<p class="hint" id="{ecode}-hint">{_e(hint)}</p>')
+            parts.append(error_html)
+            if qtype == "rating":
+                parts.append(_rating(compiled, question, language, typed, answer))
+            else:
+                parts.append(
+                    _options(compiled, question, language, answers, raw, typed, answer, seed)
+                )
+            parts.append("</fieldset>")
+        elif qtype == "ranking":
+            parts.append(
+                _ranking(
+                    compiled,
+                    question,
+                    language,
+                    answers,
+                    typed,
+                    answer,
+                    seed,
+                    text=text,
+                    hint=hint,
+                    mark=mark,
+                    error_html=error_html,
+                )
+            )
+        elif qtype == "matrix":
+            parts.append(
+                f'<fieldset class="matrix"{_described_by(code, error, "")}>'
+                f'<legend class="q-text">{_e(text)}{mark}</legend>'
+                + (f'<p class="hint">{_e(hint)}</p>' if hint else "")
+                + error_html
+                + _matrix(compiled, question, language, answers, typed)
+                + "</fieldset>"
+            )
+        else:
+            parts.append(_text_input(question, text, hint, mark, error, error_html, typed, answer))
+        parts.append("</div>")
+    # Every value above went through _e() or linebreaks(autoescape=True).
+    return mark_safe("\n".join(parts))
+
+
+def _rating(
+    compiled: CompiledSurvey, question: CompiledQuestion, language: str, typed: Any, answer: Any
+) -> str:
+    code = _e(question.code)
+    low = int(question.settings.get("min", 0))
+    high = int(question.settings.get("max", 10))
+    points = list(range(low, high + 1))
+    items = []
+    for point in points:
+        checked = str(typed) == str(point) or (typed is None and str(answer) == str(point))
+        items.append(
+            f'<span class="rating-point"><input type="radio" name="{code}" id="{code}-{point}" '
+            f'value="{point}"{" checked" if checked else ""}>'
+            f'<label for="{code}-{point}">{point}</label></span>'
+        )
+    html = f'<div class="rating-scale">{"".join(items)}</div>'
+    low_label = _texts(compiled, question.settings.get("low_label"), language)
+    high_label = _texts(compiled, question.settings.get("high_label"), language)
+    if (low_label or high_label) and points:
+        html += (
+            f'<p class="rating-ends"><span>{points[0]} = {_e(low_label)}</span> '
+            f"<span>{points[-1]} = {_e(high_label)}</span></p>"
+        )
+    return html
+
+
+def _options(
+    compiled: CompiledSurvey,
+    question: CompiledQuestion,
+    language: str,
+    answers: Mapping[str, Any],
+    raw: Mapping[str, Any],
+    typed: Any,
+    answer: Any,
+    seed: str,
+) -> str:
+    code = _e(question.code)
+    multiple = question.type == "multiple"
+    kind = "checkbox" if multiple else "radio"
+    items = ['<ul class="options">']
+    for option in compiled.options_for(question, answers, seed):
+        if multiple:
+            checked = _in(typed, option.code) or (typed is None and _in(answer, option.code))
+        else:
+            checked = typed == option.code or (typed is None and answer == option.code)
+        ocode = _e(option.code)
+        items.append(
+            f'<li><input type="{kind}" name="{code}" id="{code}-{ocode}" value="{ocode}"'
+            f'{" checked" if checked else ""}><label for="{code}-{ocode}">'
+            f"{_e(_texts(compiled, option.label, language))}</label></li>"
+        )
+    if question.has_other:
+        checked = typed == "other" or _in(typed, "other")
+        checked = checked or (typed is None and (answer == "other" or _in(answer, "other")))
+        other_raw = raw.get(f"{question.code}__other")
+        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_other")
+        items.append(
+            f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
+            f'{" checked" if checked else ""}><label for="{code}-other">{_e(_("Other"))}</label>'
+            f'<label class="other-label" for="{code}-other-text">'
+            f"{_e(_('Other, please specify'))}</label>"
+            f'<input type="text" name="{code}__other" id="{code}-other-text" maxlength="250" '
+            f'value="{_e(other_text or "")}"></li>'
+        )
+    items.append("</ul>")
+    return "".join(items)
+
+
+def _ranking(
+    compiled: CompiledSurvey,
+    question: CompiledQuestion,
+    language: str,
+    answers: Mapping[str, Any],
+    typed: Any,
+    answer: Any,
+    seed: str,
+    *,
+    text: str,
+    hint: str,
+    mark: str,
+    error_html: str,
+) -> str:
+    code = _e(question.code)
+    error_id = f"{code}-error " if error_html else ""
+    instructions = _e(_("Give 1 to the option you put first, 2 to the next, and so on."))
+    options = compiled.options_for(question, answers, seed)
+    parts = [
+        f'<fieldset aria-describedby="{error_id}{code}-hint">'
+        f'<legend class="q-text">{_e(text)}{mark}</legend>'
+        f'<p class="hint" id="{code}-hint">{_e(hint) + " " if hint else ""}{instructions}</p>'
+        f'{error_html}<ul class="options ranking">'
+    ]
+    for option in options:
+        ocode = _e(option.code)
+        current = str(answer.index(option.code) + 1) if _in(answer, option.code) else ""
+        chosen = typed.get(option.code) if isinstance(typed, dict) else None
+        choices = ['<option value="">—</option>']
+        for rank in range(1, len(options) + 1):
+            selected = chosen == str(rank) if typed else current == str(rank)
+            choices.append(
+                f'<option value="{rank}"{" selected" if selected else ""}>{rank}</option>'
+            )
+        parts.append(
+            f'<li><label for="{code}-{ocode}">{_e(_texts(compiled, option.label, language))}'
+            f'</label><select name="{code}__{ocode}" id="{code}-{ocode}">{"".join(choices)}'
+            "</select></li>"
+        )
+    parts.append("</ul></fieldset>")
+    return "".join(parts)
+
+
+def _matrix(
+    compiled: CompiledSurvey,
+    question: CompiledQuestion,
+    language: str,
+    answers: Mapping[str, Any],
+    typed: Any,
+) -> str:
+    code = _e(question.code)
+    parts = []
+    labels = [(_e(o.code), _e(_texts(compiled, o.label, language))) for o in question.options]
+    for row in question.rows:
+        rcode = _e(row.code)
+        key = f"{question.code}_{row.code}"
+        chosen = typed.get(row.code) if isinstance(typed, dict) else None
+        items = []
+        for option, (ocode, label) in zip(question.options, labels, strict=True):
+            checked = chosen == option.code if typed else answers.get(key) == option.code
+            items.append(
+                f'<li><input type="radio" name="{code}__{rcode}" id="{code}-{rcode}-{ocode}" '
+                f'value="{ocode}"{" checked" if checked else ""}>'
+                f'<label for="{code}-{rcode}-{ocode}">{label}</label></li>'
+            )
+        parts.append(
+            f'<fieldset class="matrix-row"><legend>{_e(_texts(compiled, row.label, language))}'
+            f'</legend><ul class="options options-inline">{"".join(items)}</ul></fieldset>'
+        )
+    return "".join(parts)
+
+
+def _text_input(
+    question: CompiledQuestion,
+    text: str,
+    hint: str,
+    mark: str,
+    error: str,
+    error_html: str,
+    typed: Any,
+    answer: Any,
+) -> str:
+    code = _e(question.code)
+    qtype = question.type
+    described = _described_by(question.code, error, hint)
+    invalid = ' aria-invalid="true"' if error else ""
+    html = f'<label class="q-text" for="{code}-input">{_e(text)}{mark}</label>'
+    if hint:
+        html += f'<p class="hint" id="{code}-hint">{_e(hint)}</p>'
+    html += error_html
+    max_length = question.settings.get("max_length")
+    if qtype == "long_text":
+        value = typed if typed is not None else (answer or "")
+        return (
+            html + f'<textarea name="{code}" id="{code}-input" rows="5" '
+            f'maxlength="{_e(max_length or 5000)}"{described}{invalid}>{_e(value)}</textarea>'
+        )
+    if qtype == "date":
+        kind = 'type="date"'
+    elif qtype == "integer":
+        kind = 'type="text" inputmode="numeric"'
+    elif qtype == "decimal":
+        kind = 'type="text" inputmode="decimal"'
+    else:
+        kind = f'type="text" maxlength="{_e(max_length or 250)}"'
+    value = typed if typed is not None else ("" if answer is None else answer)
+    return (
+        html + f'<input name="{code}" id="{code}-input" {kind} value="{_e(value)}"{described}'
+        f"{invalid}>"
+    )
