@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import statistics
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -154,9 +155,7 @@ def response_start(
 ) -> Response:
     """The in-progress response for this start (a double click gives the same one)."""
     check_can_start(collector)
-    existing = Response.objects.filter(collector=collector, start_nonce=nonce).first()
-    if existing is not None:
-        return existing
+    # No look-up first: the unique (collector, nonce) constraint catches a double click.
     if invitation is not None:
         if invitation.used_at is not None:
             raise Refusal(
@@ -226,18 +225,43 @@ def response_save_page(
 
 
 def _store(response: Response, answers: dict[str, Any], page: int) -> None:
+    """One UPDATE, written by hand: it runs on every page of every respondent.
+
+    Values are prepared by the model fields themselves, as the ORM would; the
+    status condition keeps a completed response from being reopened.
+    """
     response.answers = answers
     response.page = page
     response.updated_at = timezone.now()
-    Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
-        answers=answers, page=page, updated_at=response.updated_at
-    )
+    fields = {name: Response._meta.get_field(name) for name in ("answers", "page", "updated_at")}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Response._meta.db_table)} SET "  # noqa: S608 (names, not values)
+            + ", ".join(f"{quote(f.column)} = %s" for f in fields.values())
+            + f" WHERE {quote('id')} = %s AND {quote('status')} = %s",
+            [
+                *(
+                    field.get_db_prep_save(getattr(response, name), connection)
+                    for name, field in fields.items()
+                ),
+                response.pk,
+                ResponseStatus.IN_PROGRESS,
+            ],
+        )
 
 
 def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSurvey) -> None:
     now = timezone.now()
     duration = int((now - response.started_at).total_seconds())
-    flags = quality_flags(response=response, answers=answers, compiled=compiled, duration=duration)
+    fingerprint = answers_fingerprint(response.ip_hash, answers)
+    flags = quality_flags(
+        response=response,
+        answers=answers,
+        compiled=compiled,
+        duration=duration,
+        fingerprint=fingerprint,
+    )
     with transaction.atomic():
         # The status filter makes completion happen once, whatever the number of clicks.
         updated = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
@@ -247,6 +271,7 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
             updated_at=now,
             duration_seconds=duration,
             quality_flags=flags,
+            fingerprint=fingerprint,
             page=len(compiled.visible_sections(answers)),
         )
         if updated:
@@ -255,21 +280,57 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
             Invitation.objects.filter(pk=response.invitation_id, used_at__isnull=True).update(
                 used_at=now
             )
-    response.refresh_from_db()
+    if not updated:  # another request completed it first: show what it stored
+        response.refresh_from_db()
+        return
+    response.answers, response.status, response.submitted_at = answers, ResponseStatus.COMPLETE, now
+    response.updated_at, response.duration_seconds, response.quality_flags = now, duration, flags
+    response.fingerprint = fingerprint
 
 
-def quality_flags(
-    *, response: Response, answers: dict[str, Any], compiled: CompiledSurvey, duration: int
-) -> list[str]:
-    """Too fast (under a third of the median so far), straight-lining on matrices, duplicate."""
-    flags = []
+MEDIAN_SECONDS = 60  # how long a round's median duration is reused for the speeder flag
+
+
+def median_duration(round_id: int) -> float | None:
+    """The median duration of the round's last 1,000 complete responses (None under 5).
+
+    Cached for a minute: completing a response must not cost a sort over the round.
+    """
+    key = f"survey:median-duration:{round_id}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
     durations = list(
-        Response.objects.filter(round_id=response.round_id, status=ResponseStatus.COMPLETE)
+        Response.objects.filter(round_id=round_id, status=ResponseStatus.COMPLETE)
         .exclude(duration_seconds=None)
         .order_by("-submitted_at")
         .values_list("duration_seconds", flat=True)[:1000]
     )
-    if len(durations) >= 5 and duration < statistics.median(durations) / 3:
+    median = statistics.median(durations) if len(durations) >= 5 else 0.0
+    cache.set(key, median, MEDIAN_SECONDS)
+    return median or None
+
+
+def answers_fingerprint(ip_hash: str, answers: dict[str, Any]) -> str:
+    """Same connection (same day) and same answers give the same fingerprint."""
+    if not ip_hash:
+        return ""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, default=str)
+    return keyed_hash(f"{ip_hash}\x00{canonical}", rotate_daily=False)
+
+
+def quality_flags(
+    *,
+    response: Response,
+    answers: dict[str, Any],
+    compiled: CompiledSurvey,
+    duration: int,
+    fingerprint: str | None = None,
+) -> list[str]:
+    """Too fast (under a third of the median so far), straight-lining on matrices, duplicate."""
+    flags = []
+    median = median_duration(response.round_id)
+    if median is not None and duration < median / 3:
         flags.append("speeder")
     for question in compiled.questions.values():
         if question.type == QuestionType.MATRIX and len(question.rows) >= 3:
@@ -277,13 +338,12 @@ def quality_flags(
             if all(values) and len(set(values)) == 1:
                 flags.append("straight_lining")
                 break
+    if fingerprint is None:
+        fingerprint = answers_fingerprint(response.ip_hash, answers)
     if (
-        response.ip_hash
+        fingerprint
         and Response.objects.filter(
-            round_id=response.round_id,
-            status=ResponseStatus.COMPLETE,
-            ip_hash=response.ip_hash,
-            answers=answers,
+            round_id=response.round_id, fingerprint=fingerprint, status=ResponseStatus.COMPLETE
         )
         .exclude(pk=response.pk)
         .exists()

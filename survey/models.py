@@ -549,6 +549,9 @@ class Response(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True)
     receipt_code = models.CharField(max_length=16, unique=True)
     resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Keyed hash of (ip hash, answers) set on completion: finds likely duplicates
+    # through an index instead of comparing answers documents.
+    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -559,7 +562,11 @@ class Response(models.Model):
                 fields=["collector", "start_nonce"], name="response_start_once"
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [
+            # Complete responses of a round, newest first (quality flags, analytics).
+            models.Index(fields=["round", "status", "submitted_at"]),
+            models.Index(fields=["round", "fingerprint"]),
+        ]
 
     def __str__(self) -> str:
         return self.receipt_code

@@ -11,15 +11,18 @@ of that. Every text is escaped here; nothing else builds respondent HTML.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from html import escape
 from typing import Any
 
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from survey.i18n import text_for
-from survey.logic import CompiledQuestion, CompiledSurvey
+from survey.i18n import is_rtl, language_name, text_for
+from survey.logic import CompiledQuestion, CompiledSection, CompiledSurvey
 
 _CHOICE_TYPES = {"single", "likert", "yes_no", "multiple", "rating"}
 
@@ -293,3 +296,97 @@ def _text_input(
         html + f'<input name="{code}" id="{code}-input" {kind} value="{_e(value)}"{described}'
         f"{invalid}>"
     )
+
+
+# ------------------------------------------------------------------ the whole page
+
+_CONTENT = "<!--cepa:content-->"
+
+
+@lru_cache(maxsize=256)
+def _shell(compiled: CompiledSurvey, language: str, ui_language: str) -> tuple[str, str]:
+    """The layout around a page (header, language switcher, footer), rendered once.
+
+    It depends only on the survey, the content language and the interface
+    language, so it is cached per process; published surveys never change.
+    """
+    del ui_language  # part of the cache key: the layout's own texts are in it
+    html = render_to_string(
+        "survey/respond/shell.html",
+        {
+            "compiled": compiled,
+            "language": language,
+            "content_dir": "rtl" if is_rtl(language) else "ltr",
+            "ui_language": translation.get_language(),
+            "languages": [(code, language_name(code)) for code in compiled.languages],
+        },
+    )
+    before, _marker, after = html.partition(_CONTENT)
+    return before, after
+
+
+def respondent_page(
+    compiled: CompiledSurvey,
+    *,
+    section: CompiledSection,
+    questions: list[CompiledQuestion],
+    language: str,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, str],
+    raw: Mapping[str, Any],
+    seed: str,
+    page_number: int,
+    page_count: int,
+    csrf_token: str,
+    action_url: str,
+    later_url: str,
+) -> str:
+    """A question page: progress, error summary, the questions, back and next.
+
+    Call inside the interface language (translation.override): buttons and
+    messages come in it, survey content in `language`.
+    """
+    before, after = _shell(compiled, language, translation.get_language())
+    parts = [
+        before,
+        f'<p class="progress-text">'
+        f"{_e(_('Page %(page)s of %(total)s') % {'page': page_number, 'total': page_count})}"
+        f'</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
+    ]
+    if errors:
+        items = "".join(
+            f'<li><a href="#q-{_e(code)}">{_e(message)}</a></li>'
+            for code, message in errors.items()
+        )
+        parts.append(
+            '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
+            f"<h2>{_e(_('Please check these answers'))}</h2><ul>{items}</ul></div>"
+        )
+    title = _texts(compiled, section.title, language)
+    back = (
+        f'<button type="submit" name="back" value="1" class="secondary">{_e(_("Back"))}</button>'
+        if page_number > 1
+        else "<span></span>"
+    )
+    forward = _("Send my answers") if page_number == page_count else _("Next")
+    parts += [
+        f'<form method="post" action="{_e(action_url)}" novalidate>',
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">',
+        f'<input type="hidden" name="page" value="{page_number}">',
+        f"<h1>{_e(title)}</h1>" if title else "",
+        render_questions(
+            compiled,
+            questions,
+            language=language,
+            answers=answers,
+            errors=errors,
+            raw=raw,
+            seed=seed,
+        ),
+        f'<div class="nav-buttons">{back}'
+        f'<button type="submit" name="next" value="1">{_e(forward)}</button></div>',
+        "</form>",
+        f'<p class="later"><a href="{_e(later_url)}">{_e(_("Continue later"))}</a></p>',
+        after,
+    ]
+    return "\n".join(parts)

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from survey import answering
+from survey import answering, selectors
 from survey.answering import Refusal
 from survey.i18n import choose_language, interface_language_for, is_rtl, language_name
 from survey.models import Collector, Response, ResponseStatus
+from survey.page_render import respondent_page
 
 COOKIE_SALT = "cepa.response"
 COOKIE_AGE = 60 * 60 * 24 * 30
@@ -56,13 +58,7 @@ def _current_response(request: HttpRequest, token: str) -> Response | None:
     pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
-    # Filtering on the collector means a cookie (or id) from another round finds nothing.
-    try:
-        return Response.objects.select_related("collector__round__version").get(
-            pk=pk, collector__token=token[:64]
-        )
-    except (Response.DoesNotExist, ValueError, TypeError):
-        return None
+    return selectors.response_with_collector(response_id=pk, collector_token=token)
 
 
 def _language(request: HttpRequest, collector: Collector, compiled: Any) -> str:
@@ -158,13 +154,14 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             except Refusal as refusal:
                 return _refusal(request, refusal, language, compiled)
             if response.status == ResponseStatus.COMPLETE:
-                redirect_to = redirect("respond:done", token=token)
+                answer = redirect("respond:done", token=token)
             else:
-                redirect_to = redirect(
-                    f"{reverse('respond:page', args=[token])}?lang={response.language}"
+                # Page 1 comes in the answer to the consent: no redirect round trip.
+                answer = _page(
+                    request, token, response, compiled, response.language, {}, {}, response.page
                 )
-            _remember(request, redirect_to, _cookie_name(token), response.pk)
-            return redirect_to
+            _remember(request, answer, _cookie_name(token), response.pk)
+            return answer
     try:
         answering.check_can_start(collector)
     except Refusal as refusal:
@@ -240,29 +237,40 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
+    return _page(request, token, response, compiled, language, errors, raw, page_number)
+
+
+def _page(
+    request: HttpRequest,
+    token: str,
+    response: Response,
+    compiled: Any,
+    language: str,
+    errors: dict[str, str],
+    raw: dict[str, Any],
+    page_number: int,
+) -> HttpResponse:
     pages = compiled.visible_sections(response.answers)
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
-    return _render(
-        request,
-        "survey/respond/page.html",
-        language,
-        {
-            "collector": collector,
-            "compiled": compiled,
-            "token": token,
-            "section": section,
-            "questions": compiled.visible_questions(section, response.answers),
-            "answers": response.answers,
-            "errors": errors,
-            "raw": raw,
-            "seed": str(response.pk),
-            "page_number": page_number,
-            "page_count": len(pages),
-            "languages": [(code, language_name(code)) for code in compiled.languages],
-        },
-        status=200,
-    )
+    page_url = reverse("respond:page", args=[token])
+    with translation.override(interface_language_for(language, "en")):
+        html = respondent_page(
+            compiled,
+            section=section,
+            questions=compiled.visible_questions(section, response.answers),
+            language=language,
+            answers=response.answers,
+            errors=errors,
+            raw=raw,
+            seed=str(response.pk),
+            page_number=page_number,
+            page_count=len(pages),
+            csrf_token=get_token(request),
+            action_url=f"{page_url}?lang={language}",
+            later_url=reverse("respond:later", args=[token]),
+        )
+    return HttpResponse(html)
 
 
 @xframe_options_exempt
