@@ -311,16 +311,7 @@ def _shell(compiled: CompiledSurvey, language: str, ui_language: str) -> tuple[s
     language, so it is cached per process; published surveys never change.
     """
     del ui_language  # part of the cache key: the layout's own texts are in it
-    html = render_to_string(
-        "survey/respond/shell.html",
-        {
-            "compiled": compiled,
-            "language": language,
-            "content_dir": "rtl" if is_rtl(language) else "ltr",
-            "ui_language": translation.get_language(),
-            "languages": [(code, language_name(code)) for code in compiled.languages],
-        },
-    )
+    html = render_to_string("survey/respond/shell.html", _layout_context(compiled, language))
     before, _marker, after = html.partition(_CONTENT)
     return before, after
 
@@ -390,3 +381,55 @@ def respondent_page(
         after,
     ]
     return "\n".join(parts)
+
+
+_NONCE = "cepa-nonce-placeholder"
+_CSRF = "cepa-csrf-placeholder"
+
+
+def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
+    return {
+        "compiled": compiled,
+        "language": language,
+        "content_dir": "rtl" if is_rtl(language) else "ltr",
+        "ui_language": translation.get_language(),
+        "languages": [(code, language_name(code)) for code in compiled.languages],
+    }
+
+
+@lru_cache(maxsize=256)
+def _plain_welcome(compiled: CompiledSurvey, language: str, ui_language: str) -> str:
+    del ui_language  # part of the cache key
+    return render_to_string(
+        "survey/respond/welcome.html",
+        {**_layout_context(compiled, language), "nonce": _NONCE, "csrf_token": _CSRF},
+    )
+
+
+def welcome_page(
+    compiled: CompiledSurvey,
+    *,
+    language: str,
+    nonce: str,
+    csrf_token: str,
+    error: str = "",
+    challenge: tuple[str, int, int] | None = None,
+) -> str:
+    """The welcome page: intro, privacy notice and consent (in the interface language).
+
+    Without an error or a sum to solve it is the same for everyone but the
+    nonce and the CSRF token, so it is rendered once and those two filled in.
+    """
+    if not error and challenge is None:
+        html = _plain_welcome(compiled, language, translation.get_language())
+        return html.replace(_NONCE, escape(nonce)).replace(_CSRF, escape(csrf_token))
+    return render_to_string(
+        "survey/respond/welcome.html",
+        {
+            **_layout_context(compiled, language),
+            "nonce": nonce,
+            "csrf_token": csrf_token,
+            "error": error,
+            "challenge": challenge,
+        },
+    )

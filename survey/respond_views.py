@@ -20,20 +20,19 @@ from django.views.decorators.http import require_http_methods
 
 from survey import answering, selectors
 from survey.answering import Refusal
-from survey.i18n import choose_language, interface_language_for, is_rtl, language_name
+from survey.i18n import choose_language, interface_language_for, is_rtl
 from survey.models import Collector, Response, ResponseStatus
-from survey.page_render import respondent_page
+from survey.page_render import respondent_page, welcome_page
 
 COOKIE_SALT = "cepa.response"
 COOKIE_AGE = 60 * 60 * 24 * 30
 
 
 def _collector(token: str) -> Collector:
-    # .get() rather than .first(): no ORDER BY to build on the hottest path.
-    try:
-        return Collector.objects.select_related("round__version").get(token=token[:64])
-    except Collector.DoesNotExist:
-        raise Http404 from None
+    collector = selectors.collector_by_token(token=token)
+    if collector is None:
+        raise Http404
+    return collector
 
 
 def _cookie_name(token: str, kind: str = "r") -> str:
@@ -166,21 +165,16 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         answering.check_can_start(collector)
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    return _render(
-        request,
-        "survey/respond/welcome.html",
-        language,
-        {
-            "collector": collector,
-            "compiled": compiled,
-            "token": token,
-            "nonce": secrets.token_hex(16),
-            "error": error,
-            "languages": [(code, language_name(code)) for code in compiled.languages],
-            "invited": invitation is not None,
-            "challenge": answering.challenge_new() if collector.challenge else None,
-        },
-    )
+    with translation.override(interface_language_for(language, "en")):
+        html = welcome_page(
+            compiled,
+            language=language,
+            nonce=secrets.token_hex(16),
+            csrf_token=get_token(request),
+            error=error,
+            challenge=answering.challenge_new() if collector.challenge else None,
+        )
+    return HttpResponse(html)
 
 
 @xframe_options_exempt

@@ -297,21 +297,25 @@ def completed_responses_csv(
 
 
 class _JoinedLoader:
-    """One hand-written SQL join that returns model instances, for the hottest read.
+    """One hand-written SQL join that returns model instances, for the hottest reads.
 
     Why: every page a respondent sends loads its response with the collector and
-    round (for the pause and close rules) and the version. The ORM builds that
-    select_related query anew each time, about a millisecond, more than the
-    query itself. Here the SQL is built once per database vendor, each value goes
-    through the same converters the ORM would apply, and `Model.from_db` builds
-    the instances, so they behave like ORM-loaded ones.
+    round (for the pause and close rules). The ORM builds that select_related
+    query anew each time, about a millisecond, more than the query itself. Here
+    the SQL is built once per database vendor, each value goes through the same
+    converters the ORM would apply, and `Model.from_db` builds the instances, so
+    they behave like ORM-loaded ones. `models` are (model name, alias) in join
+    order; `tail` is the FROM ... WHERE part, with {table:<model>} and {q:<name>}
+    placeholders for quoted names.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, models: list[tuple[str, str]], tail: str) -> None:
+        self.models = models
+        self.tail = tail
         self._plans: dict[str, tuple[str, list[tuple[Any, list[str], list[Any]]]]] = {}
 
     def _plan(self, connection: Any) -> tuple[str, list[tuple[Any, list[str], list[Any]]]]:
-        from survey.models import Collector, Response, Round
+        from django.apps import apps
 
         plan = self._plans.get(connection.vendor)
         if plan is not None:
@@ -319,7 +323,10 @@ class _JoinedLoader:
         quote = connection.ops.quote_name
         columns: list[str] = []
         models: list[tuple[Any, list[str], list[Any]]] = []
-        for model, alias in ((Response, "r"), (Collector, "c"), (Round, "o")):
+        tables = {}
+        for name, alias in self.models:
+            model = apps.get_model("survey", name)
+            tables[name] = quote(model._meta.db_table)
             fields = model._meta.concrete_fields
             converters = []
             for field in fields:
@@ -330,21 +337,21 @@ class _JoinedLoader:
                 converters.append((found, column))
                 columns.append(f"{alias}.{quote(field.column)}")
             models.append((model, [f.attname for f in fields], converters))
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {quote(Response._meta.db_table)} r "  # noqa: S608
-            f"JOIN {quote(Collector._meta.db_table)} c ON c.{quote('id')} = r.collector_id "
-            f"JOIN {quote(Round._meta.db_table)} o ON o.{quote('id')} = c.round_id "
-            f"WHERE r.{quote('id')} = %s AND c.token = %s"
-        )
+        tail = self.tail
+        for name, table in tables.items():
+            tail = tail.replace(f"{{table:{name}}}", table)
+        for word in ("id", "token", "round_id", "collector_id"):
+            tail = tail.replace(f"{{q:{word}}}", quote(word))
+        sql = f"SELECT {', '.join(columns)} {tail}"
         self._plans[connection.vendor] = (sql, models)
         return sql, models
 
-    def load(self, response_id: int, token: str) -> Any:
+    def load(self, *params: Any) -> list[Any] | None:
         from django.db import connection
 
         sql, models = self._plan(connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [response_id, token])
+            cursor.execute(sql, list(params))
             row = cursor.fetchone()
         if row is None:
             return None
@@ -357,18 +364,19 @@ class _JoinedLoader:
                 for converter in found:
                     values[i] = converter(values[i], column, connection)
             instances.append(model.from_db(connection.alias, attnames, values))
-        response, collector, round_ = instances
-        round_.version = _published_version(round_.version_id)
-        collector.round = round_
-        response.collector = collector
-        if response.round_id == round_.pk:
-            response.round = round_
-        if response.version_id == round_.version_id:
-            response.version = round_.version
-        return response
+        return instances
 
 
-_JOINED = _JoinedLoader()
+_RESPONSE_LOADER = _JoinedLoader(
+    [("Response", "r"), ("Collector", "c"), ("Round", "o")],
+    "FROM {table:Response} r JOIN {table:Collector} c ON c.{q:id} = r.{q:collector_id} "
+    "JOIN {table:Round} o ON o.{q:id} = c.{q:round_id} WHERE r.{q:id} = %s AND c.{q:token} = %s",
+)
+_COLLECTOR_LOADER = _JoinedLoader(
+    [("Collector", "c"), ("Round", "o")],
+    "FROM {table:Collector} c JOIN {table:Round} o ON o.{q:id} = c.{q:round_id} "
+    "WHERE c.{q:token} = %s",
+)
 _VERSIONS: dict[int, Any] = {}
 
 
@@ -384,6 +392,11 @@ def _published_version(version_id: int) -> Any:
     return version
 
 
+def forget_published_versions() -> None:
+    """For tests, whose rolled-back ids can come again with other content."""
+    _VERSIONS.clear()
+
+
 def response_with_collector(*, response_id: Any, collector_token: str) -> Any:
     """The response with its collector, round and version, if it belongs to this link.
 
@@ -393,4 +406,26 @@ def response_with_collector(*, response_id: Any, collector_token: str) -> Any:
         pk = int(response_id)
     except (TypeError, ValueError):
         return None
-    return _JOINED.load(pk, collector_token[:64])
+    found = _RESPONSE_LOADER.load(pk, collector_token[:64])
+    if found is None:
+        return None
+    response, collector, round_ = found
+    round_.version = _published_version(round_.version_id)
+    collector.round = round_
+    response.collector = collector
+    if response.round_id == round_.pk:
+        response.round = round_
+    if response.version_id == round_.version_id:
+        response.version = round_.version
+    return response
+
+
+def collector_by_token(*, token: str) -> Any:
+    """The collector of a public link with its round and version (None when unknown)."""
+    found = _COLLECTOR_LOADER.load(token[:64])
+    if found is None:
+        return None
+    collector, round_ = found
+    round_.version = _published_version(round_.version_id)
+    collector.round = round_
+    return collector

@@ -17,6 +17,10 @@ UI_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 def _clear_cache() -> None:
     # Rate limits and used TOTP codes live in the cache; each story starts clean.
     cache.clear()
+    # Published versions are read once per process; ids can repeat between tests.
+    from survey.selectors import forget_published_versions
+
+    forget_published_versions()
 
 
 @pytest.fixture(autouse=True)

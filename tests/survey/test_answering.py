@@ -33,7 +33,7 @@ def start(client, collector, lang="en"):
     entry = reverse("respond:entry", args=[collector.token])
     page = client.get(entry + f"?lang={lang}")
     assert page.status_code == 200
-    nonce = page.context["nonce"]
+    nonce = nonce_of(page)
     response = client.post(entry, {"consent": "yes", "nonce": nonce, "lang": lang})
     assert shown_page(response) == 1  # page 1 comes with the answer to the consent
     return nonce
@@ -41,6 +41,11 @@ def start(client, collector, lang="en"):
 
 def page_url(collector):
     return reverse("respond:page", args=[collector.token])
+
+
+def nonce_of(welcome) -> str:
+    """The welcome form's one-time start nonce."""
+    return re.search(r'name="nonce" value="([^"]+)"', welcome.content.decode()).group(1)
 
 
 def shown_page(response) -> int:
@@ -118,9 +123,27 @@ def test_a_double_submit_of_the_last_page_creates_one_complete_response(client, 
     assert Response.objects.get().status == ResponseStatus.COMPLETE
 
 
+def test_every_welcome_page_has_its_own_nonce_and_csrf_token(collector):
+    entry = reverse("respond:entry", args=[collector.token])
+    pages = [Client(enforce_csrf_checks=True).get(entry) for _ in range(2)]
+    assert nonce_of(pages[0]) != nonce_of(pages[1])
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p.content.decode()).group(1)
+        for p in pages
+    ]
+    assert tokens[0] != tokens[1] and "placeholder" not in tokens[0]
+    browser = Client(enforce_csrf_checks=True)
+    welcome = browser.get(entry)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', welcome.content.decode())
+    started = browser.post(
+        entry, {"consent": "yes", "nonce": nonce_of(welcome), "csrfmiddlewaretoken": token[1]}
+    )
+    assert shown_page(started) == 1
+
+
 def test_a_double_click_on_start_creates_one_response(client, collector):
     entry = reverse("respond:entry", args=[collector.token])
-    nonce = client.get(entry).context["nonce"]
+    nonce = nonce_of(client.get(entry))
     client.post(entry, {"consent": "yes", "nonce": nonce})
     client.post(entry, {"consent": "yes", "nonce": nonce})
     assert Response.objects.count() == 1
@@ -241,7 +264,7 @@ def test_a_response_from_another_round_cannot_be_continued(client, collector, ag
 
 def test_the_honeypot_stores_nothing(client, collector):
     entry = reverse("respond:entry", args=[collector.token])
-    nonce = client.get(entry).context["nonce"]
+    nonce = nonce_of(client.get(entry))
     client.post(entry, {"consent": "yes", "nonce": nonce, "website": "http://spam.example"})
     assert not Response.objects.exists()
 
@@ -427,9 +450,9 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
     collector.save()
     entry = reverse("respond:entry", args=[collector.token])
     page = client.get(entry)
-    token, a, b = page.context["challenge"]
     html = page.content.decode()
-    assert f"what is {a} + {b}?" in html
+    a, b = map(int, re.search(r"what is (\d+) \+ (\d+)\?", html).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
     wrong = client.post(
         entry,
         {"consent": "yes", "nonce": "x1", "challenge_token": token, "challenge": str(a + b + 1)},
