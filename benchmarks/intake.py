@@ -20,6 +20,7 @@ import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -178,7 +179,7 @@ def complete_count(env: dict[str, str]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--respondents", type=int, default=200)
+    parser.add_argument("--respondents", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers (default: 2, one per core)"
@@ -200,6 +201,13 @@ def main() -> None:
     print(
         f"database: {engine}; respondents={args.respondents} concurrency={args.concurrency} gunicorn workers={args.workers} threads={threads}"
     )
+    probe = socket.socket()
+    try:
+        probe.bind(("127.0.0.1", args.port))
+    except OSError:
+        sys.exit(f"Port {args.port} is in use (another benchmark?): stop it or pass --port.")
+    finally:
+        probe.close()
     run_manage(env, "migrate", "--noinput")
     run_manage(env, "load_demo")
     run_manage(
