@@ -55,7 +55,8 @@ def render_questions(
     seed: str,
 ) -> SafeString:
     """The page's questions, in the respondent's language, with their answers and errors."""
-    required = f' <span class="required">({_e(_("required"))})</span>'
+    required_text = _e(_("required"))  # gettext outside f-strings: xgettext cannot see inside
+    required = f' <span class="required">({required_text})</span>'
     parts: list[str] = []
     for question in questions:
         code = question.code
@@ -174,11 +175,12 @@ def _options(
         checked = checked or (typed is None and (answer == "other" or _in(answer, "other")))
         other_raw = raw.get(f"{question.code}__other")
         other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_other")
+        other, specify = _e(_("Other")), _e(_("Other, please specify"))
         items.append(
             f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
-            f'{" checked" if checked else ""}><label for="{code}-other">{_e(_("Other"))}</label>'
+            f'{" checked" if checked else ""}><label for="{code}-other">{other}</label>'
             f'<label class="other-label" for="{code}-other-text">'
-            f"{_e(_('Other, please specify'))}</label>"
+            f"{specify}</label>"
             f'<input type="text" name="{code}__other" id="{code}-other-text" maxlength="250" '
             f'value="{_e(other_text or "")}"></li>'
         )
@@ -338,11 +340,12 @@ def respondent_page(
     messages come in it, survey content in `language`.
     """
     before, after = _shell(compiled, language, translation.get_language())
+    progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
+    check_these, back_text = _("Please check these answers"), _("Back")
+    later_text = _("Continue later")
     parts = [
         before,
-        f'<p class="progress-text">'
-        f"{_e(_('Page %(page)s of %(total)s') % {'page': page_number, 'total': page_count})}"
-        f'</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
+        f'<p class="progress-text">{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
     ]
     if errors:
         items = "".join(
@@ -351,11 +354,11 @@ def respondent_page(
         )
         parts.append(
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
-            f"<h2>{_e(_('Please check these answers'))}</h2><ul>{items}</ul></div>"
+            f"<h2>{_e(check_these)}</h2><ul>{items}</ul></div>"
         )
     title = _texts(compiled, section.title, language)
     back = (
-        f'<button type="submit" name="back" value="1" class="secondary">{_e(_("Back"))}</button>'
+        f'<button type="submit" name="back" value="1" class="secondary">{_e(back_text)}</button>'
         if page_number > 1
         else "<span></span>"
     )
@@ -377,7 +380,7 @@ def respondent_page(
         f'<div class="nav-buttons">{back}'
         f'<button type="submit" name="next" value="1">{_e(forward)}</button></div>',
         "</form>",
-        f'<p class="later"><a href="{_e(later_url)}">{_e(_("Continue later"))}</a></p>',
+        f'<p class="later"><a href="{_e(later_url)}">{_e(later_text)}</a></p>',
         after,
     ]
     return "\n".join(parts)
