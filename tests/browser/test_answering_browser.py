@@ -85,6 +85,12 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.check("input[name=bio_informed][value=fairly_well]")
     page.click("button[name=next]")
     page.locator("input[name=bio_steps]").first.wait_for()
+    # Pages come as the answer to a POST; reloading one asks the server again with a
+    # plain GET (no resubmission) and shows the same page.
+    with page.expect_request(lambda request: "/page/" in request.url) as reload:
+        page.reload()
+    assert reload.value.method == "GET"
+    page.locator("input[name=bio_steps]").first.wait_for()
     page.close()
     page = context.new_page()
     page.goto(f"/r/{collector.token}/")
