@@ -1,0 +1,88 @@
+"""What respondents' browsers receive: survey content is text, never markup."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import translation
+
+from survey.logic import compile_survey
+from survey.page_render import render_questions, respondent_page
+from tests.survey.factories import every_feature
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def _hostile_survey() -> dict:
+    """Every text an agency writes (questions, hints, labels, rows) carries markup."""
+    data = every_feature()
+    for section in data["sections"]:
+        section["title"] = {"en": HOSTILE}
+        for question in section["questions"]:
+            question["text"] = {"en": f"{question['code']} {HOSTILE}"}
+            question["hint"] = {"en": HOSTILE}
+    for choice_list in data["choice_lists"]:
+        for choice in choice_list["choices"]:
+            choice["label"] = {"en": HOSTILE}
+    return data
+
+
+def test_agency_texts_answers_and_errors_are_escaped_on_every_question_type():
+    compiled = compile_survey(_hostile_survey())
+    questions = list(compiled.questions.values())
+    typed = {q.code: f'"><img src=x onerror=alert(1)> {q.code}' for q in questions}
+    errors = {q.code: HOSTILE for q in questions}
+    with translation.override("en"):
+        html = render_questions(
+            compiled, questions, language="en", answers={}, errors=errors, raw=typed, seed="1"
+        )
+    assert "<script" not in html and "<img" not in html
+    assert html.count("&lt;script&gt;") >= 3 * len(questions)
+    assert {q.type for q in questions} >= {
+        "single",
+        "multiple",
+        "matrix",
+        "ranking",
+        "integer",
+        "long_text",
+    }
+
+
+def test_every_input_has_a_label_and_every_group_a_legend():
+    compiled = compile_survey(every_feature())
+    questions = [q for q in compiled.questions.values() if q.type != "note"]
+    with translation.override("fr"):
+        html = render_questions(
+            compiled, questions, language="fr", answers={}, errors={}, raw={}, seed="1"
+        )
+    ids = re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', html)
+    labelled = set(re.findall(r'<label[^>]*\sfor="([^"]+)"', html))
+    assert ids and set(ids) <= labelled
+    assert html.count("<fieldset") == html.count("<legend")
+    assert "(fr)" in html  # the survey's French texts, not the English ones
+
+
+def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
+    data = every_feature()
+    data["languages"].append("ar")
+    compiled = compile_survey(data)
+    section = compiled.sections[0]
+    with translation.override("ar"):
+        html = respondent_page(
+            compiled,
+            section=section,
+            questions=section.questions,
+            language="ar",
+            answers={},
+            errors={"age": "?"},
+            raw={},
+            seed="1",
+            page_number=1,
+            page_count=3,
+            csrf_token="token",
+            action_url="/r/x/page/?lang=ar",
+            later_url="/r/x/later/",
+        )
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "المتابعة لاحقاً" in html  # "Continue later" in Arabic
+    assert 'id="error-summary"' in html and 'value="token"' in html
