@@ -110,7 +110,11 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     if response is not None and request.method == "GET" and "restart" not in request.GET:
         if response.status == ResponseStatus.COMPLETE:
             return redirect("respond:done", token=token)
-        return redirect(f"{reverse('respond:page', args=[token])}?lang={response.language}")
+        # Page 1 is shown at this address (it answers the consent), so its language
+        # links land here: pass the language asked for on to the page.
+        asked = request.GET.get("lang", "")
+        language = asked if asked in compiled.languages else response.language
+        return redirect(f"{reverse('respond:page', args=[token])}?lang={language}")
     invitation = None
     invitation_pk = request.get_signed_cookie(
         _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT

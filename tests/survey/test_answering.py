@@ -141,6 +141,15 @@ def test_every_welcome_page_has_its_own_nonce_and_csrf_token(collector):
     assert shown_page(started) == 1
 
 
+def test_the_language_links_of_the_first_page_switch_its_language(client, collector):
+    start(client, collector)  # page 1 is shown at the welcome address
+    switched = client.get(reverse("respond:entry", args=[collector.token]) + "?lang=fr")
+    assert switched["Location"].endswith("?lang=fr")
+    page = client.get(switched["Location"])
+    assert shown_page(page) == 1 and "Question age (fr)" in page.content.decode()
+    assert Response.objects.get().language == "fr"
+
+
 def test_a_double_click_on_start_creates_one_response(client, collector):
     entry = reverse("respond:entry", args=[collector.token])
     nonce = nonce_of(client.get(entry))
