@@ -161,6 +161,11 @@ RESPONDENT_RATE_LIMITS = {
     "withdraw": (10, 3600),
 }
 
+# Analytics: cells with fewer respondents are suppressed in every output; PostgreSQL
+# workers that extract a round's responses in parallel (0: one process).
+ANALYTICS_MIN_CELL_SIZE = env_int("ANALYTICS_MIN_CELL_SIZE", 30)
+ANALYTICS_PARALLEL_WORKERS = env_int("ANALYTICS_PARALLEL_WORKERS", 2)
+
 # Staff invitations sent by agency managers.
 STAFF_INVITATION_MAX_AGE_DAYS = env_int("STAFF_INVITATION_MAX_AGE_DAYS", 7)
 

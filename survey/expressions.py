@@ -745,10 +745,11 @@ class _Vector:
         ):
             # Compare the small integer codes: missing is code -1, which reads as ''.
             codes = left.cat.codes.to_numpy()
-            if right == "":
-                return pd.Series(codes == -1, index=left.index)
             position = left.cat.categories.get_indexer([right])[0]
-            return pd.Series((codes == position) & (position >= 0), index=left.index)
+            same = (codes == position) & (position >= 0)
+            if right == "":
+                same |= codes == -1
+            return pd.Series(same, index=left.index)
         if not pd.api.types.is_string_dtype(left.dtype) and (
             left.dtype != object
             or pd.api.types.infer_dtype(left, skipna=True) not in {"string", "empty"}

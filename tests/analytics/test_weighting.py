@@ -78,6 +78,20 @@ def test_an_empty_cross_cell_still_matches_samplics():
     np.testing.assert_allclose(ours.to_numpy(), reference(frame, margins), rtol=1e-6)
 
 
+def test_categorical_columns_as_in_round_frames_give_the_same_weights():
+    """Round frames hold answers as categoricals (in list order, with unused categories)."""
+    frame = dataset(5, 500, {"sex": ["f", "m"], "age": ["young", "mid", "old"]})
+    frame.loc[::17, "age"] = None  # some missing answers
+    categorical = frame.assign(
+        sex=pd.Categorical(frame.sex, categories=["m", "x", "f"]),
+        age=pd.Categorical(frame.age, categories=["old", "mid", "young", "unused"]),
+    )
+    margins = {"sex": {"f": 500, "m": 500}, "age": {"young": 300, "mid": 400, "old": 300}}
+    np.testing.assert_allclose(
+        rake(categorical, margins).to_numpy(), rake(frame, margins).to_numpy(), rtol=1e-12
+    )
+
+
 def test_diagnostics_report_convergence_range_and_design_effect():
     frame = dataset(5, 300, {"sex": ["f", "m"], "age": ["y", "o"]})
     weights, diag = rake_with_diagnostics(
