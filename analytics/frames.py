@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import logging
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -36,15 +37,37 @@ _NUMBER = {"integer", "decimal", "rating"}
 logger = logging.getLogger(__name__)
 
 
+MAX_CACHED_ROUNDS = 8
+_FRAMES: OrderedDict[int, tuple[str, pd.DataFrame]] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+
+
 def round_frame(round_id: int) -> pd.DataFrame:
+    """The round's frame, rebuilt only when its complete responses changed.
+
+    One frame per round is kept (a new stamp replaces the old frame at once, so
+    a busy fieldwork day does not pile up stale million-row frames), for the
+    MAX_CACHED_ROUNDS rounds used last. Callers get a shallow copy: adding a
+    column never touches the cached frame.
+    """
     stamp = selectors.completed_responses_stamp(round_id=round_id)
-    return _cached_frame(round_id, stamp).copy(deep=False)
+    with _FRAMES_LOCK:
+        cached = _FRAMES.get(round_id)
+        if cached is not None and cached[0] == stamp:
+            _FRAMES.move_to_end(round_id)
+            return cached[1].copy(deep=False)
+    frame = build_frame(round_id)
+    with _FRAMES_LOCK:
+        _FRAMES[round_id] = (stamp, frame)
+        _FRAMES.move_to_end(round_id)
+        while len(_FRAMES) > MAX_CACHED_ROUNDS:
+            _FRAMES.popitem(last=False)
+    return frame.copy(deep=False)
 
 
-@lru_cache(maxsize=8)
-def _cached_frame(round_id: int, stamp: tuple[int, str]) -> pd.DataFrame:
-    del stamp  # part of the cache key only
-    return build_frame(round_id)
+def forget_frames() -> None:
+    with _FRAMES_LOCK:
+        _FRAMES.clear()
 
 
 def build_frame(round_id: int) -> pd.DataFrame:

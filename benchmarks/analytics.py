@@ -159,7 +159,7 @@ def main() -> None:
     indicators = list(Indicator.objects.filter(agency__isnull=True))
     margins = {k: DEMO_MARGINS[k] for k in ("age_group", "sex", "residence")}
 
-    frames._cached_frame.cache_clear()
+    frames.forget_frames()
     t0 = time.perf_counter()
     frame = frames.round_frame(round_.pk)
     build_s = time.perf_counter() - t0
