@@ -224,31 +224,37 @@ def response_save_page(
     return PageOutcome(step.errors, step.raw, step.page)
 
 
-def _store(response: Response, answers: dict[str, Any], page: int) -> None:
-    """One UPDATE, written by hand: it runs on every page of every respondent.
+def _update_in_progress(response: Response, **values: Any) -> int:
+    """Set fields of a response still in progress; the number of rows changed (0 or 1).
 
-    Values are prepared by the model fields themselves, as the ORM would; the
-    status condition keeps a completed response from being reopened.
+    One UPDATE written by hand: it runs on every page of every respondent, where
+    building the ORM query cost more than running it. Values are prepared by the
+    model fields themselves, as the ORM would. The status condition keeps a
+    completed response from being reopened and makes completion happen once,
+    whatever the number of clicks.
     """
-    response.answers = answers
-    response.page = page
-    response.updated_at = timezone.now()
-    fields = {name: Response._meta.get_field(name) for name in ("answers", "page", "updated_at")}
     quote = connection.ops.quote_name
+    fields = [Response._meta.get_field(name) for name in values]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(Response._meta.db_table)} SET "  # noqa: S608 (names, not values)
-            + ", ".join(f"{quote(f.column)} = %s" for f in fields.values())
+            + ", ".join(f"{quote(field.column)} = %s" for field in fields)
             + f" WHERE {quote('id')} = %s AND {quote('status')} = %s",
             [
-                *(
-                    field.get_db_prep_save(getattr(response, name), connection)
-                    for name, field in fields.items()
-                ),
+                *(field.get_db_prep_save(values[field.name], connection) for field in fields),
                 response.pk,
                 ResponseStatus.IN_PROGRESS,
             ],
         )
+        changed = cursor.rowcount
+    if changed:
+        for name, value in values.items():
+            setattr(response, name, value)
+    return changed
+
+
+def _store(response: Response, answers: dict[str, Any], page: int) -> None:
+    _update_in_progress(response, answers=answers, page=page, updated_at=timezone.now())
 
 
 def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSurvey) -> None:
@@ -263,8 +269,8 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
         fingerprint=fingerprint,
     )
     with transaction.atomic():
-        # The status filter makes completion happen once, whatever the number of clicks.
-        updated = Response.objects.filter(pk=response.pk, status=ResponseStatus.IN_PROGRESS).update(
+        updated = _update_in_progress(
+            response,
             answers=answers,
             status=ResponseStatus.COMPLETE,
             submitted_at=now,
@@ -282,10 +288,6 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
             )
     if not updated:  # another request completed it first: show what it stored
         response.refresh_from_db()
-        return
-    response.answers, response.status, response.submitted_at = answers, ResponseStatus.COMPLETE, now
-    response.updated_at, response.duration_seconds, response.quality_flags = now, duration, flags
-    response.fingerprint = fingerprint
 
 
 MEDIAN_SECONDS = 60  # how long a round's median duration is reused for the speeder flag
