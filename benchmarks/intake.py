@@ -202,6 +202,7 @@ def main() -> None:
         f"database: {engine}; respondents={args.respondents} concurrency={args.concurrency} gunicorn workers={args.workers} threads={threads}"
     )
     probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
     try:
         probe.bind(("127.0.0.1", args.port))
     except OSError:
