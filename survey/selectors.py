@@ -1,4 +1,5 @@
-"""Reads for questionnaires, always scoped through the agency membership selector."""
+"""Reads for questionnaires: staff reads scoped through the agency membership selector,
+analytics reads of complete responses, and the public answering flow's hot reads."""
 
 from __future__ import annotations
 
@@ -381,7 +382,11 @@ _VERSIONS: dict[int, Any] = {}
 
 
 def _published_version(version_id: int) -> Any:
-    """A round's version is published, so frozen: it is read once per process."""
+    """A round's version is published, so its content is frozen: read once per process.
+
+    The answering path reads only that content (through its pk and content hash);
+    a later change of status, such as retiring the version, is not seen here.
+    """
     from survey.models import SurveyVersion, VersionStatus
 
     version = _VERSIONS.get(version_id)
