@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action
 from accounts.selectors import agency_access
-from analytics import services
+from analytics import selectors, services
 from analytics.forms import IndicatorForm, MarginsForm
 from analytics.indicators import BREAKDOWNS, indicator_table
-from analytics.models import Indicator, PopulationMargins
 from analytics.weighting import WeightingError
 from survey.selectors import round_agency_id
 
@@ -48,7 +47,7 @@ def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
             "agency": access.agency,
             "form": form,
             "problems": problems,
-            "margins": PopulationMargins.objects.filter(agency=access.agency),
+            "margins": selectors.margins_of(agency_id=access.agency.pk),
             "can_analyse": access.can(Action.ANALYSE),
         },
     )
@@ -56,18 +55,15 @@ def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 def round_indicators(request: HttpRequest, round_id: int) -> HttpResponse:
-    try:
-        agency_id = round_agency_id(round_id=round_id)
-    except Exception:
-        raise Http404 from None
+    agency_id = round_agency_id(round_id=round_id)
+    if agency_id is None:
+        raise Http404
     access = agency_access(user=request.user, agency_id=agency_id)
     by = [b for b in request.GET.getlist("by") if b in BREAKDOWNS]
     weighting = request.GET.get("weights", "none")
-    latest = PopulationMargins.objects.filter(agency_id=agency_id).first()
+    latest = selectors.latest_margins(agency_id=agency_id)
     error = ""
-    indicators = list(Indicator.objects.filter(agency__isnull=True)) + list(
-        Indicator.objects.filter(agency_id=agency_id)
-    )
+    indicators = selectors.indicators_for(agency_id=agency_id)
     names = {i.code: i.name for i in indicators}
     try:
         table = indicator_table(
@@ -120,8 +116,8 @@ def indicators(request: HttpRequest, agency_id: int) -> HttpResponse:
         "analytics/indicators.html",
         {
             "agency": access.agency,
-            "standard": Indicator.objects.filter(agency__isnull=True),
-            "own": Indicator.objects.filter(agency=access.agency),
+            "standard": selectors.standard_indicators(),
+            "own": selectors.own_indicators(agency_id=access.agency.pk),
             "form": form,
             "can_analyse": access.can(Action.ANALYSE),
         },

@@ -53,7 +53,7 @@ def main() -> None:
     from analytics import frames
     from analytics.demo import DEMO_MARGINS
     from analytics.indicators import indicator_table
-    from analytics.models import Indicator
+    from analytics.selectors import standard_indicators
     from analytics.weighting import rake
     from survey.answering import compiled_for
     from survey.demo import PROFILE_SHARES
@@ -156,7 +156,7 @@ def main() -> None:
     responses_changed(round_.pk)
     print(f"created responses in {time.perf_counter() - started:.1f}s (not part of the figures)")
 
-    indicators = list(Indicator.objects.filter(agency__isnull=True))
+    indicators = list(standard_indicators())
     margins = {k: DEMO_MARGINS[k] for k in ("age_group", "sex", "residence")}
 
     frames.forget_frames()

@@ -142,6 +142,22 @@ def limit(kind: str) -> tuple[int, int]:
     return tuple(getattr(settings, "RESPONDENT_RATE_LIMITS", {}).get(kind, defaults[kind]))
 
 
+_TOO_MANY = {
+    "start": _("Too many surveys were started from this connection. Please try again later."),
+    "save": _("Too many pages were sent from this connection. Please wait a minute and try again."),
+    "withdraw": _("Too many attempts. Please try again later."),
+}
+
+
+def check_rate(kind: str, meta: dict[str, Any]) -> str:
+    """Count one `kind` event for the request's address; its hash, or a Refusal past the limit."""
+    ip_hash = client_ip_hash(meta)
+    count, window = limit(kind)
+    if rate_limited(kind, ip_hash, limit=count, seconds=window):
+        raise Refusal("rate_limited", _TOO_MANY[kind])
+    return ip_hash
+
+
 # ------------------------------------------------------------------ start
 
 

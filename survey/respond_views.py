@@ -132,21 +132,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         ):
             error = _("Please give the result of the small sum.")
         else:
-            ip_hash = answering.client_ip_hash(request.META)
-            count, window = answering.limit("start")
-            if answering.rate_limited("start", ip_hash, limit=count, seconds=window):
-                return _refusal(
-                    request,
-                    Refusal(
-                        "rate_limited",
-                        _(
-                            "Too many surveys were started from this connection. Please try again later."
-                        ),
-                    ),
-                    language,
-                    compiled,
-                )
             try:
+                ip_hash = answering.check_rate("start", request.META)
                 response = answering.response_start(
                     collector=collector,
                     language=language,
@@ -202,20 +189,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         answering.check_can_continue(response)
         if request.method == "POST":
-            ip_hash = answering.client_ip_hash(request.META)
-            count, window = answering.limit("save")
-            if answering.rate_limited("save", ip_hash, limit=count, seconds=window):
-                return _refusal(
-                    request,
-                    Refusal(
-                        "rate_limited",
-                        _(
-                            "Too many pages were sent from this connection. Please wait a minute and try again."
-                        ),
-                    ),
-                    language,
-                    compiled,
-                )
+            answering.check_rate("save", request.META)
             try:
                 posted_page = int(request.POST.get("page", response.page))
             except ValueError:
@@ -348,15 +322,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             compiled,
         )
     redirect_to = redirect("respond:entry", token=collector.token)
-    redirect_to.set_signed_cookie(
-        _cookie_name(collector.token, "i"),
-        found.pk,
-        salt=COOKIE_SALT,
-        max_age=COOKIE_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+    _remember(request, redirect_to, _cookie_name(collector.token, "i"), found.pk)
     existing = Response.objects.filter(invitation=found).first()
     if existing is not None:
         _remember(request, redirect_to, _cookie_name(collector.token), existing.pk)
@@ -369,14 +335,10 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     language = translation.get_language() or "en"
     message = ""
     if request.method == "POST":
-        ip_hash = answering.client_ip_hash(request.META)
-        count, window = answering.limit("withdraw")
-        if answering.rate_limited("withdraw", ip_hash, limit=count, seconds=window):
-            return _refusal(
-                request,
-                Refusal("rate_limited", _("Too many attempts. Please try again later.")),
-                language,
-            )
+        try:
+            answering.check_rate("withdraw", request.META)
+        except Refusal as refusal:
+            return _refusal(request, refusal, language)
         if answering.response_withdraw(receipt_code=request.POST.get("code", "")[:16]):
             message = _("Your answers have been deleted.")
         else:

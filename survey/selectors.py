@@ -142,10 +142,15 @@ def round_questions(*, round_id: int) -> dict[str, Any]:
     return survey_to_dict(Round.objects.select_related("version").get(pk=round_id).version)
 
 
-def round_agency_id(*, round_id: int) -> int:
+def round_agency_id(*, round_id: int) -> int | None:
+    """The agency running the round (None when there is no such round)."""
     from survey.models import Round
 
-    return Round.objects.values_list("version__survey__agency_id", flat=True).get(pk=round_id)
+    return (
+        Round.objects.filter(pk=round_id)
+        .values_list("version__survey__agency_id", flat=True)
+        .first()
+    )
 
 
 def agency_answer_categories(*, agency_id: int) -> dict[str, set[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -74,6 +75,20 @@ def _direction(request: HttpRequest) -> int:
 def _refuse(request: HttpRequest, error: SurveyError, version: SurveyVersion) -> HttpResponse:
     messages.error(request, str(error.message))
     return redirect(_editor_url(version))
+
+
+def _change(
+    request: HttpRequest, change: Callable[[], object], *, to: str, done: str = ""
+) -> HttpResponse:
+    """Run one designer change (a service call) and go back to `to`; a refusal is a message."""
+    try:
+        change()
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(to)
 
 
 # ------------------------------------------------------------------ surveys
@@ -314,12 +329,12 @@ def section_delete(
 ) -> HttpResponse:
     _access, version = _for_design(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
-    try:
-        services.section_delete(section=section)
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    messages.success(request, _("Page deleted."))
-    return redirect(_editor_url(version))
+    return _change(
+        request,
+        lambda: services.section_delete(section=section),
+        to=_editor_url(version),
+        done=_("Page deleted."),
+    )
 
 
 @login_required
@@ -329,11 +344,11 @@ def section_move(
 ) -> HttpResponse:
     _access, version = _for_design(request, survey_id, version_id)
     section = selectors.section_of(version=version, section_id=section_id)
-    try:
-        services.section_move(section=section, direction=_direction(request))
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    return redirect(_editor_url(version, f"section-{section.pk}"))
+    return _change(
+        request,
+        lambda: services.section_move(section=section, direction=_direction(request)),
+        to=_editor_url(version, f"section-{section.pk}"),
+    )
 
 
 # ------------------------------------------------------------------ questions
@@ -401,12 +416,12 @@ def question_delete(
 ) -> HttpResponse:
     _access, version = _for_design(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
-    try:
-        services.question_delete(question=question)
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    messages.success(request, _("Question %(code)s deleted.") % {"code": question.code})
-    return redirect(_editor_url(version))
+    return _change(
+        request,
+        lambda: services.question_delete(question=question),
+        to=_editor_url(version),
+        done=_("Question %(code)s deleted.") % {"code": question.code},
+    )
 
 
 @login_required
@@ -416,11 +431,11 @@ def question_move(
 ) -> HttpResponse:
     _access, version = _for_design(request, survey_id, version_id)
     question = selectors.question_of(version=version, question_id=question_id)
-    try:
-        services.question_move(question=question, direction=_direction(request))
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    return redirect(_editor_url(version, f"question-{question.pk}"))
+    return _change(
+        request,
+        lambda: services.question_move(question=question, direction=_direction(request)),
+        to=_editor_url(version, f"question-{question.pk}"),
+    )
 
 
 # ------------------------------------------------------------------ choice lists
@@ -568,11 +583,11 @@ def choice_delete(
     _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
-    try:
-        services.choice_delete(choice=choice)
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+    return _change(
+        request,
+        lambda: services.choice_delete(choice=choice),
+        to=reverse("survey:choice_list", args=[survey_id, version.pk, choice_list.pk]),
+    )
 
 
 @login_required
@@ -583,11 +598,11 @@ def choice_move(
     _access, version = _for_design(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
     choice = selectors.choice_of(choice_list=choice_list, choice_id=choice_id)
-    try:
-        services.choice_move(choice=choice, direction=_direction(request))
-    except SurveyError as error:
-        return _refuse(request, error, version)
-    return redirect("survey:choice_list", survey_id, version.pk, choice_list.pk)
+    return _change(
+        request,
+        lambda: services.choice_move(choice=choice, direction=_direction(request)),
+        to=reverse("survey:choice_list", args=[survey_id, version.pk, choice_list.pk]),
+    )
 
 
 # ------------------------------------------------------------------ logic check and preview

@@ -104,6 +104,17 @@ def test_the_indicators_page_shows_weighted_results(client, agency, member_facto
     assert "سمعوا بالتنوع البيولوجي" in arabic
 
 
+def test_an_unknown_round_is_not_found_on_the_page_or_in_the_command(
+    client, agency, member_factory, login
+):
+    from django.core.management import CommandError, call_command
+
+    login(member_factory(Role.ANALYST, agency=agency))
+    assert client.get(reverse("analytics:round_indicators", args=[987654])).status_code == 404
+    with pytest.raises(CommandError, match="No round with id 987654"):
+        call_command("indicators", "987654")
+
+
 def test_an_analyst_adds_an_agency_indicator_and_bad_logic_is_explained(
     client, agency, member_factory, login
 ):

@@ -3,8 +3,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics import selectors
 from analytics.indicators import indicator_table, table_as_json
-from analytics.models import Indicator, PopulationMargins
 from survey.selectors import round_agency_id
 
 
@@ -20,14 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         round_id = options["round_id"]
-        try:
-            agency_id = round_agency_id(round_id=round_id)
-        except Exception:
-            raise CommandError(f"No round with id {round_id}.") from None
-        indicators = list(Indicator.objects.filter(agency__isnull=True)) + list(
-            Indicator.objects.filter(agency_id=agency_id)
-        )
-        margins = PopulationMargins.objects.filter(agency_id=agency_id).first()
+        agency_id = round_agency_id(round_id=round_id)
+        if agency_id is None:
+            raise CommandError(f"No round with id {round_id}.")
+        indicators = selectors.indicators_for(agency_id=agency_id)
+        margins = selectors.latest_margins(agency_id=agency_id)
         if options["weights"] == "raking" and margins is None:
             raise CommandError("This agency has no population margins to rake to.")
         by = [b for b in options["by"].split(",") if b]
