@@ -32,8 +32,6 @@ META = [
     "duration_seconds",
     "quality_flags",
 ]
-_MULTI = {"multiple", "ranking"}
-_NUMBER = {"integer", "decimal", "rating"}
 logger = logging.getLogger(__name__)
 
 
@@ -81,17 +79,19 @@ def build_frame(round_id: int) -> pd.DataFrame:
     numbers: set[str] = set()
     text_keys: list[str] = []
     for key, (code, answer_type) in answer_keys(survey_dict).items():
+        if answer_type.kind == "none":  # notes, and matrices (their rows hold the answers)
+            continue
         question = questions[code]
         choices = lists.get(question.get("choice_list") or "", [])
         if (question.get("settings") or {}).get("other") and "other" not in choices:
             choices = [*choices, "other"]
-        if key == code and question["type"] in _MULTI:
+        if answer_type.kind == "list":
             choice_keys[key] = choices
         elif answer_type.kind == "choice" and choices:
             coded_keys[key] = choices
-        elif question["type"] not in {"note", "matrix"} or key != code:
+        else:
             text_keys.append(key)
-            if key == code and question["type"] in _NUMBER:
+            if answer_type.kind == "number":
                 numbers.add(key)
     raw = selectors.completed_responses_csv(
         round_id=round_id,

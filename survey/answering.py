@@ -19,10 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from survey.i18n import interface_language_for
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
     Collector,
@@ -78,9 +81,13 @@ def token_hash(token: str) -> str:
 
 
 class Refusal(Exception):
-    """Why a respondent cannot go on, in words meant for them."""
+    """Why a respondent cannot go on, in words meant for them.
 
-    def __init__(self, kind: str, message: str) -> None:
+    The message is lazy: it is worded when the page is rendered, in the
+    respondent's language rather than the browser's.
+    """
+
+    def __init__(self, kind: str, message: Any) -> None:
         self.kind = kind
         self.message = message
         super().__init__(message)
@@ -103,11 +110,11 @@ def check_can_start(collector: Collector) -> None:
     round_ = collector.round
     now = timezone.now()
     if round_.opens_at > now:
-        raise Refusal("not_open", str(_("This survey has not opened yet. Please come back later.")))
+        raise Refusal("not_open", _("This survey has not opened yet. Please come back later."))
     if round_.status == RoundStatus.CLOSED or (round_.closes_at and round_.closes_at <= now):
-        raise Refusal("closed", str(_("This survey is closed. Thank you for your interest.")))
+        raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
     if round_.status == RoundStatus.PAUSED or not collector.active:
-        raise Refusal("paused", str(_("This survey is paused for now. Please come back later.")))
+        raise Refusal("paused", _("This survey is paused for now. Please come back later."))
 
 
 def check_can_continue(response: Response) -> None:
@@ -119,9 +126,7 @@ def check_can_continue(response: Response) -> None:
     if timezone.now() > since + timedelta(minutes=collector.round.grace_minutes):
         raise Refusal(
             "closed",
-            str(
-                _("This survey closed and the time to finish has passed. Thank you for your time.")
-            ),
+            _("This survey closed and the time to finish has passed. Thank you for your time."),
         )
 
 
@@ -175,7 +180,7 @@ def response_start(
     if invitation is not None:
         if invitation.used_at is not None:
             raise Refusal(
-                "used", str(_("This invitation has already been used. Thank you for taking part!"))
+                "used", _("This invitation has already been used. Thank you for taking part!")
             )
         previous = Response.objects.filter(invitation=invitation).first()
         if previous is not None:
@@ -383,6 +388,32 @@ def response_resume_link(*, response: Response) -> str:
     token = secrets.token_urlsafe(24)
     Response.objects.filter(pk=response.pk).update(resume_hash=token_hash(token))
     return token
+
+
+def resume_link_email(*, response: Response, link: str, address: str) -> None:
+    """Send the 'continue later' link in the respondent's language; the address is not kept."""
+    with translation.override(interface_language_for(response.language, "en")):
+        body = render_to_string("survey/respond/later_email.txt", {"link": link})
+        send_mail(str(_("Continue the survey later")), body, None, [address])
+
+
+def response_set_language(*, response: Response, language: str) -> None:
+    """The respondent switched language mid-survey: later pages and emails follow it."""
+    Response.objects.filter(pk=response.pk).update(language=language)
+    response.language = language
+
+
+def response_for_invitation(*, invitation: Invitation) -> Response | None:
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def invitation_of(*, collector: Collector, invitation_id: Any) -> Invitation | None:
+    """The invitation a browser's cookie names, if it belongs to this collector."""
+    try:
+        pk = int(invitation_id)
+    except (TypeError, ValueError):
+        return None
+    return collector.invitations.filter(pk=pk).first()
 
 
 def response_for_resume(*, collector: Collector, token: str) -> Response | None:

@@ -19,6 +19,7 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.models import (
+    CHOICE_TYPES,
     CODE_PATTERN,
     ChoiceList,
     CollectorKind,
@@ -471,14 +472,7 @@ class QuestionForm(AccessibleForm):
                 texts = {k: v for k, v in texts_from(data, key, langs).items() if v.strip()}
                 if texts:
                     settings[key] = texts
-        uses_list = qtype in {
-            QuestionType.SINGLE,
-            QuestionType.MULTIPLE,
-            QuestionType.LIKERT,
-            QuestionType.YES_NO,
-            QuestionType.RANKING,
-            QuestionType.MATRIX,
-        }
+        uses_list = qtype in CHOICE_TYPES
         return {
             "code": data["code"],
             "type": qtype,

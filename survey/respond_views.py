@@ -6,15 +6,16 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+
+# Lazy: messages are worded when the page is rendered, in the respondent's language.
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -120,7 +121,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT
     )
     if invitation_pk:
-        invitation = collector.invitations.filter(pk=invitation_pk).first()
+        invitation = answering.invitation_of(collector=collector, invitation_id=invitation_pk)
     error = ""
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot: people never see this field
@@ -181,8 +182,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     language = response.language
     if request.GET.get("lang") in compiled.languages and request.GET["lang"] != language:
         language = request.GET["lang"]
-        Response.objects.filter(pk=response.pk).update(language=language)
-        response.language = language
+        answering.response_set_language(response=response, language=language)
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
     page_number = response.page
@@ -282,12 +282,10 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
         address = request.POST.get("email", "").strip()[:254]
         try:
             validate_email(address)
-        except Exception:
+        except ValidationError:
             error = _("Enter a valid email address.")
         else:
-            with translation.override(interface_language_for(response.language, "en")):
-                body = render_to_string("survey/respond/later_email.txt", {"link": link})
-                send_mail(_("Continue the survey later"), body, None, [address])
+            answering.resume_link_email(response=response, link=link, address=address)
             sent = True
     return _render(
         request,
@@ -323,7 +321,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
     redirect_to = redirect("respond:entry", token=collector.token)
     _remember(request, redirect_to, _cookie_name(collector.token, "i"), found.pk)
-    existing = Response.objects.filter(invitation=found).first()
+    existing = answering.response_for_invitation(invitation=found)
     if existing is not None:
         _remember(request, redirect_to, _cookie_name(collector.token), existing.pk)
     return redirect_to

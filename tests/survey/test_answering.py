@@ -150,6 +150,14 @@ def test_the_language_links_of_the_first_page_switch_its_language(client, collec
     assert Response.objects.get().language == "fr"
 
 
+def test_the_consent_error_is_in_the_language_chosen_on_the_welcome_page(client, collector):
+    entry = reverse("respond:entry", args=[collector.token])
+    nonce = nonce_of(client.get(entry + "?lang=fr"))
+    page = client.post(entry, {"nonce": nonce, "lang": "fr"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Cochez la case pour indiquer que vous acceptez de participer." in page.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_a_double_click_on_start_creates_one_response(client, collector):
     entry = reverse("respond:entry", args=[collector.token])
     nonce = nonce_of(client.get(entry))
@@ -193,6 +201,21 @@ def test_the_continue_later_link_works_on_another_device(client, collector):
     resumed = other.get(link)
     assert resumed.status_code == 302
     assert shown_page(other.get(resumed["Location"])) == 2
+
+
+def test_the_continue_later_link_is_emailed_in_the_respondents_language(
+    client, collector, mailoutbox
+):
+    start(client, collector, lang="fr")
+    later = reverse("respond:later", args=[collector.token])
+    refused = client.post(later, {"email": "not an address"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Saisissez une adresse électronique valide." in refused.content.decode()
+    assert mailoutbox == []
+    client.post(later, {"email": "someone@example.org"})
+    (mail,) = mailoutbox
+    assert mail.to == ["someone@example.org"]
+    assert mail.subject == "Continuer l'enquête plus tard"
+    assert f"/r/{collector.token}/resume/" in mail.body
 
 
 def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
@@ -309,10 +332,18 @@ def test_a_paused_collector_refuses_new_starts_but_lets_people_finish_within_the
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
 
 
-def test_a_closed_round_shows_a_clear_page(client, collector):
+@pytest.mark.parametrize(
+    ("lang", "closed"),
+    [
+        ("en", "This survey is closed. Thank you for your interest."),
+        ("fr", "Cette enquête est close. Merci de votre intérêt."),
+    ],
+)
+def test_a_closed_round_shows_a_clear_page_in_the_chosen_language(client, collector, lang, closed):
     fieldwork.round_set_status(round_=collector.round, status=RoundStatus.CLOSED)
-    page = client.get(reverse("respond:entry", args=[collector.token]))
-    assert "This survey is closed" in page.content.decode()
+    entry = reverse("respond:entry", args=[collector.token])
+    page = client.get(f"{entry}?lang={lang}", HTTP_ACCEPT_LANGUAGE="ar")
+    assert closed in page.content.decode()
 
 
 def test_an_invitation_answers_once(client, collector, mailoutbox):
