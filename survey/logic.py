@@ -36,6 +36,12 @@ class Option:
 
 @dataclass
 class CompiledQuestion:
+    """A question ready to answer. What follows from its data is worked out once,
+
+    not on every look: the answering flow reads these for every question of
+    every page of every respondent.
+    """
+
     data: dict[str, Any]
     relevance: ex.Node | None
     constraint: ex.Node | None
@@ -43,33 +49,28 @@ class CompiledQuestion:
     calculation: ex.Node | None
     options: list[Option]
     rows: list[Option]
+    code: str = field(init=False)
+    type: str = field(init=False)
+    settings: dict[str, Any] = field(init=False)
+    required: bool = field(init=False)
+    is_displayed: bool = field(init=False)
+    has_other: bool = field(init=False)
+    answer_keys: tuple[str, ...] = field(init=False)
 
-    @property
-    def code(self) -> str:
-        return self.data["code"]
-
-    @property
-    def type(self) -> str:
-        return self.data["type"]
-
-    @property
-    def settings(self) -> dict[str, Any]:
-        return self.data.get("settings") or {}
-
-    @property
-    def required(self) -> bool:
-        return bool(self.data.get("required"))
-
-    @property
-    def is_displayed(self) -> bool:
-        return self.type not in {QuestionType.CALCULATE, QuestionType.HIDDEN}
-
-    @property
-    def has_other(self) -> bool:
-        return bool(self.settings.get("other")) and self.type in {
+    def __post_init__(self) -> None:
+        self.code = self.data["code"]
+        self.type = self.data["type"]
+        self.settings = self.data.get("settings") or {}
+        self.required = bool(self.data.get("required"))
+        self.is_displayed = self.type not in {QuestionType.CALCULATE, QuestionType.HIDDEN}
+        self.has_other = bool(self.settings.get("other")) and self.type in {
             QuestionType.SINGLE,
             QuestionType.MULTIPLE,
         }
+        if self.type == QuestionType.MATRIX:
+            self.answer_keys = tuple(f"{self.code}_{row.code}" for row in self.rows)
+        else:
+            self.answer_keys = (self.code, f"{self.code}_{OTHER}")[: 2 if self.has_other else 1]
 
 
 @dataclass
@@ -186,7 +187,7 @@ class CompiledSurvey:
         for question in self.visible_questions(section, after):
             if question.code in shown_before or question.type == QuestionType.NOTE:
                 continue
-            if not any(key in after for key in self.answer_keys(question)):
+            if not any(key in after for key in question.answer_keys):
                 return True
         return False
 
@@ -221,14 +222,6 @@ class CompiledSurvey:
         return codes
 
     # -- answers
-    def answer_keys(self, question: CompiledQuestion) -> list[str]:
-        if question.type == QuestionType.MATRIX:
-            return [f"{question.code}_{row.code}" for row in question.rows]
-        keys = [question.code]
-        if question.has_other:
-            keys.append(f"{question.code}_{OTHER}")
-        return keys
-
     def settle(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Drop answers that relevance now hides, and recompute calculated values.
 
@@ -253,7 +246,7 @@ class CompiledSurvey:
                     continue
                 if not visible:
                     continue
-                for key in self.answer_keys(question):
+                for key in question.answer_keys:
                     if key in answers and answers[key] not in (None, "", []):
                         settled[key] = answers[key]
         return settled
@@ -278,7 +271,7 @@ class CompiledSurvey:
         result = self.read_page(section, post, answers, language)
         kept = dict(answers)
         for question in section.questions:
-            for key in self.answer_keys(question):
+            for key in question.answer_keys:
                 if key not in result.errors or not going_back:
                     kept.pop(key, None)
         kept.update(result.answers)
@@ -306,7 +299,7 @@ class CompiledSurvey:
         raw: dict[str, Any] = {}
         context = dict(answers)
         for question in section.questions:
-            for key in self.answer_keys(question):
+            for key in question.answer_keys:
                 context.pop(key, None)
         for question in section.questions:
             if not question.is_displayed or not self.question_visible(question, context):
