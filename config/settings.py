@@ -160,6 +160,10 @@ RESPONDENT_RATE_LIMITS = {
     "save": (env_int("RESPONDENT_SAVES_PER_MINUTE", 120), 60),
     "withdraw": (10, 3600),
 }
+# How long a server process trusts what it read of a survey link (collector and round)
+# before reading it again: a pause or close made in another process takes effect
+# within this many seconds. 0: read on every request.
+LINK_CACHE_SECONDS = env_int("LINK_CACHE_SECONDS", 5)
 
 # Analytics: cells with fewer respondents are suppressed in every output; PostgreSQL
 # workers that extract a round's responses in parallel (0: one process).

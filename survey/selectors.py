@@ -3,6 +3,7 @@ analytics reads of complete responses, and the public answering flow's hot reads
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -374,9 +375,8 @@ class _JoinedLoader:
 
 
 _RESPONSE_LOADER = _JoinedLoader(
-    [("Response", "r"), ("Collector", "c"), ("Round", "o")],
-    "FROM {table:Response} r JOIN {table:Collector} c ON c.{q:id} = r.{q:collector_id} "
-    "JOIN {table:Round} o ON o.{q:id} = c.{q:round_id} WHERE r.{q:id} = %s AND c.{q:token} = %s",
+    [("Response", "r")],
+    "FROM {table:Response} r WHERE r.{q:id} = %s AND r.{q:collector_id} = %s",
 )
 _COLLECTOR_LOADER = _JoinedLoader(
     [("Collector", "c"), ("Round", "o")],
@@ -384,6 +384,9 @@ _COLLECTOR_LOADER = _JoinedLoader(
     "WHERE c.{q:token} = %s",
 )
 _VERSIONS: dict[int, Any] = {}
+# A link's collector and round as this process last read them: (read at, collector).
+_LINKS: dict[str, tuple[float, Any]] = {}
+_LINKS_MAX = 4096
 
 
 def _published_version(version_id: int) -> Any:
@@ -405,37 +408,63 @@ def _published_version(version_id: int) -> Any:
 def forget_published_versions() -> None:
     """For tests, whose rolled-back ids can come again with other content."""
     _VERSIONS.clear()
+    _LINKS.clear()
+
+
+def forget_links() -> None:
+    """A collector or round changed (pause, close, dates): read links afresh in this process."""
+    _LINKS.clear()
+
+
+def collector_by_token(*, token: str) -> Any:
+    """The collector of a public link with its round and version (None when unknown).
+
+    Every page of every respondent needs the link's collector and round (for the
+    pause and close rules), and they change a few times a round. So a process
+    keeps what it read for LINK_CACHE_SECONDS: a change made here is seen at
+    once (`forget_links`, from the models' save signals); one made in another
+    process within that time. The instances are shared: read them, never change them.
+    """
+    from django.conf import settings
+
+    now = time.monotonic()
+    seen = _LINKS.get(token)
+    if seen is not None and now - seen[0] < settings.LINK_CACHE_SECONDS:
+        return seen[1]
+    found = _COLLECTOR_LOADER.load(token[:64])
+    if found is None:
+        _LINKS.pop(token, None)
+        return None
+    collector, round_ = found
+    round_.version = _published_version(round_.version_id)
+    collector.round = round_
+    if len(_LINKS) >= _LINKS_MAX:
+        _LINKS.clear()
+    _LINKS[token] = (now, collector)
+    return collector
 
 
 def response_with_collector(*, response_id: Any, collector_token: str) -> Any:
     """The response with its collector, round and version, if it belongs to this link.
 
-    Filtering on the link's token means an id from another round finds nothing.
+    Reading it through the link's collector means an id from another round or
+    link finds nothing.
     """
     try:
         pk = int(response_id)
     except (TypeError, ValueError):
         return None
-    found = _RESPONSE_LOADER.load(pk, collector_token[:64])
+    collector = collector_by_token(token=collector_token)
+    if collector is None:
+        return None
+    found = _RESPONSE_LOADER.load(pk, collector.pk)
     if found is None:
         return None
-    response, collector, round_ = found
-    round_.version = _published_version(round_.version_id)
-    collector.round = round_
+    (response,) = found
+    round_ = collector.round
     response.collector = collector
     if response.round_id == round_.pk:
         response.round = round_
     if response.version_id == round_.version_id:
         response.version = round_.version
     return response
-
-
-def collector_by_token(*, token: str) -> Any:
-    """The collector of a public link with its round and version (None when unknown)."""
-    found = _COLLECTOR_LOADER.load(token[:64])
-    if found is None:
-        return None
-    collector, round_ = found
-    round_.version = _published_version(round_.version_id)
-    collector.round = round_
-    return collector

@@ -1,8 +1,10 @@
-"""Analytics caches per round follow the round's complete responses.
+"""Caches that follow the data they were read from.
 
-Every path that completes or deletes a response ends here: model saves and
-deletes through these receivers, queryset updates and bulk inserts through an
-explicit call to `responses_changed`.
+Analytics caches per round follow the round's complete responses: every path
+that completes or deletes a response ends here, model saves and deletes through
+these receivers, queryset updates and bulk inserts through an explicit call to
+`responses_changed`. The answering flow's copy of a link (collector and round)
+is dropped whenever a collector or round is saved or deleted in this process.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from survey.models import Response, ResponseStatus
-from survey.selectors import forget_completed_responses_stamp
+from survey.models import Collector, Response, ResponseStatus, Round
+from survey.selectors import forget_completed_responses_stamp, forget_links
 
 
 def responses_changed(round_id: int) -> None:
@@ -31,3 +33,11 @@ def _response_saved(sender: Any, instance: Response, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Response)
 def _response_deleted(sender: Any, instance: Response, **kwargs: Any) -> None:
     responses_changed(instance.round_id)
+
+
+@receiver(post_save, sender=Collector)
+@receiver(post_delete, sender=Collector)
+@receiver(post_save, sender=Round)
+@receiver(post_delete, sender=Round)
+def _link_changed(sender: Any, **kwargs: Any) -> None:
+    forget_links()

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from survey.models import SurveyVersion, VersionStatus
@@ -47,9 +48,9 @@ def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
 
     page.get_by_role("link", name="Add a question to this page").click()
     page.select_option("select[name=type]", "integer")
-    # Only the settings of the chosen type are shown.
-    assert page.locator("input[name=minimum]").is_visible()
-    assert not page.locator("select[name=rows_list]").is_visible()
+    # Only the settings of the chosen type are shown (once the deferred script has run).
+    expect(page.locator("input[name=minimum]")).to_be_visible()
+    expect(page.locator("select[name=rows_list]")).to_be_hidden()
     page.fill("input[name=code]", "age")
     page.fill("textarea[name=text__en]", "How old are you?")
     page.fill("input[name=constraint]", ". >= ")

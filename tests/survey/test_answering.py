@@ -332,6 +332,28 @@ def test_a_paused_collector_refuses_new_starts_but_lets_people_finish_within_the
     assert Response.objects.get().status == ResponseStatus.IN_PROGRESS
 
 
+def test_a_pause_made_by_another_server_process_takes_effect_within_the_link_cache_time(
+    client, collector, settings, monkeypatch
+):
+    # A worker reuses what it read of a link for LINK_CACHE_SECONDS; a pause saved in
+    # another process (here: an update that this process's signals do not see) takes
+    # effect once that time has passed, and one saved in this process at once.
+    from survey import selectors
+
+    settings.LINK_CACHE_SECONDS = 5
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    entry = reverse("respond:entry", args=[collector.token])
+    assert "paused" not in client.get(entry).content.decode()
+    type(collector).objects.filter(pk=collector.pk).update(active=False, paused_at=timezone.now())
+    clock[0] += 4
+    assert "paused" not in Client().get(entry).content.decode()
+    clock[0] += 2
+    assert "paused" in Client().get(entry).content.decode()
+    fieldwork.collector_set_active(collector=collector, active=True)
+    assert "paused" not in Client().get(entry).content.decode()
+
+
 @pytest.mark.parametrize(
     ("lang", "closed"),
     [
