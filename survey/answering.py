@@ -185,27 +185,63 @@ def response_start(
         previous = Response.objects.filter(invitation=invitation).first()
         if previous is not None:
             return previous
-    try:
-        with transaction.atomic():
-            return Response.objects.create(
-                round_id=collector.round_id,
-                version_id=collector.round.version_id,
-                collector=collector,
-                invitation=invitation,
-                start_nonce=nonce[:32],
-                language=language,
-                target_group=collector.preset_target_group,
-                ip_hash=ip_hash,
-                receipt_code=secrets.token_hex(5).upper(),
-            )
-    except IntegrityError:
-        # The same start arrived twice at once: return the one that won.
-        found = Response.objects.filter(collector=collector, start_nonce=nonce[:32]).first()
-        if found is None and invitation is not None:
-            found = Response.objects.filter(invitation=invitation).first()
-        if found is None:
-            raise
-        return found
+    response = Response(
+        round_id=collector.round_id,
+        version_id=collector.round.version_id,
+        collector=collector,
+        invitation=invitation,
+        start_nonce=nonce[:32],
+        language=language,
+        target_group=collector.preset_target_group,
+        ip_hash=ip_hash,
+        receipt_code=secrets.token_hex(5).upper(),
+    )
+    if _insert_unless_taken(response):
+        return response
+    # The same start arrived twice (a double click, a retried request): the first one won.
+    found = Response.objects.filter(collector=collector, start_nonce=nonce[:32]).first()
+    if found is None and invitation is not None:
+        found = Response.objects.filter(invitation=invitation).first()
+    if found is None:  # another unique value was taken (a receipt code drawn twice)
+        raise IntegrityError("response_start: a unique value was taken; start again")
+    return found
+
+
+_INSERTS: dict[str, tuple[str, list[Any]]] = {}
+
+
+def _insert_unless_taken(response: Response) -> bool:
+    """Insert a new response; False when a unique value (start nonce, invitation) is taken.
+
+    One INSERT ... ON CONFLICT DO NOTHING written by hand: a start needs neither
+    the ORM's query building (several times the cost of the INSERT) nor a
+    savepoint to survive a duplicate. Values are prepared by the model fields, as
+    the ORM would; in-progress responses have no save signals to miss.
+    """
+    plan = _INSERTS.get(connection.vendor)
+    if plan is None:
+        quote = connection.ops.quote_name
+        fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+        plan = (
+            f"INSERT INTO {quote(Response._meta.db_table)} "  # noqa: S608 (names, not values)
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT DO NOTHING RETURNING {quote(Response._meta.pk.column)}",
+            fields,
+        )
+        _INSERTS[connection.vendor] = plan
+    sql, fields = plan
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [f.get_db_prep_save(f.pre_save(response, add=True), connection) for f in fields]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    response.pk = row[0]
+    response._state.adding = False
+    response._state.db = connection.alias
+    return True
 
 
 # ------------------------------------------------------------------ pages
