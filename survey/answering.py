@@ -13,6 +13,7 @@ import hmac
 import json
 import secrets
 import statistics
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -134,10 +135,16 @@ def check_can_continue(response: Response) -> None:
 
 
 def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
-    """Count an event for this address hash; True once the limit for the window is passed."""
+    """Count an event for this address hash; True once the limit for the window is passed.
+
+    The counter usually exists (it counts every page), so one increment is
+    tried first and the counter made only when missing: one cache call, not two.
+    """
     key = f"cepa:rl:{kind}:{ip_hash}:{int(timezone.now().timestamp()) // seconds}"
-    added = cache.add(key, 1, timeout=seconds)
-    count = 1 if added else cache.incr(key)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # no counter yet in this window
+        count = 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
     return count > limit
 
 
@@ -281,22 +288,34 @@ def response_save_page(
     return PageOutcome(step.errors, step.raw, step.page)
 
 
+_UPDATES: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
+
+
 def _update_in_progress(response: Response, **values: Any) -> int:
     """Set fields of a response still in progress; the number of rows changed (0 or 1).
 
-    One UPDATE written by hand: it runs on every page of every respondent, where
-    building the ORM query cost more than running it. Values are prepared by the
-    model fields themselves, as the ORM would. The status condition keeps a
-    completed response from being reopened and makes completion happen once,
-    whatever the number of clicks.
+    One UPDATE written by hand (and its SQL written once per set of fields): it
+    runs on every page of every respondent, where building the ORM query cost
+    more than running it. Values are prepared by the model fields themselves, as
+    the ORM would. The status condition keeps a completed response from being
+    reopened and makes completion happen once, whatever the number of clicks.
     """
-    quote = connection.ops.quote_name
-    fields = [Response._meta.get_field(name) for name in values]
-    with connection.cursor() as cursor:
-        cursor.execute(
+    key = (connection.vendor, tuple(values))
+    plan = _UPDATES.get(key)
+    if plan is None:
+        quote = connection.ops.quote_name
+        fields = [Response._meta.get_field(name) for name in values]
+        plan = (
             f"UPDATE {quote(Response._meta.db_table)} SET "  # noqa: S608 (names, not values)
             + ", ".join(f"{quote(field.column)} = %s" for field in fields)
             + f" WHERE {quote('id')} = %s AND {quote('status')} = %s",
+            fields,
+        )
+        _UPDATES[key] = plan
+    sql, fields = plan
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
             [
                 *(field.get_db_prep_save(values[field.name], connection) for field in fields),
                 response.pk,
@@ -325,7 +344,8 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
         duration=duration,
         fingerprint=fingerprint,
     )
-    with transaction.atomic():
+    # A single UPDATE is atomic on its own; marking the invitation used goes with it.
+    with transaction.atomic() if response.invitation_id else nullcontext():
         updated = _update_in_progress(
             response,
             answers=answers,
@@ -405,13 +425,18 @@ def quality_flags(
 
 
 def _fingerprint_seen(response: Response, fingerprint: str) -> bool:
-    """An indexed probe, written by hand: it runs once per completed response."""
+    """An indexed probe, written by hand: it runs once per completed response.
+
+    Only completion writes a fingerprint, so no status condition: with one,
+    SQLite preferred the (round, status, submitted_at) index and read every
+    complete response of the round, a cost that grew with the round.
+    """
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {quote(Response._meta.db_table)} WHERE round_id = %s "  # noqa: S608
-            f"AND fingerprint = %s AND status = %s AND {quote('id')} <> %s LIMIT 1",
-            [response.round_id, fingerprint, ResponseStatus.COMPLETE, response.pk or 0],
+            f"AND fingerprint = %s AND {quote('id')} <> %s LIMIT 1",
+            [response.round_id, fingerprint, response.pk or 0],
         )
         return cursor.fetchone() is not None
 

@@ -147,6 +147,8 @@ class CompiledSurvey:
             for s in data.get("sections", [])
         ]
         self.questions = {q.code: q for s in self.sections for q in s.questions}
+        # For renderers: what they derive once from this (frozen) survey.
+        self.render_memo: dict[tuple[Any, ...], Any] = {}
 
     # -- texts
     def text(self, texts: Mapping[str, str] | None, language: str) -> str:

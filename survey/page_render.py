@@ -35,6 +35,51 @@ def _texts(compiled: CompiledSurvey, texts: Any, language: str) -> str:
     return text_for(texts, language, compiled.default_language)
 
 
+def _memo(compiled: CompiledSurvey, key: tuple[Any, ...], make: Any) -> Any:
+    """What a question looks like in a language, escaped once per process.
+
+    A compiled survey is frozen, so the escaped texts and the fixed part of each
+    option's markup are kept on it; a page only adds what the respondent chose.
+    """
+    found = compiled.render_memo.get(key)
+    if found is None:
+        found = compiled.render_memo[key] = make()
+    return found
+
+
+def _question_texts(
+    compiled: CompiledSurvey, question: CompiledQuestion, language: str
+) -> tuple[str, str, str]:
+    """(text, escaped text, hint) of a question in a language."""
+
+    def make() -> tuple[str, str, str]:
+        text = _texts(compiled, question.data.get("text"), language)
+        return text, _e(text), _texts(compiled, question.data.get("hint"), language)
+
+    return _memo(compiled, ("texts", question.code, language), make)
+
+
+def _option_markup(
+    compiled: CompiledSurvey, question: CompiledQuestion, language: str
+) -> dict[str, tuple[str, str]]:
+    """Each option's markup before and after the place of ` checked`, by option code."""
+
+    def make() -> dict[str, tuple[str, str]]:
+        code = _e(question.code)
+        kind = "checkbox" if question.type == "multiple" else "radio"
+        markup = {}
+        for option in question.options:
+            ocode = _e(option.code)
+            markup[option.code] = (
+                f'<li><input type="{kind}" name="{code}" id="{code}-{ocode}" value="{ocode}"',
+                f'><label for="{code}-{ocode}">'
+                f"{_e(_texts(compiled, option.label, language))}</label></li>",
+            )
+        return markup
+
+    return _memo(compiled, ("options", question.code, language), make)
+
+
 def _described_by(code: str, error: str, hint: str) -> str:
     ids = ((f"{code}-error " if error else "") + (f"{code}-hint" if hint else "")).strip()
     return f' aria-describedby="{_e(ids)}"' if ids else ""
@@ -63,8 +108,7 @@ def render_questions(
         qtype = question.type
         ecode = _e(code)
         error = errors.get(code) or ""
-        text = _texts(compiled, question.data.get("text"), language)
-        hint = _texts(compiled, question.data.get("hint"), language)
+        text, etext, hint = _question_texts(compiled, question, language)
         typed = raw.get(code)
         answer = answers.get(code)
         mark = required if question.required else ""
@@ -75,7 +119,7 @@ def render_questions(
         elif qtype in _CHOICE_TYPES:
             parts.append(
                 f"<fieldset{_described_by(code, error, hint)}>"
-                f'<legend class="q-text">{_e(text)}{mark}</legend>'
+                f'<legend class="q-text">{etext}{mark}</legend>'
             )
             if hint:
                 parts.append(f'<p class="hint" id="{ecode}-hint">{_e(hint)}</p>')
@@ -158,18 +202,15 @@ def _options(
     code = _e(question.code)
     multiple = question.type == "multiple"
     kind = "checkbox" if multiple else "radio"
+    markup = _option_markup(compiled, question, language)
     items = ['<ul class="options">']
     for option in compiled.options_for(question, answers, seed):
         if multiple:
             checked = _in(typed, option.code) or (typed is None and _in(answer, option.code))
         else:
             checked = typed == option.code or (typed is None and answer == option.code)
-        ocode = _e(option.code)
-        items.append(
-            f'<li><input type="{kind}" name="{code}" id="{code}-{ocode}" value="{ocode}"'
-            f'{" checked" if checked else ""}><label for="{code}-{ocode}">'
-            f"{_e(_texts(compiled, option.label, language))}</label></li>"
-        )
+        before, after = markup[option.code]
+        items.append(f"{before} checked{after}" if checked else before + after)
     if question.has_other:
         checked = typed == "other" or _in(typed, "other")
         checked = checked or (typed is None and (answer == "other" or _in(answer, "other")))
