@@ -119,9 +119,17 @@ STANDARD_INDICATORS: list[dict[str, Any]] = [
 
 
 def indicators_load(*, using: str = "default", **_signal_kwargs: object) -> int:
-    """Create or update the standard indicators (after migrate, like the country list)."""
+    """Create or update the standard indicators (after migrate, like the country list).
+
+    Skipped while the table does not exist yet: `migrate <other app> <migration>`
+    on a new database sends this signal before analytics is migrated.
+    """
+    from django.db import connections
+
     from analytics.models import Indicator
 
+    if Indicator._meta.db_table not in connections[using].introspection.table_names():
+        return 0
     for order, definition in enumerate(STANDARD_INDICATORS):
         Indicator.objects.using(using).update_or_create(
             agency=None,

@@ -527,9 +527,15 @@ class ResponseStatus(models.TextChoices):
 class Response(models.Model):
     """One respondent: answers keyed by question code, saved page by page."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="responses")
+    # No index of their own for round and collector: the indexes and the unique
+    # constraint below begin with them, and every start pays for each index.
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     version = models.ForeignKey(SurveyVersion, on_delete=models.PROTECT, related_name="responses")
-    collector = models.ForeignKey(Collector, on_delete=models.PROTECT, related_name="responses")
+    collector = models.ForeignKey(
+        Collector, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
     )
