@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     # Respondent links carry no language prefix: the survey's languages apply there.
+    # First, as they are most of the traffic.
     path("", include("survey.respond_urls")),
+    path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(

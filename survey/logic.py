@@ -56,6 +56,8 @@ class CompiledQuestion:
     is_displayed: bool = field(init=False)
     has_other: bool = field(init=False)
     answer_keys: tuple[str, ...] = field(init=False)
+    # The codes a respondent may send when no choice filter narrows them.
+    codes: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.code = self.data["code"]
@@ -71,6 +73,7 @@ class CompiledQuestion:
             self.answer_keys = tuple(f"{self.code}_{row.code}" for row in self.rows)
         else:
             self.answer_keys = (self.code, f"{self.code}_{OTHER}")[: 2 if self.has_other else 1]
+        self.codes = frozenset([o.code for o in self.options] + ([OTHER] if self.has_other else []))
 
 
 @dataclass
@@ -217,7 +220,11 @@ class CompiledSurvey:
             options = [o if o.anchored else next(shuffled) for o in options]
         return options
 
-    def option_codes(self, question: CompiledQuestion, answers: Mapping[str, Any]) -> set[str]:
+    def option_codes(
+        self, question: CompiledQuestion, answers: Mapping[str, Any]
+    ) -> set[str] | frozenset[str]:
+        if question.choice_filter is None:  # randomising changes the order, not the codes
+            return question.codes
         codes = {o.code for o in self.options_for(question, answers)}
         if question.has_other:
             codes.add(OTHER)

@@ -379,7 +379,68 @@ def respondent_page(
 
     Call inside the interface language (translation.override): buttons and
     messages come in it, survey content in `language`.
+
+    Most pages are shown fresh: no answer on them yet, no error. Unless a
+    choice filter or a random order makes them personal, such a page is the
+    same for everyone on this link but the CSRF token, so it is written once
+    per process and the token filled in.
     """
+    fresh = not errors and not any(
+        key in answers or question.choice_filter is not None or question.settings.get("randomize")
+        for question in questions
+        for key in question.answer_keys
+    )
+
+    def page_html(**state: Any) -> str:
+        return _page_html(
+            compiled,
+            section=section,
+            questions=questions,
+            language=language,
+            page_number=page_number,
+            page_count=page_count,
+            action_url=action_url,
+            later_url=later_url,
+            **state,
+        )
+
+    if not fresh:
+        return page_html(answers=answers, errors=errors, raw=raw, seed=seed, csrf_token=csrf_token)
+    key = (
+        "page",
+        section.code,
+        language,
+        translation.get_language(),
+        page_number,
+        page_count,
+        tuple(question.code for question in questions),
+        action_url,
+        later_url,
+    )
+    html = _memo(
+        compiled,
+        key,
+        lambda: page_html(answers={}, errors={}, raw={}, seed="", csrf_token=_CSRF),
+    )
+    return html.replace(_CSRF, escape(csrf_token))
+
+
+def _page_html(
+    compiled: CompiledSurvey,
+    *,
+    section: CompiledSection,
+    questions: list[CompiledQuestion],
+    language: str,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, str],
+    raw: Mapping[str, Any],
+    seed: str,
+    page_number: int,
+    page_count: int,
+    csrf_token: str,
+    action_url: str,
+    later_url: str,
+) -> str:
     before, after = _shell(compiled, language, translation.get_language())
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
     check_these, back_text = _("Please check these answers"), _("Back")

@@ -86,3 +86,35 @@ def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
     assert '<html lang="ar" dir="rtl">' in html
     assert "المتابعة لاحقاً" in html  # "Continue later" in Arabic
     assert 'id="error-summary"' in html and 'value="token"' in html
+
+
+def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_and_answers():
+    compiled = compile_survey(every_feature())
+    section = compiled.sections[0]
+
+    def page(token: str, answers: dict, errors: dict, ui: str = "en") -> str:
+        with translation.override(ui):
+            return respondent_page(
+                compiled,
+                section=section,
+                questions=compiled.visible_questions(section, answers),
+                language="en",
+                answers=answers,
+                errors=errors,
+                raw={},
+                seed="1",
+                page_number=1,
+                page_count=3,
+                csrf_token=token,
+                action_url="/r/x/page/?lang=en",
+                later_url="/r/x/later/",
+            )
+
+    first, second = page("token-a", {}, {}), page("token-b", {}, {})
+    assert 'value="token-a"' in first and 'value="token-b"' in second
+    assert first.replace("token-a", "token-b") == second
+    # Coming back to the page shows one's answers; an error shows its summary;
+    # another interface language has its own buttons.
+    assert 'value="30"' in page("token-c", {"age": 30}, {})
+    assert 'id="error-summary"' in page("token-d", {}, {"age": "Too old"})
+    assert "Suivant" in page("token-e", {}, {}, ui="fr") and "Suivant" not in first
