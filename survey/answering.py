@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -233,6 +233,7 @@ def _insert_unless_taken(response: Response) -> bool:
     savepoint to survive a duplicate. Values are prepared by the model fields, as
     the ORM would; in-progress responses have no save signals to miss.
     """
+    connection = connections[DEFAULT_DB_ALIAS]  # the proxy costs a lookup per attribute
     plan = _INSERTS.get(connection.vendor)
     if plan is None:
         quote = connection.ops.quote_name
@@ -308,6 +309,7 @@ def _update_in_progress(response: Response, **values: Any) -> int:
     the ORM would. The status condition keeps a completed response from being
     reopened and makes completion happen once, whatever the number of clicks.
     """
+    connection = connections[DEFAULT_DB_ALIAS]  # the proxy costs a lookup per attribute
     key = (connection.vendor, tuple(values))
     plan = _UPDATES.get(key)
     if plan is None:

@@ -335,13 +335,14 @@ class _JoinedLoader:
             model = apps.get_model("survey", name)
             tables[name] = quote(model._meta.db_table)
             fields = model._meta.concrete_fields
-            converters = []
-            for field in fields:
+            converters = []  # (position in the model's values, converters, column)
+            for position, field in enumerate(fields):
                 column = field.get_col(alias)
                 found = connection.ops.get_db_converters(column) + field.get_db_converters(
                     connection
                 )
-                converters.append((found, column))
+                if found:
+                    converters.append((position, found, column))
                 columns.append(f"{alias}.{quote(field.column)}")
             models.append((model, [f.attname for f in fields], converters))
         tail = self.tail
@@ -354,11 +355,12 @@ class _JoinedLoader:
         return sql, models
 
     def load(self, *params: Any) -> list[Any] | None:
-        from django.db import connection
+        from django.db import DEFAULT_DB_ALIAS, connections
 
+        connection = connections[DEFAULT_DB_ALIAS]  # the proxy costs a lookup per attribute
         sql, models = self._plan(connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, list(params))
+            cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -367,9 +369,9 @@ class _JoinedLoader:
         for model, attnames, converters in models:
             values = list(row[offset : offset + len(attnames)])
             offset += len(attnames)
-            for i, (found, column) in enumerate(converters):
+            for position, found, column in converters:
                 for converter in found:
-                    values[i] = converter(values[i], column, connection)
+                    values[position] = converter(values[position], column, connection)
             instances.append(model.from_db(connection.alias, attnames, values))
         return instances
 
