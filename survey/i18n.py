@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +85,14 @@ def interface_language_for(content_language: str, fallback: str) -> str:
     """
     from django.conf import settings
 
+    return _interface_language(content_language, fallback, tuple(settings.LANGUAGES))
+
+
+@lru_cache(maxsize=256)
+def _interface_language(content_language: str, fallback: str, languages: tuple) -> str:
+    # Remembered: every page a respondent sees asks.
     code = content_language.lower()
-    available = {lang for lang, _name in settings.LANGUAGES}
+    available = {lang for lang, _name in languages}
     if code in available:
         return code
     base = code.split("-")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -56,6 +57,16 @@ def _links_under(token: str, prefix: str) -> _Links:
 def _links(token: str) -> _Links:
     """A link's addresses, worked out once: every page a respondent sees needs them."""
     return _links_under(token, get_script_prefix())
+
+
+def _interface(language: str) -> Any:
+    """Buttons and messages in the respondent's language, when the interface has it.
+
+    Often that is the language already active (from the browser), and switching
+    to it and back would be two activations for nothing on every page.
+    """
+    wanted = interface_language_for(language, "en")
+    return nullcontext() if wanted == translation.get_language() else translation.override(wanted)
 
 
 def _form_token(request: HttpRequest) -> str:
@@ -126,7 +137,7 @@ def _render(
             "content_dir": "rtl" if is_rtl(language) else "ltr",
         }
     )
-    with translation.override(interface_language_for(language, "en")):
+    with _interface(language):
         context["ui_language"] = translation.get_language()
         return render(request, template, context, status=status)
 
@@ -201,7 +212,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         answering.check_can_start(collector)
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    with translation.override(interface_language_for(language, "en")):
+    with _interface(language):
         html = welcome_page(
             compiled,
             language=language,
@@ -270,7 +281,7 @@ def _page(
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
     links = _links(token)
-    with translation.override(interface_language_for(language, "en")):
+    with _interface(language):
         html = respondent_page(
             compiled,
             section=section,
