@@ -150,6 +150,8 @@ class CompiledSurvey:
             for s in data.get("sections", [])
         ]
         self.questions = {q.code: q for s in self.sections for q in s.questions}
+        # Sections with something to show; a page is one of these when its relevance holds.
+        self._pageable = [s for s in self.sections if any(q.is_displayed for q in s.questions)]
         # For renderers: what they derive once from this (frozen) survey.
         self.render_memo: dict[tuple[Any, ...], Any] = {}
 
@@ -166,16 +168,16 @@ class CompiledSurvey:
 
     def visible_sections(self, answers: Mapping[str, Any]) -> list[CompiledSection]:
         return [
-            s
-            for s in self.sections
-            if self.section_visible(s, answers) and any(q.is_displayed for q in s.questions)
+            s for s in self._pageable if s.relevance is None or ex.is_true(s.relevance, answers)
         ]
 
     def visible_questions(
         self, section: CompiledSection, answers: Mapping[str, Any]
     ) -> list[CompiledQuestion]:
         return [
-            q for q in section.questions if q.is_displayed and self.question_visible(q, answers)
+            q
+            for q in section.questions
+            if q.is_displayed and (q.relevance is None or ex.is_true(q.relevance, answers))
         ]
 
     # -- choices
