@@ -16,7 +16,6 @@ import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -72,13 +71,6 @@ def client_ip_hash(meta: dict[str, Any]) -> str:
     if getattr(settings, "BEHIND_TLS_PROXY", False):
         forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
         address = forwarded.split(",")[0].strip() or address
-    return _address_hash(address, timezone.now().date().isoformat(), settings.SECRET_KEY)
-
-
-@lru_cache(maxsize=4096)
-def _address_hash(address: str, day: str, secret: str) -> str:
-    """keyed_hash of an address, remembered: every page of every respondent asks for it."""
-    del day, secret  # part of the cache key: a new day or secret gives a new hash
     return keyed_hash(address)
 
 
