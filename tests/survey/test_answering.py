@@ -141,6 +141,29 @@ def test_every_welcome_page_has_its_own_nonce_and_csrf_token(collector):
     assert shown_page(started) == 1
 
 
+def test_with_csrf_checks_on_each_page_carries_a_token_that_the_next_post_passes(collector):
+    # After a POST the page reuses the token the form sent (no new mask per page);
+    # a browser that enforces nothing special must still get through every page.
+    browser = Client(enforce_csrf_checks=True)
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = browser.get(entry)
+    page = browser.post(
+        entry,
+        {"consent": "yes", "nonce": nonce_of(welcome), "csrfmiddlewaretoken": token_of(welcome)},
+    )
+    for answers in (PAGE_1, PAGE_2):
+        assert page["Cache-Control"] == "no-store, private"  # answers are never cached
+        page = browser.post(page_url(collector), {**answers, "csrfmiddlewaretoken": token_of(page)})
+    assert shown_page(page) == 3
+    assert Response.objects.get().answers["meaning"] == "Variety of life"
+    forged = browser.post(page_url(collector), {**PAGE_3, "csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+
+
+def token_of(page) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+
+
 def test_the_language_links_of_the_first_page_switch_its_language(client, collector):
     start(client, collector)  # page 1 is shown at the welcome address
     switched = client.get(reverse("respond:entry", args=[collector.token]) + "?lang=fr")
