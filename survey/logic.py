@@ -36,10 +36,10 @@ class Option:
 
 @dataclass
 class CompiledQuestion:
-    """A question ready to answer. What follows from its data is worked out once,
+    """A question ready to answer, with what follows from its data worked out once.
 
-    not on every look: the answering flow reads these for every question of
-    every page of every respondent.
+    The answering flow reads these facts for every question of every page of
+    every respondent, so they are attributes, not properties recomputed each time.
     """
 
     data: dict[str, Any]

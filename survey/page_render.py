@@ -36,10 +36,10 @@ def _texts(compiled: CompiledSurvey, texts: Any, language: str) -> str:
 
 
 def _memo(compiled: CompiledSurvey, key: tuple[Any, ...], make: Any) -> Any:
-    """What a question looks like in a language, escaped once per process.
+    """Markup derived from a (frozen) compiled survey, written once per process.
 
-    A compiled survey is frozen, so the escaped texts and the fixed part of each
-    option's markup are kept on it; a page only adds what the respondent chose.
+    Escaped question texts, the fixed part of each option and whole fresh pages
+    are kept on the compiled survey; a page only adds what the respondent chose.
     """
     found = compiled.render_memo.get(key)
     if found is None:

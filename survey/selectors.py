@@ -304,11 +304,13 @@ def completed_responses_csv(
 
 
 class _JoinedLoader:
-    """One hand-written SQL join that returns model instances, for the hottest reads.
+    """One hand-written SQL query (a join or a single table) that returns model
+    instances, for the hottest reads.
 
-    Why: every page a respondent sends loads its response with the collector and
-    round (for the pause and close rules). The ORM builds that select_related
-    query anew each time, about a millisecond, more than the query itself. Here
+    Why: every page a respondent sends loads its response, and a link's first
+    request in a while its collector with the round (for the pause and close
+    rules). The ORM builds such a query anew each time, more than the query itself
+    costs. Here
     the SQL is built once per database vendor, each value goes through the same
     converters the ORM would apply, and `Model.from_db` builds the instances, so
     they behave like ORM-loaded ones. `models` are (model name, alias) in join
