@@ -6,7 +6,8 @@ Runs against the real server (gunicorn on loopback) on PostgreSQL when
 DATABASE_URL points to it, on a fresh SQLite file otherwise. Prints completed
 responses per second, latency percentiles per request kind, errors, and the
 same figures for a bare Django view that inserts one row per request, under the
-same concurrency. The last line reads:
+same concurrency, and (on Linux) the server's CPU time per request of each. The
+last line reads:
 
     ratio=<x> p95_ms=<y> errors=<n> lost=<n>
 
@@ -82,7 +83,7 @@ def _form_body(body: dict) -> str:
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
     data: dict[str, list[str]] = {}
-    html = html[html.find("<form") :]  # the header and its language links hold no fields
+    html = html[max(html.find("<form"), 0) :]  # the header and its language links hold no fields
     for _kind, name, value in re.findall(
         r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
     ):
