@@ -54,7 +54,7 @@ class Browser:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         data = None
         if body is not None:
-            data = _form_body(body)
+            data = urllib.parse.urlencode(body, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
@@ -66,24 +66,9 @@ class Browser:
         return response.status, response.getheader("Location") or "", text
 
 
-def _form_body(body: dict) -> str:
-    """urlencode(body, doseq=True), without its per-value type checks.
-
-    The client shares the two cores with the server: what it spends per request
-    is taken from the server, so it does as little as a browser would.
-    """
-    quote = urllib.parse.quote_plus
-    return "&".join(
-        f"{quote(name)}={quote(value)}"
-        for name, values in body.items()
-        for value in (values if isinstance(values, list) else [values])
-    )
-
-
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
     data: dict[str, list[str]] = {}
-    html = html[max(html.find("<form"), 0) :]  # the header and its language links hold no fields
     for _kind, name, value in re.findall(
         r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
     ):

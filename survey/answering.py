@@ -514,6 +514,17 @@ def challenge_new() -> tuple[str, int, int]:
     return signing.dumps({"s": a + b, "n": secrets.token_hex(4)}, salt="cepa.challenge"), a, b
 
 
+def consent_problem(
+    *, collector: Collector, consent: bool, challenge_token: str, challenge_answer: str
+) -> Any:
+    """Why the welcome form cannot start a response (a lazy message), or "" when it can."""
+    if not consent:
+        return _("Please tick the box to say you agree to take part.")
+    if collector.challenge and not challenge_passed(challenge_token, challenge_answer[:10]):
+        return _("Please give the result of the small sum.")
+    return ""
+
+
 def challenge_passed(token: str, answer: str) -> bool:
     from django.core import signing
 

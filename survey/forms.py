@@ -255,8 +255,15 @@ class SectionForm(AccessibleForm):
         return cleaned
 
 
-def _logic_widget() -> forms.TextInput:
-    return forms.TextInput(attrs={"class": "logic", "dir": "ltr", "spellcheck": "false"})
+def _logic_field(label: str, help_text: str) -> forms.CharField:
+    """An optional expression field, typed left to right and checked as it is typed."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=ex.MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"class": "logic", "dir": "ltr", "spellcheck": "false"}),
+    )
 
 
 class QuestionForm(AccessibleForm):
@@ -270,33 +277,20 @@ class QuestionForm(AccessibleForm):
     )
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
     required = forms.BooleanField(label=_("An answer is required"), required=False)
-    relevance = forms.CharField(
-        label=_("Show this question only when"),
-        required=False,
-        max_length=ex.MAX_LENGTH,
-        help_text=_("For example ${aware} != 'never_heard'. Leave empty to always show."),
-        widget=_logic_widget(),
+    relevance = _logic_field(
+        _("Show this question only when"),
+        _("For example ${aware} != 'never_heard'. Leave empty to always show."),
     )
-    constraint = forms.CharField(
-        label=_("Accept the answer only when"),
-        required=False,
-        max_length=ex.MAX_LENGTH,
-        help_text=_("Use . for the answer, for example . >= 16 and . <= 120."),
-        widget=_logic_widget(),
+    constraint = _logic_field(
+        _("Accept the answer only when"),
+        _("Use . for the answer, for example . >= 16 and . <= 120."),
     )
-    choice_filter = forms.CharField(
-        label=_("Offer only the choices where"),
-        required=False,
-        max_length=ex.MAX_LENGTH,
-        help_text=_("Compare a filter column of the choices with an answer: region = ${region}."),
-        widget=_logic_widget(),
+    choice_filter = _logic_field(
+        _("Offer only the choices where"),
+        _("Compare a filter column of the choices with an answer: region = ${region}."),
     )
-    calculation = forms.CharField(
-        label=_("Calculation"),
-        required=False,
-        max_length=ex.MAX_LENGTH,
-        help_text=_("For calculated values, for example count-selected(${steps})."),
-        widget=_logic_widget(),
+    calculation = _logic_field(
+        _("Calculation"), _("For calculated values, for example count-selected(${steps}).")
     )
     default = forms.CharField(
         label=_("Default value"),

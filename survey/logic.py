@@ -167,17 +167,13 @@ class CompiledSurvey:
         return question.relevance is None or ex.is_true(question.relevance, answers)
 
     def visible_sections(self, answers: Mapping[str, Any]) -> list[CompiledSection]:
-        return [
-            s for s in self._pageable if s.relevance is None or ex.is_true(s.relevance, answers)
-        ]
+        return [s for s in self._pageable if self.section_visible(s, answers)]
 
     def visible_questions(
         self, section: CompiledSection, answers: Mapping[str, Any]
     ) -> list[CompiledQuestion]:
         return [
-            q
-            for q in section.questions
-            if q.is_displayed and (q.relevance is None or ex.is_true(q.relevance, answers))
+            q for q in section.questions if q.is_displayed and self.question_visible(q, answers)
         ]
 
     # -- choices

@@ -92,7 +92,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _cookie_name(token: str, kind: str = "r") -> str:
-    # Named after the link, so the response comes back in one query with its collector.
+    # One cookie per link: a browser may answer several surveys, each with its own response.
     return f"cepa_{kind}{hashlib.sha256(token.encode()).hexdigest()[:12]}"
 
 
@@ -165,7 +165,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     response = _current_response(request, token)
     if response is not None and request.method == "GET" and "restart" not in request.GET:
         if response.status == ResponseStatus.COMPLETE:
-            return redirect("respond:done", token=token)
+            return HttpResponseRedirect(_links(token).done)
         # Page 1 is shown at this address (it answers the consent), so its language
         # links land here: pass the language asked for on to the page.
         asked = request.GET.get("lang", "")
@@ -180,14 +180,14 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot: people never see this field
-            return redirect("respond:done", token=token)
-        if not request.POST.get("consent"):
-            error = _("Please tick the box to say you agree to take part.")
-        elif collector.challenge and not answering.challenge_passed(
-            request.POST.get("challenge_token", ""), request.POST.get("challenge", "")[:10]
-        ):
-            error = _("Please give the result of the small sum.")
-        else:
+            return HttpResponseRedirect(_links(token).done)
+        error = answering.consent_problem(
+            collector=collector,
+            consent=bool(request.POST.get("consent")),
+            challenge_token=request.POST.get("challenge_token", ""),
+            challenge_answer=request.POST.get("challenge", ""),
+        )
+        if not error:
             try:
                 ip_hash = answering.check_rate("start", request.META)
                 response = answering.response_start(
@@ -232,7 +232,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("respond:entry", token=token)
     collector = response.collector
     if response.status == ResponseStatus.COMPLETE:
-        return redirect("respond:done", token=token)
+        return HttpResponseRedirect(_links(token).done)
     compiled = answering.compiled_for(collector.round.version)
     language = response.language
     if request.GET.get("lang") in compiled.languages and request.GET["lang"] != language:
