@@ -7,7 +7,9 @@ DATABASE_URL points to it, on a fresh SQLite file otherwise. Prints completed
 responses per second, latency percentiles per request kind, errors, and the
 same figures for a bare Django view that inserts one row per request, under the
 same concurrency, and (on Linux) the server's CPU time per request of each. The
-last line reads:
+timed part alternates survey and bare phases (--rounds, default 4) so that a
+machine that slows down or speeds up during the run weighs on both alike; each
+round's own ratio is printed to show that spread. The last line reads:
 
     ratio=<x> p95_ms=<y> errors=<n> lost=<n>
 
@@ -94,6 +96,10 @@ class Recorder:
         self.latency: dict[str, list[float]] = {}
         self.errors = 0
         self.completed = 0
+
+    def requests(self) -> int:
+        with self.lock:
+            return sum(len(v) for v in self.latency.values())
 
     def timed(self, kind: str, call):
         start = time.perf_counter()
@@ -191,6 +197,10 @@ def server_cpu_seconds(pid: int) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def _difference(later: float | None, earlier: float | None) -> float | None:
+    return None if later is None or earlier is None else later - earlier
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=2000)
@@ -200,6 +210,12 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="alternate the survey and bare phases this many times (default: 4)",
+    )
     args = parser.parse_args()
 
     env = {
@@ -270,53 +286,82 @@ def main() -> None:
                 pool.submit(bare, args.port, warm, 5)
         if warm.errors:
             print(f"warm-up errors: {warm.errors}", file=sys.stderr)
-        survey = Recorder()
-        server_start = server_cpu_seconds(server.pid)
-        cpu = time.process_time()
-        started = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            for _ in range(args.respondents):
-                pool.submit(respondent, args.port, survey)
-        survey_seconds = time.perf_counter() - started
-        survey_cpu = time.process_time() - cpu
-        server_survey = server_cpu_seconds(server.pid)
-        posts = len(survey.latency.get("page_post", []))
-        requests_total = sum(len(v) for v in survey.latency.values())
-
-        baseline = Recorder()
-        cpu = time.process_time()
-        per_client = max(1, requests_total // args.concurrency)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(args.concurrency) as pool:
-            for _ in range(args.concurrency):
-                pool.submit(bare, args.port, baseline, per_client)
-        bare_seconds = time.perf_counter() - started
-        bare_cpu = time.process_time() - cpu
-        server_bare = server_cpu_seconds(server.pid)
+        survey, baseline = Recorder(), Recorder()
+        # Per round: page submissions, seconds, server CPU; then bare requests, seconds, server CPU.
+        rounds: list[tuple] = []
+        sizes = [
+            args.respondents // args.rounds + (1 if i < args.respondents % args.rounds else 0)
+            for i in range(args.rounds)
+        ]
+        survey_cpu = bare_cpu = 0.0
+        for size in sizes:
+            requests_before = survey.requests()
+            posts_before = len(survey.latency.get("page_post", []))
+            bare_before = len(baseline.latency.get("bare", []))
+            server_before = server_cpu_seconds(server.pid)
+            cpu = time.process_time()
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                for _ in range(size):
+                    pool.submit(respondent, args.port, survey)
+            survey_seconds = time.perf_counter() - started
+            survey_cpu += time.process_time() - cpu
+            server_survey = server_cpu_seconds(server.pid)
+            # The bare view gets as many requests as the survey round made, at the same
+            # concurrency, right after it: both see the machine in the same state.
+            per_client = max(1, (survey.requests() - requests_before) // args.concurrency)
+            cpu = time.process_time()
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                for _ in range(args.concurrency):
+                    pool.submit(bare, args.port, baseline, per_client)
+            bare_seconds = time.perf_counter() - started
+            bare_cpu += time.process_time() - cpu
+            server_bare = server_cpu_seconds(server.pid)
+            rounds.append(
+                (
+                    len(survey.latency.get("page_post", [])) - posts_before,
+                    survey_seconds,
+                    _difference(server_survey, server_before),
+                    len(baseline.latency.get("bare", [])) - bare_before,
+                    bare_seconds,
+                    _difference(server_bare, server_survey),
+                )
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
     after = complete_count(env)
     lost = survey.completed + warm.completed - (after - before)
+    survey_seconds = sum(r[1] for r in rounds)
+    bare_seconds = sum(r[4] for r in rounds)
+    posts = sum(r[0] for r in rounds)
+    bare_requests = sum(r[3] for r in rounds)
     survey_rate = posts / survey_seconds
-    bare_rate = len(baseline.latency.get("bare", [])) / bare_seconds
+    bare_rate = bare_requests / bare_seconds
     print(
         f"survey: {survey.completed} completed in {survey_seconds:.1f}s = {survey.completed / survey_seconds:.1f} responses/s; {posts} page submissions = {survey_rate:.1f}/s"
     )
     for kind in ("welcome", "start", "page_post"):
         print(f"  {kind:<10} {percentiles(survey.latency.get(kind, []))}")
     print(
-        f"bare insert view: {len(baseline.latency.get('bare', []))} requests in {bare_seconds:.1f}s = {bare_rate:.1f}/s; {percentiles(baseline.latency.get('bare', []))}"
+        f"bare insert view: {bare_requests} requests in {bare_seconds:.1f}s = {bare_rate:.1f}/s; {percentiles(baseline.latency.get('bare', []))}"
     )
-    bare_requests = len(baseline.latency.get("bare", []))
+    # Each round's own ratio shows how much the machine moved during the run: a
+    # spread wider than the gap to a goal means one run cannot settle it.
+    per_round = [(r[0] / r[1]) / (r[3] / r[4]) for r in rounds]
+    print(
+        f"rounds: {len(rounds)} alternating survey and bare phases; ratio per round "
+        + " ".join(f"{x:.2f}" for x in per_round)
+    )
     print(
         f"client CPU (this process): survey {survey_cpu:.1f}s of {survey_seconds:.1f}s, bare {bare_cpu:.1f}s of {bare_seconds:.1f}s"
     )
-    if None not in (server_start, server_survey, server_bare):
+    if all(r[2] is not None and r[5] is not None for r in rounds):
         print(
-            f"server CPU per request: survey {1000 * (server_survey - server_start) / requests_total:.3f} ms, "
-            f"bare {1000 * (server_bare - server_survey) / bare_requests:.3f} ms"
+            f"server CPU per request: survey {1000 * sum(r[2] for r in rounds) / survey.requests():.3f} ms, "
+            f"bare {1000 * sum(r[5] for r in rounds) / bare_requests:.3f} ms"
         )
     print(
         f"stored complete responses: {after - before} ({warm.completed} from the warm-up); errors: survey {survey.errors}, bare {baseline.errors}"
