@@ -357,7 +357,7 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
             updated_at=now,
             duration_seconds=duration,
             quality_flags=flags,
-            fingerprint=fingerprint,
+            fingerprint=fingerprint or None,
             page=len(compiled.visible_sections(answers)),
         )
         if updated:

@@ -553,11 +553,18 @@ class Response(models.Model):
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     quality_flags = models.JSONField(default=list, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
-    receipt_code = models.CharField(max_length=16, unique=True)
-    resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a
+    # second (LIKE) index that no query uses and every start would pay for.
+    receipt_code = models.CharField(max_length=16)
+    # NULL, not "", until set: the partial indexes below leave out rows without a
+    # value, so a start touches neither, and an equality lookup can use them on
+    # SQLite as on PostgreSQL (a value compared with = is known not to be NULL).
+    resume_hash = models.CharField(max_length=64, null=True, blank=True, default=None)
     # Keyed hash of (ip hash, answers) set on completion: finds likely duplicates
     # through an index instead of comparing answers documents.
-    fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    fingerprint = models.CharField(
+        max_length=64, null=True, blank=True, default=None, editable=False
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -567,11 +574,21 @@ class Response(models.Model):
             models.UniqueConstraint(
                 fields=["collector", "start_nonce"], name="response_start_once"
             ),
+            models.UniqueConstraint(fields=["receipt_code"], name="response_receipt_once"),
         ]
         indexes = [
             # Complete responses of a round, newest first (quality flags, analytics).
             models.Index(fields=["round", "status", "submitted_at"]),
-            models.Index(fields=["round", "fingerprint"]),
+            models.Index(
+                fields=["round", "fingerprint"],
+                name="response_fingerprint",
+                condition=models.Q(fingerprint__isnull=False),
+            ),
+            models.Index(
+                fields=["resume_hash"],
+                name="response_resume",
+                condition=models.Q(resume_hash__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

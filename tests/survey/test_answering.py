@@ -458,6 +458,60 @@ def test_saving_a_page_costs_the_same_queries_with_10_or_10000_responses(client,
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def plan_of(sql: str) -> str:
+    """The engine's query plan, with sequential scans ruled out where the engine allows."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(str(cell) for row in cursor.fetchall() for cell in row)
+
+
+def test_starts_leave_the_resume_and_duplicate_indexes_alone_yet_lookups_use_them(
+    client, collector
+):
+    from survey.answering import (
+        answers_fingerprint,
+        compiled_for,
+        quality_flags,
+        response_for_resume,
+        response_resume_link,
+    )
+
+    start(client, collector)
+    started = Response.objects.get()
+    # Nothing to index yet: the partial indexes skip the row, so starting costs less.
+    assert started.resume_hash is None and started.fingerprint is None
+    for page in (PAGE_1, PAGE_2, PAGE_3):
+        client.post(page_url(collector), page)
+    started.refresh_from_db()
+    assert started.fingerprint  # set on completion, for the duplicate probe
+
+    fresh = Response(
+        round=collector.round, version=collector.round.version, collector=collector, ip_hash="x"
+    )
+    with CaptureQueriesContext(connection) as probe:
+        quality_flags(
+            response=fresh,
+            answers={"age": 30},
+            compiled=compiled_for(collector.round.version),
+            duration=100,
+            fingerprint=answers_fingerprint("x", {"age": 30}),
+        )
+    (duplicate_sql,) = [q["sql"] for q in probe.captured_queries if "fingerprint" in q["sql"]]
+    assert "response_fingerprint" in plan_of(duplicate_sql)
+
+    other = Client()
+    start(other, collector)
+    in_progress = Response.objects.get(status=ResponseStatus.IN_PROGRESS)
+    token = response_resume_link(response=in_progress)
+    with CaptureQueriesContext(connection) as lookup:
+        assert response_for_resume(collector=collector, token=token) == in_progress
+    assert "response_resume" in plan_of(lookup.captured_queries[-1]["sql"])
+
+
 def test_quality_flags_mark_speeders_straight_liners_and_duplicates(collector):
     from survey.answering import answers_fingerprint, compiled_for, quality_flags
 
