@@ -110,8 +110,8 @@ class Recorder:
         return result
 
 
-def respondent(port: int, recorder: Recorder) -> None:
-    browser = Browser(port)
+def respondent(port: int, recorder: Recorder, browser: Browser | None = None) -> None:
+    browser = browser or Browser(port)
     try:
         status, _location, html = recorder.timed(
             "welcome", lambda: browser.request("GET", f"/r/{TOKEN}/?lang=en")
@@ -148,8 +148,8 @@ def respondent(port: int, recorder: Recorder) -> None:
         print(f"error: {error}", file=sys.stderr)
 
 
-def bare(port: int, recorder: Recorder, count: int) -> None:
-    browser = Browser(port)
+def bare(port: int, recorder: Recorder, count: int, browser: Browser | None = None) -> None:
+    browser = browser or Browser(port)
     for number in range(count):
         try:
             status, _l, _t = recorder.timed(
