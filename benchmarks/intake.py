@@ -45,6 +45,18 @@ def run_manage(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def prepare_database(env: dict[str, str]) -> None:
+    """Tables, the demo survey with its public link, and the bare view's table."""
+    run_manage(env, "migrate", "--noinput")
+    run_manage(env, "load_demo")
+    run_manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection\nwith connection.cursor() as c:\n    c.execute('CREATE TABLE IF NOT EXISTS bench_row (id %s PRIMARY KEY, payload TEXT)' % ('BIGSERIAL' if connection.vendor == 'postgresql' else 'INTEGER'))",
+    )
+
+
 class Browser:
     """A minimal HTTP client with a cookie jar, one per simulated respondent."""
 
@@ -239,14 +251,7 @@ def main() -> None:
         sys.exit(f"Port {args.port} is in use (another benchmark?): stop it or pass --port.")
     finally:
         probe.close()
-    run_manage(env, "migrate", "--noinput")
-    run_manage(env, "load_demo")
-    run_manage(
-        env,
-        "shell",
-        "-c",
-        "from django.db import connection\nwith connection.cursor() as c:\n    c.execute('CREATE TABLE IF NOT EXISTS bench_row (id %s PRIMARY KEY, payload TEXT)' % ('BIGSERIAL' if connection.vendor == 'postgresql' else 'INTEGER'))",
-    )
+    prepare_database(env)
     before = complete_count(env)
 
     server = subprocess.Popen(

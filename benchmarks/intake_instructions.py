@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.intake import Recorder, bare, respondent, run_manage  # noqa: E402
+from benchmarks.intake import Recorder, bare, prepare_database, respondent  # noqa: E402
 
 WARM_RESPONDENTS = 20
 
@@ -149,14 +149,7 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": f"sqlite:///{folder / 'intake.sqlite3'}",
     }
-    run_manage(env, "migrate", "--noinput")
-    run_manage(env, "load_demo")
-    run_manage(
-        env,
-        "shell",
-        "-c",
-        "from django.db import connection\nwith connection.cursor() as c:\n    c.execute('CREATE TABLE bench_row (id INTEGER PRIMARY KEY, payload TEXT)')",
-    )
+    prepare_database(env)
     # Each kind runs twice, warm-up only and warm-up plus the measured part; the
     # difference is the measured part alone (start-up and imports cancel out).
     survey_base, _r, _p = counted(valgrind, env, "survey", 0)
