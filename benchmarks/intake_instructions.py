@@ -1,6 +1,6 @@
 """Instructions per intake request, counted by valgrind: a figure that does not move with the machine.
 
-    python benchmarks/intake_instructions.py --respondents N   # about 3 minutes for 100
+    python benchmarks/intake_instructions.py --respondents N   # about 4 minutes for 100
 
 The ratio printed by intake.py moves by ±0.05 between runs of the same code
 on a shared two-core machine (another tenant, the CPU's clock), which is as much
