@@ -32,6 +32,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -209,6 +210,17 @@ def server_cpu_seconds(pid: int) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+class Round(NamedTuple):
+    """One survey phase and the bare phase run right after it."""
+
+    posts: int
+    survey_seconds: float
+    survey_cpu: float | None  # the server's CPU seconds (None off Linux)
+    bare_requests: int
+    bare_seconds: float
+    bare_cpu: float | None
+
+
 def _difference(later: float | None, earlier: float | None) -> float | None:
     return None if later is None or earlier is None else later - earlier
 
@@ -292,8 +304,7 @@ def main() -> None:
         if warm.errors:
             print(f"warm-up errors: {warm.errors}", file=sys.stderr)
         survey, baseline = Recorder(), Recorder()
-        # Per round: page submissions, seconds, server CPU; then bare requests, seconds, server CPU.
-        rounds: list[tuple] = []
+        rounds: list[Round] = []
         sizes = [
             args.respondents // args.rounds + (1 if i < args.respondents % args.rounds else 0)
             for i in range(args.rounds)
@@ -324,7 +335,7 @@ def main() -> None:
             bare_cpu += time.process_time() - cpu
             server_bare = server_cpu_seconds(server.pid)
             rounds.append(
-                (
+                Round(
                     len(survey.latency.get("page_post", [])) - posts_before,
                     survey_seconds,
                     _difference(server_survey, server_before),
@@ -339,10 +350,10 @@ def main() -> None:
 
     after = complete_count(env)
     lost = survey.completed + warm.completed - (after - before)
-    survey_seconds = sum(r[1] for r in rounds)
-    bare_seconds = sum(r[4] for r in rounds)
-    posts = sum(r[0] for r in rounds)
-    bare_requests = sum(r[3] for r in rounds)
+    survey_seconds = sum(r.survey_seconds for r in rounds)
+    bare_seconds = sum(r.bare_seconds for r in rounds)
+    posts = sum(r.posts for r in rounds)
+    bare_requests = sum(r.bare_requests for r in rounds)
     survey_rate = posts / survey_seconds
     bare_rate = bare_requests / bare_seconds
     print(
@@ -355,7 +366,7 @@ def main() -> None:
     )
     # Each round's own ratio shows how much the machine moved during the run: a
     # spread wider than the gap to a goal means one run cannot settle it.
-    per_round = [(r[0] / r[1]) / (r[3] / r[4]) for r in rounds]
+    per_round = [(r.posts / r.survey_seconds) / (r.bare_requests / r.bare_seconds) for r in rounds]
     print(
         f"rounds: {len(rounds)} alternating survey and bare phases; ratio per round "
         + " ".join(f"{x:.2f}" for x in per_round)
@@ -363,10 +374,10 @@ def main() -> None:
     print(
         f"client CPU (this process): survey {survey_cpu:.1f}s of {survey_seconds:.1f}s, bare {bare_cpu:.1f}s of {bare_seconds:.1f}s"
     )
-    if all(r[2] is not None and r[5] is not None for r in rounds):
+    if all(r.survey_cpu is not None and r.bare_cpu is not None for r in rounds):
         print(
-            f"server CPU per request: survey {1000 * sum(r[2] for r in rounds) / survey.requests():.3f} ms, "
-            f"bare {1000 * sum(r[5] for r in rounds) / bare_requests:.3f} ms"
+            f"server CPU per request: survey {1000 * sum(r.survey_cpu for r in rounds) / survey.requests():.3f} ms, "
+            f"bare {1000 * sum(r.bare_cpu for r in rounds) / bare_requests:.3f} ms"
         )
     print(
         f"stored complete responses: {after - before} ({warm.completed} from the warm-up); errors: survey {survey.errors}, bare {baseline.errors}"
