@@ -85,14 +85,18 @@ def interface_language_for(content_language: str, fallback: str) -> str:
     """
     from django.conf import settings
 
-    return _interface_language(content_language, fallback, tuple(settings.LANGUAGES))
+    # The codes only: the names are lazy translations, and hashing them for the
+    # cache key translated all six on every page a respondent saw.
+    return _interface_language(
+        content_language, fallback, tuple(code for code, _name in settings.LANGUAGES)
+    )
 
 
 @lru_cache(maxsize=256)
-def _interface_language(content_language: str, fallback: str, languages: tuple) -> str:
+def _interface_language(content_language: str, fallback: str, codes: tuple[str, ...]) -> str:
     # Remembered: every page a respondent sees asks.
     code = content_language.lower()
-    available = {lang for lang, _name in languages}
+    available = set(codes)
     if code in available:
         return code
     base = code.split("-")[0]
