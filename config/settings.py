@@ -93,6 +93,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DB_SERVER_SIDE_BINDING", True
+):
+    # Parameters travel apart from the SQL, and a statement run five times on a
+    # connection is prepared (psycopg 3; Django turns preparing off by default):
+    # no quoting of every answer set in Python, no re-planning of the few queries
+    # every respondent's page runs. Set it to 0 behind a PgBouncer in transaction
+    # mode older than 1.21, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (allauth's rate limits live here): Redis when REDIS_URL is set.

@@ -286,7 +286,11 @@ def completed_responses_csv(
                     "set_config('parallel_tuple_cost', '0', true)",
                     [str(int(parallel_workers))],
                 )
-            query = raw.mogrify(sql, params)
+            # COPY takes no parameters: the values are written into the query, by a
+            # client-binding cursor (the connection's own may bind on the server).
+            from psycopg import ClientCursor
+
+            query = ClientCursor(cursor.connection).mogrify(sql, params)
             out = io.BytesIO()
             with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
                 for block in copy:

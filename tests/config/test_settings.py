@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -73,3 +75,45 @@ def test_database_url_selects_postgresql():
         check=True,
     )
     assert result.stdout.split() == ["django.db.backends.postgresql", "cepa"]
+
+
+def _database_options(**env: str) -> str:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "options = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(options.get('server_side_binding'), options.get('prepare_threshold'))"
+    )
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DB_SERVER_SIDE_BINDING"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_a_pooler_forbids_it():
+    url = "postgres://postgres@127.0.0.1:5432/cepa"
+    assert _database_options(DATABASE_URL=url) == "True 5"
+    assert _database_options(DATABASE_URL=url, DB_SERVER_SIDE_BINDING="0") == "None None"
+    assert _database_options(DATABASE_URL="sqlite:///x.sqlite3") == "None None"
+
+
+def test_the_queries_every_page_repeats_are_prepared_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's driver caches its statements by itself")
+    with connection.cursor() as cursor:
+        for number in range(6):
+            cursor.execute("SELECT %s::int + 1", [number])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["SELECT $1::int + 1%"],
+        )
+        assert cursor.fetchone()[0] == 1
