@@ -81,8 +81,14 @@ class Browser:
         return response.status, response.getheader("Location") or "", text
 
 
+# A follow-up the page keeps hidden until a choice shows it (respond.js does that in a
+# browser; this client runs no JavaScript, so, like a browser without it, it never sees one).
+_HIDDEN_QUESTION = re.compile(r'<div class="q [^"]*" id="q-[^"]*"[^>]* hidden>.*?\n</div>', re.S)
+
+
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
+    html = _HIDDEN_QUESTION.sub("", html)
     data: dict[str, list[str]] = {}
     for _kind, name, value in re.findall(
         r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html

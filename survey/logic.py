@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -102,6 +102,36 @@ class PageResult:
     raw: dict[str, Any]  # what was typed, to show back on error
 
 
+# The page form's field naming the questions the browser showed as their choice
+# was made (respond.js). The hyphen keeps it apart from every question code.
+LIVE_SHOWN_FIELD = "live-shown"
+# Choice questions answered with one code: a follow-up can hang on their answer
+# in the browser, since the codes that show it are known in advance.
+_LIVE_CONTROLLERS = frozenset({QuestionType.SINGLE, QuestionType.LIKERT, QuestionType.YES_NO})
+
+
+@dataclass(frozen=True)
+class LiveRule:
+    """A question that appears as soon as a choice on its own page shows it.
+
+    `values` are the codes of the choice `on` that show it ("" for no choice
+    yet), worked out on the server with the survey's own evaluator: the browser
+    only compares codes, so it cannot read a rule differently.
+    """
+
+    on: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PageQuestions:
+    """What a page holds: the questions in order, those kept hidden, and the live rules."""
+
+    questions: list[CompiledQuestion]
+    hidden: frozenset[str]
+    live: dict[str, LiveRule]
+
+
 def _parse_or_none(text: str | None) -> ex.Node | None:
     if not text or not text.strip():
         return None
@@ -154,6 +184,9 @@ class CompiledSurvey:
         self._pageable = [s for s in self.sections if any(q.is_displayed for q in s.questions)]
         # For renderers: what they derive once from this (frozen) survey.
         self.render_memo: dict[tuple[Any, ...], Any] = {}
+        # Live follow-ups per section, and their rules when fixed by the survey alone.
+        self._live: dict[str, dict[str, tuple[str, bool]]] = {}
+        self._live_rules: dict[tuple[str, str, str], LiveRule] = {}
 
     # -- texts
     def text(self, texts: Mapping[str, str] | None, language: str) -> str:
@@ -176,17 +209,107 @@ class CompiledSurvey:
             q for q in section.questions if q.is_displayed and self.question_visible(q, answers)
         ]
 
+    def _live_candidates(self, section: CompiledSection) -> dict[str, tuple[str, bool]]:
+        """Questions of a section whose relevance hangs on one earlier choice on it.
+
+        code -> (the choice's code, whether nothing else is referred to). A
+        relevance that also reads another answer of the page, a calculation, or
+        a choice asked after it is left to the server alone: without JavaScript,
+        and in those cases, the page comes back once to show what appeared.
+        """
+        found = self._live.get(section.code)
+        if found is not None:
+            return found
+        found = {}
+        on_page: dict[str, CompiledQuestion] = {}
+        for question in section.questions:
+            if question.is_displayed and question.relevance is not None:
+                refs = ex.references(question.relevance)
+                page_refs = [r for r in refs if r in on_page]
+                others = refs - set(page_refs)
+                if (
+                    len(page_refs) == 1
+                    and on_page[page_refs[0]].type in _LIVE_CONTROLLERS
+                    and on_page[page_refs[0]].code == page_refs[0]
+                    and not any(self._later_on_page(section, question, r) for r in others)
+                    and not any(
+                        self.questions[r].type == QuestionType.CALCULATE
+                        for r in others
+                        if r in self.questions
+                    )
+                ):
+                    found[question.code] = (page_refs[0], not others)
+            for key in question.answer_keys:
+                on_page[key] = question
+        self._live[section.code] = found
+        return found
+
+    @staticmethod
+    def _later_on_page(section: CompiledSection, question: CompiledQuestion, key: str) -> bool:
+        """A key answered on this page after `question` (so not yet known when it is read)."""
+        later = section.questions[section.questions.index(question) + 1 :]
+        return any(key in q.answer_keys for q in later)
+
+    def page_questions(self, section: CompiledSection, answers: Mapping[str, Any]) -> PageQuestions:
+        """The questions a page shows, plus the follow-ups a choice on it may still reveal.
+
+        The follow-ups come hidden with the codes that show them, so a phone shows
+        one as soon as the choice is made instead of sending the page to find out.
+        """
+        candidates = self._live_candidates(section)
+        if not candidates:
+            return PageQuestions(self.visible_questions(section, answers), frozenset(), {})
+        own = {key for q in section.questions for key in q.answer_keys}
+        before = {k: v for k, v in answers.items() if k not in own}
+        questions: list[CompiledQuestion] = []
+        hidden: set[str] = set()
+        live: dict[str, LiveRule] = {}
+        for question in section.questions:
+            if not question.is_displayed:
+                continue
+            visible = self.question_visible(question, answers)
+            if question.code in candidates:
+                on, static = candidates[question.code]
+                key = ("live", section.code, question.code)
+                rule = self._live_rules.get(key) if static else None
+                if rule is None:
+                    codes = ["", *sorted(self.questions[on].codes)]
+                    rule = LiveRule(
+                        on,
+                        tuple(
+                            code
+                            for code in codes
+                            if self.question_visible(
+                                question, {**before, on: code} if code else before
+                            )
+                        ),
+                    )
+                    if static:
+                        self._live_rules[key] = rule
+                live[question.code] = rule
+                if not visible:
+                    hidden.add(question.code)
+            elif not visible:
+                continue
+            questions.append(question)
+        return PageQuestions(questions, frozenset(hidden), live)
+
     # -- choices
     def newly_shown(
-        self, section: CompiledSection, before: Mapping[str, Any], after: Mapping[str, Any]
+        self,
+        section: CompiledSection,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        seen: Collection[str] = (),
     ) -> bool:
         """True when this page's own answers revealed a question still unanswered on it.
 
         Without JavaScript a question that depends on an answer on the same page
         appears only after the page is sent; the page is then shown again so the
-        respondent sees it, instead of skipping it unseen.
+        respondent sees it, instead of skipping it unseen. `seen`: the questions
+        the browser already showed as the choice was made (left empty on purpose).
         """
-        shown_before = {q.code for q in self.visible_questions(section, before)}
+        shown_before = {q.code for q in self.visible_questions(section, before)} | set(seen)
         for question in self.visible_questions(section, after):
             if question.code in shown_before or question.type == QuestionType.NOTE:
                 continue
@@ -287,7 +410,9 @@ class CompiledSurvey:
             return PageStep(kept, {}, {}, max(1, page - 1))
         if result.errors:
             return PageStep(kept, result.errors, result.raw, page)
-        if self.newly_shown(section, answers, kept):
+        seen = post.get(LIVE_SHOWN_FIELD) or ""
+        seen = (" ".join(map(str, seen)) if isinstance(seen, list) else str(seen)).split()[:200]
+        if self.newly_shown(section, answers, kept, seen):
             return PageStep(kept, {}, {}, page)
         if page >= len(self.visible_sections(kept)):
             return PageStep(kept, {}, {}, page, finished=True)

@@ -10,7 +10,8 @@ of that. Every text is escaped here; nothing else builds respondent HTML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -22,7 +23,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from survey.i18n import is_rtl, language_name, text_for
-from survey.logic import CompiledQuestion, CompiledSection, CompiledSurvey
+from survey.logic import (
+    CompiledQuestion,
+    CompiledSection,
+    CompiledSurvey,
+    LiveRule,
+    PageQuestions,
+)
 
 _CHOICE_TYPES = {"single", "likert", "yes_no", "multiple", "rating"}
 
@@ -98,8 +105,15 @@ def render_questions(
     errors: Mapping[str, str],
     raw: Mapping[str, Any],
     seed: str,
+    live: Mapping[str, LiveRule] | None = None,
+    hidden: Collection[str] = (),
 ) -> SafeString:
-    """The page's questions, in the respondent's language, with their answers and errors."""
+    """The page's questions, in the respondent's language, with their answers and errors.
+
+    `live`: follow-ups that respond.js shows or hides as a choice on the page
+    changes; those in `hidden` are not shown yet (and stay so without JavaScript).
+    """
+    live = live or {}
     required_text = _e(_("required"))  # gettext outside f-strings: xgettext cannot see inside
     required = f' <span class="required">({required_text})</span>'
     parts: list[str] = []
@@ -113,7 +127,16 @@ def render_questions(
         answer = answers.get(code)
         mark = required if question.required else ""
         error_html = f'<p class="field-error" id="{ecode}-error">{_e(error)}</p>' if error else ""
-        parts.append(f'<div class="q q-{_e(qtype)}{" has-error" if error else ""}" id="q-{ecode}">')
+        rule = live.get(code)
+        show = (
+            f' data-show-on="{_e(rule.on)}" data-show-values="{_e(json.dumps(rule.values))}"'
+            f"{' hidden' if code in hidden else ''}"
+            if rule
+            else ""
+        )
+        parts.append(
+            f'<div class="q q-{_e(qtype)}{" has-error" if error else ""}" id="q-{ecode}"{show}>'
+        )
         if qtype == "note":
             parts.append(f'<div class="note-text">{linebreaks(text, autoescape=True)}</div>')
         elif qtype in _CHOICE_TYPES:
@@ -363,7 +386,7 @@ def respondent_page(
     compiled: CompiledSurvey,
     *,
     section: CompiledSection,
-    questions: list[CompiledQuestion],
+    page: PageQuestions,
     language: str,
     answers: Mapping[str, Any],
     errors: Mapping[str, str],
@@ -385,6 +408,7 @@ def respondent_page(
     same for everyone on this link but the CSRF token, so it is written once
     per process and the token filled in.
     """
+    questions = page.questions
     fresh = not errors and not any(
         key in answers or question.choice_filter is not None or question.settings.get("randomize")
         for question in questions
@@ -395,7 +419,7 @@ def respondent_page(
         return _page_html(
             compiled,
             section=section,
-            questions=questions,
+            page=page,
             language=language,
             page_number=page_number,
             page_count=page_count,
@@ -414,6 +438,8 @@ def respondent_page(
         page_number,
         page_count,
         tuple(question.code for question in questions),
+        page.hidden,
+        tuple(sorted(page.live.items())),
         action_url,
         later_url,
     )
@@ -429,7 +455,7 @@ def _page_html(
     compiled: CompiledSurvey,
     *,
     section: CompiledSection,
-    questions: list[CompiledQuestion],
+    page: PageQuestions,
     language: str,
     answers: Mapping[str, Any],
     errors: Mapping[str, str],
@@ -472,12 +498,14 @@ def _page_html(
         f"<h1>{_e(title)}</h1>" if title else "",
         render_questions(
             compiled,
-            questions,
+            page.questions,
             language=language,
             answers=answers,
             errors=errors,
             raw=raw,
             seed=seed,
+            live=page.live,
+            hidden=page.hidden,
         ),
         f'<div class="nav-buttons">{back}'
         f'<button type="submit" name="next" value="1">{_e(forward)}</button></div>',

@@ -285,7 +285,7 @@ def _page(
         html = respondent_page(
             compiled,
             section=section,
-            questions=compiled.visible_questions(section, response.answers),
+            page=compiled.page_questions(section, response.answers),
             language=language,
             answers=response.answers,
             errors=errors,

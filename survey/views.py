@@ -691,7 +691,7 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
             "section": section,
             "page_number": page_number,
             "page_count": len(pages),
-            "questions": compiled.visible_questions(section, answers) if section else [],
+            "page": compiled.page_questions(section, answers) if section else None,
             "errors": errors,
             "raw": raw,
             "seed": request.session.session_key or "preview",

@@ -8,8 +8,39 @@
   }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
-  /* A second click on a submit button while the page is sending does nothing. */
   document.querySelectorAll("form").forEach(function (form) {
+    /* A follow-up that hangs on a choice on the same page appears as soon as the choice
+       shows it, instead of after the page is sent. The server lists the codes that show
+       it (data-show-values) and decides again when the page comes in; "live-shown" tells
+       it which follow-ups were on screen, so it does not send the page back to show them. */
+    var blocks = Array.prototype.slice.call(form.querySelectorAll("[data-show-on]"));
+    if (blocks.length) {
+      var shown = document.createElement("input");
+      shown.type = "hidden";
+      shown.name = "live-shown";
+      form.appendChild(shown);
+      var update = function () {
+        blocks.forEach(function (block) {
+          var on = form.querySelector(
+            'input[name="' + block.getAttribute("data-show-on") + '"]:checked'
+          );
+          var values = JSON.parse(block.getAttribute("data-show-values"));
+          var show = values.indexOf(on ? on.value : "") >= 0;
+          block.hidden = !show;
+          /* What cannot be seen is not sent. */
+          block.querySelectorAll("input, select, textarea").forEach(function (field) {
+            field.disabled = !show;
+          });
+        });
+        shown.value = blocks
+          .filter(function (block) { return !block.hidden; })
+          .map(function (block) { return block.id.replace(/^q-/, ""); })
+          .join(" ");
+      };
+      form.addEventListener("change", update);
+      update();
+    }
+    /* A second click on a submit button while the page is sending does nothing. */
     form.addEventListener("submit", function () {
       setTimeout(function () {
         form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });

@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from survey.i18n import text_for
-from survey.logic import CompiledQuestion, CompiledSurvey
+from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
 
 register = template.Library()
@@ -23,7 +23,7 @@ def content(compiled: CompiledSurvey, texts: dict[str, str] | None, language: st
 @register.simple_tag
 def questions(
     compiled: CompiledSurvey,
-    questions: list[CompiledQuestion],
+    page: PageQuestions,
     language: str,
     answers: dict[str, Any],
     errors: dict[str, str],
@@ -32,7 +32,15 @@ def questions(
 ) -> SafeString:
     """A page's questions as the respondent sees them (the preview shows the same)."""
     return render_questions(
-        compiled, questions, language=language, answers=answers, errors=errors, raw=raw, seed=seed
+        compiled,
+        page.questions,
+        language=language,
+        answers=answers,
+        errors=errors,
+        raw=raw,
+        seed=seed,
+        live=page.live,
+        hidden=page.hidden,
     )
 
 

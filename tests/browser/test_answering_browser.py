@@ -6,6 +6,7 @@ import copy
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from survey import fieldwork, services
 from survey.bank import UN
@@ -72,10 +73,20 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.check("#consent")
     page.click("button[type=submit]")
 
-    # Page 1: "heard and know" reveals the open question on the same page.
+    # Page 1: "heard and know" reveals the open question on the same page at once,
+    # without a round trip; "never heard" takes it away again.
+    page.wait_for_load_state()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    meaning = page.locator("textarea[name=bio_meaning]")
+    expect(meaning).to_be_hidden()
     page.check("input[name=bio_heard][value=heard_know]")
-    page.click("button[name=next]")
+    expect(meaning).to_be_visible()
+    page.check("input[name=bio_heard][value=never_heard]")
+    expect(meaning).to_be_hidden()
+    page.check("input[name=bio_heard][value=heard_know]")
     page.fill("textarea[name=bio_meaning]", "The variety of life")
+    assert [url for url in requests if "/r/" in url] == []
     page.check("input[name=bio_importance][value=very_important]")
     page.click("button[name=next]")
 

@@ -6,7 +6,7 @@ import re
 
 from django.utils import translation
 
-from survey.logic import compile_survey
+from survey.logic import PageQuestions, compile_survey
 from survey.page_render import render_questions, respondent_page
 from tests.survey.factories import every_feature
 
@@ -71,7 +71,7 @@ def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
         html = respondent_page(
             compiled,
             section=section,
-            questions=section.questions,
+            page=PageQuestions(section.questions, frozenset(), {}),
             language="ar",
             answers={},
             errors={"age": "?"},
@@ -97,7 +97,7 @@ def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_a
             return respondent_page(
                 compiled,
                 section=section,
-                questions=compiled.visible_questions(section, answers),
+                page=compiled.page_questions(section, answers),
                 language="en",
                 answers=answers,
                 errors=errors,
