@@ -574,11 +574,14 @@ def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_movin
     client, collector
 ):
     start(client, collector)
-    client.post(page_url(collector), PAGE_1)
+    first = client.post(page_url(collector), PAGE_1)
+    # Without JavaScript the follow-up waits hidden on page 2 ...
+    assert re.search(r'id="q-meaning"[^>]* hidden>', first.content.decode())
     without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}
     page = client.post(page_url(collector), without_meaning)
+    # ... and the page comes back once to show it, the choice kept.
     assert shown_page(page) == 2
-    assert 'name="meaning"' in page.content.decode()
+    assert re.search(r'id="q-meaning"[^>]*>', page.content.decode()).group(0).endswith('">')
     assert Response.objects.get().answers["aware"] == "heard_know"
     client.post(page_url(collector), {**without_meaning, "meaning": "Life"})
     assert Response.objects.get().page == 3
@@ -608,3 +611,30 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
     )
     assert shown_page(right) == 1
     assert Response.objects.count() == 1
+
+
+def test_a_follow_up_the_phone_already_showed_is_not_shown_again_when_left_empty(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}
+    # respond.js names the follow-ups that were on screen when the page was sent.
+    page = client.post(page_url(collector), {**without_meaning, "live-shown": "meaning"})
+    assert shown_page(page) == 3
+    stored = Response.objects.get()
+    assert stored.page == 3 and "meaning" not in stored.answers
+
+
+def test_a_forged_list_of_shown_follow_ups_changes_nothing_but_the_round_trip(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    forged = {
+        **PAGE_2,
+        "aware": "heard_only",
+        "live-shown": "meaning age nothing " + "x" * 1_000_000,
+    }
+    page = client.post(page_url(collector), forged)
+    assert shown_page(page) == 3
+    stored = Response.objects.get()
+    # The hidden follow-up's answer is dropped whatever the form says was shown.
+    assert stored.answers["aware"] == "heard_only" and "meaning" not in stored.answers
+    assert stored.answers["age"] == 30

@@ -361,6 +361,9 @@ def test_a_designer_builds_previews_and_publishes_a_survey_with_every_question_t
     assert ok.status_code == 302
     page2 = designer.client.get(ok["Location"])
     assert "Avez-vous entendu parler" in page2.content.decode()
+    # The follow-up on the same page waits hidden, as the respondent's page has it.
+    assert re.search(r'id="q-meaning" data-show-on="aware"[^>]* hidden>', page2.content.decode())
+    assert "js/respond.js" in page2.content.decode()
     # "never" hides the actions page (section relevance): page 2 is then the last one.
     done = designer.client.post(
         preview + "?lang=fr&page=2", {"aware": "never", "important": "4", "values__health": "5"}

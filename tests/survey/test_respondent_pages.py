@@ -6,9 +6,9 @@ import re
 
 from django.utils import translation
 
-from survey.logic import PageQuestions, compile_survey
+from survey.logic import LiveRule, PageQuestions, compile_survey
 from survey.page_render import render_questions, respondent_page
-from tests.survey.factories import every_feature
+from tests.survey.factories import every_feature, q, survey_dict
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -118,3 +118,68 @@ def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_a
     assert 'value="30"' in page("token-c", {"age": 30}, {})
     assert 'id="error-summary"' in page("token-d", {}, {"age": "Too old"})
     assert "Suivant" in page("token-e", {}, {}, ui="fr") and "Suivant" not in first
+
+
+def _follow_up_survey(relevance: str, *, controller: str = "single", first: bool = True) -> dict:
+    asked = q("heard", controller, choice_list="yes_no")
+    follow = q("why", "text", relevance=relevance)
+    other = q("other_page", "integer")
+    return survey_dict(
+        pages=[
+            {"code": "p0", "title": {}, "relevance": "", "questions": [other]},
+            {
+                "code": "p1",
+                "title": {},
+                "relevance": "",
+                "questions": [asked, follow] if first else [follow, asked],
+            },
+        ]
+    )
+
+
+def test_a_follow_up_on_the_same_page_comes_hidden_with_the_choices_that_show_it():
+    compiled = compile_survey(_follow_up_survey("${heard} = 'yes'"))
+    section = compiled.sections[1]
+    page = compiled.page_questions(section, {})
+    assert [question.code for question in page.questions] == ["heard", "why"]
+    assert page.hidden == {"why"}
+    assert page.live == {"why": LiveRule("heard", ("yes",))}
+    html = render_questions(
+        compiled,
+        page.questions,
+        language="en",
+        answers={},
+        errors={},
+        raw={},
+        seed="1",
+        live=page.live,
+        hidden=page.hidden,
+    )
+    assert '<div class="q q-text" id="q-why" data-show-on="heard"' in html
+    assert 'data-show-values="[&quot;yes&quot;]" hidden>' in html
+    # Once the choice is stored, the follow-up is simply shown (and can still go).
+    shown = compiled.page_questions(section, {"heard": "yes"})
+    assert shown.hidden == frozenset() and "why" in shown.live
+
+
+def test_the_choices_that_show_a_follow_up_account_for_answers_on_earlier_pages():
+    compiled = compile_survey(
+        _follow_up_survey("${heard} = 'no' or ${other_page} > 10 or ${heard} = ''")
+    )
+    section = compiled.sections[1]
+    assert compiled.page_questions(section, {"other_page": 3}).live["why"].values == ("", "no")
+    everyone = compiled.page_questions(section, {"other_page": 30})
+    assert everyone.live["why"].values == ("", "no", "yes")
+    assert everyone.hidden == frozenset()
+
+
+def test_follow_ups_the_browser_cannot_work_out_are_left_to_the_server():
+    def live(relevance: str, **kwargs) -> dict:
+        compiled = compile_survey(_follow_up_survey(relevance, **kwargs))
+        return compiled.page_questions(compiled.sections[1], {}).live
+
+    assert live("${heard} = 'yes'") != {}
+    # A choice asked after the follow-up, several answers at once, a free answer.
+    assert live("${heard} = 'yes'", first=False) == {}
+    assert live("count-selected(${heard}) > 0", controller="multiple") == {}
+    assert live("${heard} > 3", controller="integer") == {}
