@@ -410,8 +410,8 @@ class CompiledSurvey:
             return PageStep(kept, {}, {}, max(1, page - 1))
         if result.errors:
             return PageStep(kept, result.errors, result.raw, page)
-        seen = post.get(LIVE_SHOWN_FIELD) or ""
-        seen = (" ".join(map(str, seen)) if isinstance(seen, list) else str(seen)).split()[:200]
+        sent = post.get(LIVE_SHOWN_FIELD) or ""
+        seen = (" ".join(map(str, sent)) if isinstance(sent, list) else str(sent)).split()[:200]
         if self.newly_shown(section, answers, kept, seen):
             return PageStep(kept, {}, {}, page)
         if page >= len(self.visible_sections(kept)):
