@@ -153,6 +153,40 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
+    browser, live_server, agency, lang
+):
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"/r/{collector.token}/?lang={lang}")
+    page.check("#consent")
+    page.click("button[type=submit]")
+    meaning = page.locator("textarea[name=bio_meaning]")
+    page.check("input[name=bio_heard][value=heard_know]")
+    expect(meaning).to_be_hidden()  # nothing runs in the page to show it yet
+    page.check("input[name=bio_importance][value=very_important]")
+    page.click("button[name=next]")
+    expect(meaning).to_be_visible()  # page 1 again, the choices kept
+    assert page.locator("input[name=bio_heard][value=heard_know]").is_checked()
+    page.fill("textarea[name=bio_meaning]", "The variety of life")
+    page.click("button[name=next]")
+    page.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    response = Response.objects.get(collector=collector)
+    assert response.answers == {
+        "bio_heard": "heard_know",
+        "bio_meaning": "The variety of life",
+        "bio_importance": "very_important",
+    }
+    context.close()
+
+
 def test_respondent_pages_are_small(browser, live_server, agency):
     collector = _survey_with_a_constraint(agency)
     context = browser.new_context(base_url=live_server.url)
