@@ -104,7 +104,7 @@ def test_postgresql_binds_parameters_on_the_server_unless_a_pooler_forbids_it():
     assert _database_options(DATABASE_URL="sqlite:///x.sqlite3") == "None None"
 
 
-def test_the_queries_every_page_repeats_are_prepared_on_postgresql(db):
+def test_a_statement_repeated_on_a_connection_is_prepared_on_postgresql(db):
     from django.db import connection
 
     if connection.vendor != "postgresql":
