@@ -190,7 +190,7 @@ def response_start(
             raise Refusal(
                 "used", _("This invitation has already been used. Thank you for taking part!")
             )
-        previous = Response.objects.filter(invitation=invitation).first()
+        previous = response_for_invitation(invitation=invitation)
         if previous is not None:
             return previous
     response = Response(
@@ -209,7 +209,7 @@ def response_start(
     # The same start arrived twice (a double click, a retried request): the first one won.
     found = Response.objects.filter(collector=collector, start_nonce=nonce[:32]).first()
     if found is None and invitation is not None:
-        found = Response.objects.filter(invitation=invitation).first()
+        found = response_for_invitation(invitation=invitation)
     if found is None:  # another unique value was taken (a receipt code drawn twice)
         raise IntegrityError("response_start: a unique value was taken; start again")
     return found

@@ -82,6 +82,11 @@ class CompiledSection:
     title: dict[str, str]
     relevance: ex.Node | None
     questions: list[CompiledQuestion]
+    # Every answer key its questions own: what sending the page replaces.
+    answer_keys: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answer_keys = frozenset(key for q in self.questions for key in q.answer_keys)
 
 
 @dataclass
@@ -221,7 +226,7 @@ class CompiledSurvey:
         if found is not None:
             return found
         found = {}
-        on_page: dict[str, CompiledQuestion] = {}
+        on_page: dict[str, CompiledQuestion] = {}  # keys answered before this question
         for question in section.questions:
             if question.is_displayed and question.relevance is not None:
                 refs = ex.references(question.relevance)
@@ -231,7 +236,7 @@ class CompiledSurvey:
                     len(page_refs) == 1
                     and on_page[page_refs[0]].type in _LIVE_CONTROLLERS
                     and on_page[page_refs[0]].code == page_refs[0]
-                    and not any(self._later_on_page(section, question, r) for r in others)
+                    and not others & section.answer_keys  # answered later on the page
                     and not any(
                         self.questions[r].type == QuestionType.CALCULATE
                         for r in others
@@ -244,12 +249,6 @@ class CompiledSurvey:
         self._live[section.code] = found
         return found
 
-    @staticmethod
-    def _later_on_page(section: CompiledSection, question: CompiledQuestion, key: str) -> bool:
-        """A key answered on this page after `question` (so not yet known when it is read)."""
-        later = section.questions[section.questions.index(question) + 1 :]
-        return any(key in q.answer_keys for q in later)
-
     def page_questions(self, section: CompiledSection, answers: Mapping[str, Any]) -> PageQuestions:
         """The questions a page shows, plus the follow-ups a choice on it may still reveal.
 
@@ -259,8 +258,7 @@ class CompiledSurvey:
         candidates = self._live_candidates(section)
         if not candidates:
             return PageQuestions(self.visible_questions(section, answers), frozenset(), {})
-        own = {key for q in section.questions for key in q.answer_keys}
-        before = {k: v for k, v in answers.items() if k not in own}
+        before = {k: v for k, v in answers.items() if k not in section.answer_keys}
         questions: list[CompiledQuestion] = []
         hidden: set[str] = set()
         live: dict[str, LiveRule] = {}
@@ -429,10 +427,7 @@ class CompiledSurvey:
         page: dict[str, Any] = {}
         errors: dict[str, str] = {}
         raw: dict[str, Any] = {}
-        context = dict(answers)
-        for question in section.questions:
-            for key in question.answer_keys:
-                context.pop(key, None)
+        context = {k: v for k, v in answers.items() if k not in section.answer_keys}
         for question in section.questions:
             if not question.is_displayed or not self.question_visible(question, context):
                 continue

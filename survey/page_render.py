@@ -24,14 +24,20 @@ from django.utils.translation import gettext as _
 
 from survey.i18n import is_rtl, language_name, text_for
 from survey.logic import (
+    DEFAULT_MAX_LENGTH,
+    OTHER,
     CompiledQuestion,
     CompiledSection,
     CompiledSurvey,
     LiveRule,
     PageQuestions,
 )
+from survey.models import QuestionType
 
 _CHOICE_TYPES = {"single", "likert", "yes_no", "multiple", "rating"}
+# The browser stops typing where the server's own check would refuse the answer.
+_TEXT_LIMIT = DEFAULT_MAX_LENGTH[QuestionType.TEXT]
+_LONG_TEXT_LIMIT = DEFAULT_MAX_LENGTH[QuestionType.LONG_TEXT]
 
 
 def _e(value: Any) -> str:
@@ -235,17 +241,18 @@ def _options(
         before, after = markup[option.code]
         items.append(f"{before} checked{after}" if checked else before + after)
     if question.has_other:
-        checked = typed == "other" or _in(typed, "other")
-        checked = checked or (typed is None and (answer == "other" or _in(answer, "other")))
-        other_raw = raw.get(f"{question.code}__other")
-        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_other")
+        checked = typed == OTHER or _in(typed, OTHER)
+        checked = checked or (typed is None and (answer == OTHER or _in(answer, OTHER)))
+        other_raw = raw.get(f"{question.code}__{OTHER}")
+        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_{OTHER}")
         other, specify = _e(_("Other")), _e(_("Other, please specify"))
         items.append(
             f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
             f'{" checked" if checked else ""}><label for="{code}-other">{other}</label>'
             f'<label class="other-label" for="{code}-other-text">'
             f"{specify}</label>"
-            f'<input type="text" name="{code}__other" id="{code}-other-text" maxlength="250" '
+            f'<input type="text" name="{code}__other" id="{code}-other-text" '
+            f'maxlength="{_TEXT_LIMIT}" '
             f'value="{_e(other_text or "")}"></li>'
         )
     items.append("</ul>")
@@ -347,7 +354,8 @@ def _text_input(
         value = typed if typed is not None else (answer or "")
         return (
             html + f'<textarea name="{code}" id="{code}-input" rows="5" '
-            f'maxlength="{_e(max_length or 5000)}"{described}{invalid}>{_e(value)}</textarea>'
+            f'maxlength="{_e(max_length or _LONG_TEXT_LIMIT)}"{described}{invalid}>'
+            f"{_e(value)}</textarea>"
         )
     if qtype == "date":
         kind = 'type="date"'
@@ -356,7 +364,7 @@ def _text_input(
     elif qtype == "decimal":
         kind = 'type="text" inputmode="decimal"'
     else:
-        kind = f'type="text" maxlength="{_e(max_length or 250)}"'
+        kind = f'type="text" maxlength="{_e(max_length or _TEXT_LIMIT)}"'
     value = typed if typed is not None else ("" if answer is None else answer)
     return (
         html + f'<input name="{code}" id="{code}-input" {kind} value="{_e(value)}"{described}'

@@ -43,6 +43,9 @@ class _Links(NamedTuple):
     later: str
     done: str
 
+    def page_in(self, language: str) -> str:
+        return f"{self.page}?lang={language}"
+
 
 @lru_cache(maxsize=4096)
 def _links_under(token: str, prefix: str) -> _Links:
@@ -170,7 +173,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         # links land here: pass the language asked for on to the page.
         asked = request.GET.get("lang", "")
         language = asked if asked in compiled.languages else response.language
-        return HttpResponseRedirect(f"{_links(token).page}?lang={language}")
+        return HttpResponseRedirect(_links(token).page_in(language))
     invitation = None
     invitation_pk = request.get_signed_cookie(
         _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT
@@ -294,7 +297,7 @@ def _page(
             page_number=page_number,
             page_count=len(pages),
             csrf_token=_form_token(request),
-            action_url=f"{links.page}?lang={language}",
+            action_url=links.page_in(language),
             later_url=links.later,
         )
     return _private(HttpResponse(html))
@@ -355,7 +358,7 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
     response = answering.response_for_resume(collector=collector, token=resume_token)
     if response is None:
         return redirect("respond:entry", token=token)
-    redirect_to = HttpResponseRedirect(f"{_links(token).page}?lang={response.language}")
+    redirect_to = HttpResponseRedirect(_links(token).page_in(response.language))
     _remember(request, redirect_to, _cookie_name(token), response.pk)
     return redirect_to
 

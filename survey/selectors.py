@@ -314,12 +314,11 @@ class _JoinedLoader:
     Why: every page a respondent sends loads its response, and a link's first
     request in a while its collector with the round (for the pause and close
     rules). The ORM builds such a query anew each time, more than the query itself
-    costs. Here
-    the SQL is built once per database vendor, each value goes through the same
-    converters the ORM would apply, and `Model.from_db` builds the instances, so
-    they behave like ORM-loaded ones. `models` are (model name, alias) in join
-    order; `tail` is the FROM ... WHERE part, with {table:<model>} and {q:<name>}
-    placeholders for quoted names.
+    costs. Here the SQL is built once per database vendor, each value goes
+    through the same converters the ORM would apply, and `Model.from_db` builds
+    the instances, so they behave like ORM-loaded ones. `models` are (model name,
+    alias) in join order; `tail` is the FROM ... WHERE part, with {table:<model>}
+    and {q:<name>} placeholders for quoted names.
     """
 
     def __init__(self, models: list[tuple[str, str]], tail: str) -> None:

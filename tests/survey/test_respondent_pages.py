@@ -6,6 +6,7 @@ import re
 
 from django.utils import translation
 
+from survey import page_render
 from survey.logic import LiveRule, PageQuestions, compile_survey
 from survey.page_render import render_questions, respondent_page
 from tests.survey.factories import every_feature, q, survey_dict
@@ -88,9 +89,16 @@ def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
     assert 'id="error-summary"' in html and 'value="token"' in html
 
 
-def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_and_answers():
+def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_and_answers(
+    monkeypatch,
+):
     compiled = compile_survey(every_feature())
-    section = compiled.sections[0]
+    section = compiled.sections[2]  # no choice filter, no random order: the same for everyone
+    written: list[int] = []
+    write = page_render._page_html
+    monkeypatch.setattr(
+        page_render, "_page_html", lambda *a, **k: written.append(1) or write(*a, **k)
+    )
 
     def page(token: str, answers: dict, errors: dict, ui: str = "en") -> str:
         with translation.override(ui):
@@ -111,19 +119,22 @@ def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_a
             )
 
     first, second = page("token-a", {}, {}), page("token-b", {}, {})
+    assert len(written) == 1
     assert 'value="token-a"' in first and 'value="token-b"' in second
     assert first.replace("token-a", "token-b") == second
     # Coming back to the page shows one's answers; an error shows its summary;
     # another interface language has its own buttons.
-    assert 'value="30"' in page("token-c", {"age": 30}, {})
-    assert 'id="error-summary"' in page("token-d", {}, {"age": "Too old"})
+    assert 'value="12.5"' in page("token-c", {"spend": 12.5}, {})
+    assert 'id="error-summary"' in page("token-d", {}, {"spend": "Too much"})
     assert "Suivant" in page("token-e", {}, {}, ui="fr") and "Suivant" not in first
+    assert len(written) == 4  # answers, an error and another language are written anew
 
 
 def _follow_up_survey(relevance: str, *, controller: str = "single", first: bool = True) -> dict:
     asked = q("heard", controller, choice_list="yes_no")
     follow = q("why", "text", relevance=relevance)
     other = q("other_page", "integer")
+    later = q("later", "integer")
     return survey_dict(
         pages=[
             {"code": "p0", "title": {}, "relevance": "", "questions": [other]},
@@ -131,7 +142,7 @@ def _follow_up_survey(relevance: str, *, controller: str = "single", first: bool
                 "code": "p1",
                 "title": {},
                 "relevance": "",
-                "questions": [asked, follow] if first else [follow, asked],
+                "questions": [asked, follow, later] if first else [follow, asked, later],
             },
         ]
     )
@@ -141,7 +152,7 @@ def test_a_follow_up_on_the_same_page_comes_hidden_with_the_choices_that_show_it
     compiled = compile_survey(_follow_up_survey("${heard} = 'yes'"))
     section = compiled.sections[1]
     page = compiled.page_questions(section, {})
-    assert [question.code for question in page.questions] == ["heard", "why"]
+    assert [question.code for question in page.questions] == ["heard", "why", "later"]
     assert page.hidden == {"why"}
     assert page.live == {"why": LiveRule("heard", ("yes",))}
     html = render_questions(
@@ -179,7 +190,10 @@ def test_follow_ups_the_browser_cannot_work_out_are_left_to_the_server():
         return compiled.page_questions(compiled.sections[1], {}).live
 
     assert live("${heard} = 'yes'") != {}
-    # A choice asked after the follow-up, several answers at once, a free answer.
+    # A choice asked after the follow-up, an answer given later on the page, several
+    # answers at once, a free answer.
     assert live("${heard} = 'yes'", first=False) == {}
+    assert live("${heard} = 'yes' and ${later} > 1") == {}
+    assert live("${heard} = 'yes' and ${other_page} > 1") != {}
     assert live("count-selected(${heard}) > 0", controller="multiple") == {}
     assert live("${heard} > 3", controller="integer") == {}
