@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from survey import expressions as ex
 from survey.i18n import has_text
+from survey.links import MAX_LINKS, link_problem
 from survey.models import (
     CHOICE_TYPES,
     CODE_PATTERN,
@@ -44,6 +45,7 @@ class Kind:
     MISSING_TEXT = "missing_text"
     INVALID_SETTING = "invalid_setting"
     NO_QUESTIONS = "no_questions"
+    INVALID_LINK = "invalid_link"
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ def check_survey(data: dict[str, Any]) -> list[Problem]:
     problems += _check_settings(data)
     problems += _check_expressions(data)
     problems += _check_texts(data)
+    problems += _check_links(data)
     if not any(True for _q in iter_questions(data)):
         problems.append(Problem(Kind.NO_QUESTIONS, _("The survey has no questions yet.")))
     return problems
@@ -556,7 +559,7 @@ def _check_texts(data: dict[str, Any]) -> list[Problem]:
                         Kind.MISSING_TEXT,
                         _("%(where)s: the %(field)s is missing in %(language)s.")
                         % {
-                            "where": code or _("survey"),
+                            "where": _where(code),
                             "field": field_label(field),
                             "language": language,
                         },
@@ -568,11 +571,52 @@ def _check_texts(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _check_links(data: dict[str, Any]) -> list[Problem]:
+    """A link respondents could follow off the survey must be a plain web address."""
+    problems = []
+    links = data.get("thank_you_links") or []
+    if len(links) > MAX_LINKS:
+        problems.append(
+            Problem(
+                Kind.INVALID_LINK,
+                _("The most thank-you links a survey can have is %(count)d.") % {"count": MAX_LINKS},
+                field="thank_you_links",
+            )
+        )
+    for number, link in enumerate(links, start=1):
+        problem = link_problem(str(link.get("url") or ""))
+        if problem:
+            problems.append(
+                Problem(
+                    Kind.INVALID_LINK,
+                    f"{link_owner(number)}: {problem}",
+                    code=f"{LINK_CODE}.{number}",
+                    field="url",
+                )
+            )
+    return problems
+
+
+LINK_CODE = "thank-you-link"  # thank-you link N: "thank-you-link.N", which no code can be
+
+
+def link_owner(number: int) -> str:
+    return _("Thank-you link %(number)d") % {"number": number}
+
+
+def _where(code: str) -> str:
+    kind, _dot, number = code.partition(".")
+    if kind == LINK_CODE and number.isdigit():
+        return link_owner(int(number))
+    return code or _("survey")
+
+
 def field_label(field: str) -> str:
     labels = {
         "title": _("title"),
         "intro": _("introduction"),
         "thank_you": _("thank-you message"),
+        "link_text": _("link text"),
         "text": _("question text"),
         "hint": _("hint"),
         "required_message": _("message when not answered"),
@@ -589,6 +633,8 @@ def iter_texts(data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, str],
     yield "", "title", data.get("title") or {}, True
     yield "", "intro", data.get("intro") or {}, False
     yield "", "thank_you", data.get("thank_you") or {}, False
+    for number, link in enumerate(data.get("thank_you_links") or [], start=1):
+        yield f"{LINK_CODE}.{number}", "link_text", link.get("label") or {}, True
     used_lists = {
         name
         for q in iter_questions(data)

@@ -55,6 +55,30 @@ def demo_survey_dict() -> dict[str, Any]:
             "شكراً لك! كل خطوة صغيرة مهمة: ازرع الأنواع المحلية، وقلّل النفايات، وشارك ما تعرفه عن الطبيعة.",
             "谢谢！每一小步都很重要：种植本地物种、减少浪费，并分享您对自然的了解。",
         ),
+        "thank_you_links": [
+            {
+                "url": "https://www.cbd.int/gbf",
+                "label": _t(
+                    "What countries agreed to do for nature by 2030",
+                    "Ce que les pays ont décidé de faire pour la nature d'ici 2030",
+                    "Lo que los países acordaron hacer por la naturaleza para 2030",
+                    "Что страны договорились сделать для природы к 2030 году",
+                    "ما اتفقت عليه البلدان من أجل الطبيعة بحلول عام 2030",
+                    "各国承诺到2030年为自然采取的行动",
+                ),
+            },
+            {
+                "url": "https://www.inaturalist.org/",
+                "label": _t(
+                    "Record the plants and animals around you",
+                    "Signalez les plantes et les animaux qui vous entourent",
+                    "Registre las plantas y los animales que le rodean",
+                    "Отмечайте растения и животных вокруг вас",
+                    "سجّل النباتات والحيوانات من حولك",
+                    "记录您身边的植物和动物",
+                ),
+            },
+        ],
         "languages": LANGS,
         "default_language": "en",
         "choice_lists": copy.deepcopy(AICHI_LISTS),

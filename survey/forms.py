@@ -18,6 +18,7 @@ from survey.i18n import (
     language_name,
     normalize_language,
 )
+from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
     CODE_PATTERN,
@@ -108,6 +109,7 @@ def add_text_fields(
     initial: dict[str, str] | None = None,
     multiline: bool = False,
     help_text: Any = "",
+    max_length: int = TEXT_MAX,
 ) -> None:
     initial = initial or {}
     for code in languages:
@@ -116,7 +118,7 @@ def add_text_fields(
         form.fields[f"{base}__{code}"] = forms.CharField(
             label=f"{label} ({language_name(code)})",
             required=False,
-            max_length=TEXT_MAX,
+            max_length=max_length,
             widget=widget,
             initial=initial.get(code, ""),
             help_text=help_text if code == languages[0] else "",
@@ -202,15 +204,88 @@ class VersionSettingsForm(LanguagesMixin, AccessibleForm):
             multiline=True,
             help_text=_("Shown after the last page: say what people can do for biodiversity."),
         )
+        self._add_link_fields(version.thank_you_links, langs)
         self.add_language_fields(initial=langs, default=version.default_language)
+
+    def _add_link_fields(self, links: list[dict[str, Any]], langs: list[str]) -> None:
+        """The stored links and two empty rows (up to MAX_LINKS): it works without JavaScript."""
+        self.link_rows = min(MAX_LINKS, len(links) + 2)
+        for number in range(1, self.link_rows + 1):
+            link = links[number - 1] if number <= len(links) else {"url": "", "label": {}}
+            self.fields[f"link_{number}_url"] = forms.CharField(
+                label=_("Link %(number)d: web address") % {"number": number},
+                required=False,
+                max_length=URL_MAX,
+                initial=link["url"],
+                widget=forms.URLInput(attrs={"dir": "ltr", "spellcheck": "false"}),
+                help_text=_("For example https://www.cbd.int/ or your ministry's page.")
+                if number == 1
+                else "",
+            )
+            add_text_fields(
+                self,
+                f"link_{number}_label",
+                _("Link %(number)d: text") % {"number": number},
+                langs,
+                initial=link["label"],
+                max_length=LABEL_MAX,
+            )
+
+    @property
+    def text_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.split("__")[0] in self.TEXTS]
+
+    @property
+    def link_groups(self) -> list[tuple[int, list[forms.BoundField]]]:
+        """(number, its fields): each link is one fieldset on the page."""
+        return [
+            (n, [self[name] for name in self.fields if name.startswith(f"link_{n}_")])
+            for n in range(1, self.link_rows + 1)
+        ]
+
+    @property
+    def language_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("languages", "other_languages", "default_language")]
+
+    TEXTS = ("title", "intro", "thank_you")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self.clean_languages_fields(cleaned)
         langs = self.version.languages
-        for base in ("title", "intro", "thank_you"):
+        for base in self.TEXTS:
             cleaned[base] = texts_from(cleaned, base, langs)
+        cleaned["thank_you_links"] = self._clean_links(cleaned, langs)
         return cleaned
+
+    def _clean_links(self, cleaned: dict[str, Any], langs: list[str]) -> list[dict[str, Any]]:
+        """Rows with an address become links; an empty row is no link, a text alone an error."""
+        default = self.version.default_language
+        links = []
+        for number in range(1, self.link_rows + 1):
+            url_field = f"link_{number}_url"
+            url = (cleaned.get(url_field) or "").strip()
+            label = texts_from(cleaned, f"link_{number}_label", langs)
+            if not url:
+                if any(text.strip() for text in label.values()):
+                    self.add_error(
+                        url_field,
+                        _("Give the address of this link, or clear its texts to remove it."),
+                    )
+                continue
+            problem = link_problem(url)
+            if problem:
+                self.add_error(url_field, problem)
+                continue
+            if not label.get(default, "").strip():
+                self.add_error(
+                    f"link_{number}_label__{default}",
+                    _("Give the text of this link in %(language)s.")
+                    % {"language": language_name(default)},
+                )
+                continue
+            links.append({"url": url, "label": label})
+        return links
 
 
 class SectionForm(AccessibleForm):

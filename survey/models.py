@@ -200,6 +200,8 @@ class SurveyVersion(models.Model):
     title = models.JSONField(_("title"), default=dict)
     intro = models.JSONField(_("introduction"), default=dict, blank=True)
     thank_you = models.JSONField(_("thank-you message"), default=dict, blank=True)
+    # [{"url": ..., "label": {language: text}}]: see survey.links.
+    thank_you_links = models.JSONField(_("thank-you links"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list)
     default_language = models.CharField(_("default language"), max_length=35)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from survey.exceptions import SurveyError
+from survey.links import links_from
 from survey.models import (
     Choice,
     ChoiceList,
@@ -84,6 +85,9 @@ def survey_to_dict(version: SurveyVersion) -> dict[str, Any]:
         "title": dict(version.title),
         "intro": dict(version.intro),
         "thank_you": dict(version.thank_you),
+        "thank_you_links": [
+            {"url": link["url"], "label": dict(link["label"])} for link in version.thank_you_links
+        ],
         "languages": list(version.languages),
         "default_language": version.default_language,
         "choice_lists": [
@@ -136,6 +140,13 @@ def _require(data: Any, key: str, kind: type | tuple[type, ...], where: str) -> 
     return value
 
 
+def _links(data: dict[str, Any]) -> list[dict[str, Any]]:
+    try:
+        return links_from(data.get("thank_you_links"))
+    except ValueError as error:
+        raise SurveyError(str(error)) from None
+
+
 @transaction.atomic
 def version_from_dict(
     data: dict[str, Any],
@@ -155,6 +166,7 @@ def version_from_dict(
         title=_require(data, "title", dict, _("survey")),
         intro=_require(data, "intro", dict, _("survey")),
         thank_you=_require(data, "thank_you", dict, _("survey")),
+        thank_you_links=_links(data),
         languages=_require(data, "languages", list, _("survey")),
         default_language=_require(data, "default_language", str, _("survey")),
         based_on=based_on,

@@ -102,11 +102,16 @@ def version_update(
     thank_you: dict[str, str],
     languages: list[str],
     default_language: str,
+    thank_you_links: list[dict[str, Any]] | None = None,
 ) -> SurveyVersion:
     _ensure_draft(version)
     version.title = _clean_texts(title)
     version.intro = _clean_texts(intro)
     version.thank_you = _clean_texts(thank_you)
+    if thank_you_links is not None:
+        version.thank_you_links = [
+            {"url": link["url"], "label": _clean_texts(link["label"])} for link in thank_you_links
+        ]
     version.languages = list(dict.fromkeys([default_language, *languages]))
     version.default_language = default_language
     version.save()
@@ -389,6 +394,11 @@ def _apply_text(version: SurveyVersion, key: str, language: str, text: str) -> N
     if kind == "survey":
         getattr(version, rest)[language] = text
         version.save(update_fields=[rest])
+        return
+    if kind == "link":  # link.<number>.label
+        number = int(rest.split(".", 1)[0])
+        version.thank_you_links[number - 1]["label"][language] = text
+        version.save(update_fields=["thank_you_links"])
         return
     owner, field_name = rest.rsplit(".", 1)
     target: Any

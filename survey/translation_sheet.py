@@ -23,7 +23,7 @@ OPTIONAL_QUESTION_FIELDS = ("hint", "required_message", "constraint_message")
 @dataclass(frozen=True)
 class TextSlot:
     key: str  # stable address, e.g. question.age.text
-    kind: str  # survey, page, question, choice
+    kind: str  # survey, link, page, question, choice
     owner: str  # code of the question/page, list.choice for choices, "" for the survey
     field: str
     texts: dict[str, str]
@@ -41,6 +41,11 @@ def text_slots(data: dict[str, Any]) -> Iterator[TextSlot]:
     for name in ("intro", "thank_you"):
         if present(data[name]):
             yield TextSlot(f"survey.{name}", "survey", "", name, data[name], False)
+    for number, link in enumerate(data.get("thank_you_links") or [], start=1):
+        # field: the settings form's field, where the translations page sends the designer
+        yield TextSlot(
+            f"link.{number}.label", "link", str(number), f"link_{number}_label", link["label"], True
+        )
     used: list[str] = []
     for section in data["sections"]:
         if present(section["title"]):

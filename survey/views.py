@@ -43,6 +43,7 @@ from survey.i18n import (
     language_name,
     normalize_language,
 )
+from survey.links import MAX_LINKS
 from survey.logic import compile_survey
 from survey.models import Collector, Round, SurveyVersion
 from survey.serialization import survey_to_dict
@@ -247,6 +248,7 @@ def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> H
             title=data["title"],
             intro=data["intro"],
             thank_you=data["thank_you"],
+            thank_you_links=data["thank_you_links"],
             languages=data["language_list"],
             default_language=data["default_language"],
         )
@@ -255,7 +257,7 @@ def version_settings(request: HttpRequest, survey_id: int, version_id: int) -> H
     return render(
         request,
         "survey/version_settings.html",
-        {"version": version, "survey": version.survey, "form": form},
+        {"version": version, "survey": version.survey, "form": form, "max_links": MAX_LINKS},
     )
 
 
@@ -758,6 +760,8 @@ def _edit_links(version: SurveyVersion) -> dict[str, str]:
     """Where to fill each text: question, page, choice or survey settings pages."""
     base = (version.survey_id, version.pk)
     links = {"survey": reverse("survey:version_settings", args=base)}
+    for number in range(1, len(version.thank_you_links) + 1):
+        links[f"link.{number}"] = links["survey"]
     for section in version.sections.all():
         links[f"page.{section.code}"] = reverse("survey:section_edit", args=[*base, section.pk])
     for question in version.questions.all():

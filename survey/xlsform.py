@@ -27,7 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from survey import expressions as ex
-from survey.checks import check_survey
+from survey.checks import Kind, check_survey
 from survey.i18n import is_valid_language, normalize_language
 from survey.models import QuestionType
 from survey.serialization import FORMAT
@@ -469,6 +469,7 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
         "title": title or {default_language: settings_row.get("form_id") or "Survey"},
         "intro": settings_cepa.get("intro") or {},
         "thank_you": settings_cepa.get("thank_you") or {},
+        "thank_you_links": settings_cepa.get("thank_you_links") or [],
         "languages": languages,
         "default_language": default_language,
         "choice_lists": [lists[name] for name in _list_order(settings_cepa, lists)],
@@ -623,7 +624,12 @@ def parse_xlsform(data: bytes) -> dict[str, Any]:
     for problem in check_survey(survey_dict):
         if problem.kind == "missing_text":
             continue  # an imported form may lack translations; the designer lists them
-        sheet = "survey" if problem.code in code_rows else "choices"
+        if problem.code in code_rows:
+            sheet = "survey"
+        elif problem.kind == Kind.INVALID_LINK:
+            sheet = "settings"
+        else:
+            sheet = "choices"
         problems.append(XLSProblem(sheet, code_rows.get(problem.code), problem.message))
     if problems:
         raise XLSFormRefused(problems)
@@ -753,6 +759,7 @@ def dict_to_xlsform(data: dict[str, Any]) -> bytes:
                     "title": data["title"],
                     "intro": data["intro"],
                     "thank_you": data["thank_you"],
+                    "thank_you_links": data["thank_you_links"],
                     "languages": languages,
                     "lists": [cl["name"] for cl in data["choice_lists"]],
                 },

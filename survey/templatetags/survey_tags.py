@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.safestring import SafeString
 
 from survey.i18n import text_for
+from survey.links import is_safe_link
 from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
 
@@ -18,6 +20,23 @@ register = template.Library()
 def content(compiled: CompiledSurvey, texts: dict[str, str] | None, language: str) -> str:
     """Survey content in the respondent's language, falling back to the default language."""
     return text_for(texts, language, compiled.default_language)
+
+
+@register.simple_tag
+def thank_you_links(compiled: CompiledSurvey, language: str) -> list[dict[str, str]]:
+    """The thank-you page's links in the respondent's language, each with the site it opens.
+
+    Checked again here, not only when saved: a version stored before the rule,
+    or written to the database by hand, must still never put a `javascript:`
+    address in front of a respondent.
+    """
+    links = []
+    for link in compiled.data.get("thank_you_links") or []:
+        url = link.get("url")
+        label = text_for(link.get("label"), language, compiled.default_language)
+        if label and is_safe_link(url):
+            links.append({"url": url, "label": label, "site": urlsplit(url).hostname or ""})
+    return links
 
 
 @register.simple_tag

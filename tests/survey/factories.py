@@ -34,6 +34,7 @@ def survey_dict(
         "title": {"en": "Biodiversity and you", "fr": "La biodiversité et vous"},
         "intro": {},
         "thank_you": {},
+        "thank_you_links": [],
         "languages": ["en", "fr"],
         "default_language": "en",
         "choice_lists": lists
@@ -155,4 +156,10 @@ def every_feature() -> dict[str, Any]:
     )
     data["intro"] = {"en": "Ten minutes.", "fr": "Dix minutes."}
     data["thank_you"] = {"en": "Thank you.", "fr": "Merci."}
+    data["thank_you_links"] = [
+        {
+            "url": "https://www.cbd.int/gbf",
+            "label": {"en": "What countries agreed", "fr": "Ce que les pays ont décidé"},
+        }
+    ]
     return copy.deepcopy(data)
