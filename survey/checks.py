@@ -579,7 +579,8 @@ def _check_links(data: dict[str, Any]) -> list[Problem]:
         problems.append(
             Problem(
                 Kind.INVALID_LINK,
-                _("The most thank-you links a survey can have is %(count)d.") % {"count": MAX_LINKS},
+                _("The most thank-you links a survey can have is %(count)d.")
+                % {"count": MAX_LINKS},
                 field="thank_you_links",
             )
         )

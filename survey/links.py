@@ -51,7 +51,9 @@ def links_from(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise ValueError(_("The thank-you links must be a list."))
     if len(value) > MAX_LINKS:
-        raise ValueError(_("The most thank-you links a survey can have is %(count)d.") % {"count": MAX_LINKS})
+        raise ValueError(
+            _("The most thank-you links a survey can have is %(count)d.") % {"count": MAX_LINKS}
+        )
     links = []
     for number, link in enumerate(value, start=1):
         where = _("Thank-you link %(number)d") % {"number": number}
