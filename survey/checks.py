@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from survey import expressions as ex
 from survey.i18n import has_text
-from survey.links import MAX_LINKS, link_problem
+from survey.links import MAX_LINKS, link_owner, link_problem
 from survey.models import (
     CHOICE_TYPES,
     CODE_PATTERN,
@@ -599,10 +599,6 @@ def _check_links(data: dict[str, Any]) -> list[Problem]:
 
 
 LINK_CODE = "thank-you-link"  # thank-you link N: "thank-you-link.N", which no code can be
-
-
-def link_owner(number: int) -> str:
-    return _("Thank-you link %(number)d") % {"number": number}
 
 
 def _where(code: str) -> str:

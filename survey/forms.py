@@ -187,6 +187,8 @@ class DuplicateForm(AccessibleForm):
 
 
 class VersionSettingsForm(LanguagesMixin, AccessibleForm):
+    TEXTS = ("title", "intro", "thank_you")
+
     def __init__(self, *args: Any, version: SurveyVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
@@ -246,8 +248,6 @@ class VersionSettingsForm(LanguagesMixin, AccessibleForm):
     @property
     def language_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("languages", "other_languages", "default_language")]
-
-    TEXTS = ("title", "intro", "thank_you")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -36,6 +36,11 @@ def link_problem(url: str) -> str | None:
     return None
 
 
+def link_owner(number: int) -> str:
+    """How messages name link `number` (counted from 1, as the designer sees them)."""
+    return _("Thank-you link %(number)d") % {"number": number}
+
+
 def is_safe_link(url: Any) -> bool:
     return isinstance(url, str) and link_problem(url) is None
 
@@ -56,7 +61,7 @@ def links_from(value: Any) -> list[dict[str, Any]]:
         )
     links = []
     for number, link in enumerate(value, start=1):
-        where = _("Thank-you link %(number)d") % {"number": number}
+        where = link_owner(number)
         if not isinstance(link, dict):
             raise ValueError(_("%(where)s is not a link.") % {"where": where})
         url = link.get("url")

@@ -27,8 +27,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from survey import expressions as ex
-from survey.checks import Kind, check_survey
+from survey.checks import check_survey
 from survey.i18n import is_valid_language, normalize_language
+from survey.links import links_from
 from survey.models import QuestionType
 from survey.serialization import FORMAT
 
@@ -461,6 +462,11 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
                     )
                 )
 
+    try:
+        thank_you_links = links_from(settings_cepa.get("thank_you_links"))
+    except ValueError as error:
+        problems.append(XLSProblem("settings", None, str(error)))
+        thank_you_links = []
     title = settings_cepa.get("title") or (
         {default_language: settings_row.get("form_title")} if settings_row.get("form_title") else {}
     )
@@ -469,7 +475,7 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
         "title": title or {default_language: settings_row.get("form_id") or "Survey"},
         "intro": settings_cepa.get("intro") or {},
         "thank_you": settings_cepa.get("thank_you") or {},
-        "thank_you_links": settings_cepa.get("thank_you_links") or [],
+        "thank_you_links": thank_you_links,
         "languages": languages,
         "default_language": default_language,
         "choice_lists": [lists[name] for name in _list_order(settings_cepa, lists)],
@@ -624,12 +630,7 @@ def parse_xlsform(data: bytes) -> dict[str, Any]:
     for problem in check_survey(survey_dict):
         if problem.kind == "missing_text":
             continue  # an imported form may lack translations; the designer lists them
-        if problem.code in code_rows:
-            sheet = "survey"
-        elif problem.kind == Kind.INVALID_LINK:
-            sheet = "settings"
-        else:
-            sheet = "choices"
+        sheet = "survey" if problem.code in code_rows else "choices"
         problems.append(XLSProblem(sheet, code_rows.get(problem.code), problem.message))
     if problems:
         raise XLSFormRefused(problems)

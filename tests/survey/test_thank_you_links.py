@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 
 import openpyxl
@@ -24,6 +25,7 @@ from survey.exceptions import SurveyError
 from survey.models import SurveyVersion
 from survey.serialization import survey_from_dict, survey_to_dict
 from survey.translation_sheet import export_sheet
+from survey.xlsform import XLSFormRefused
 from tests.survey.factories import every_feature
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +256,20 @@ def test_the_translations_page_sends_the_designer_to_the_link_to_translate(desig
         reverse("survey:translations", args=[version.survey_id, version.pk])
     ).content.decode()
     assert re.search(rf'href="{re.escape(settings_url(version))}#field-link_1_label__fr"', page)
+
+
+def test_an_xlsform_with_an_unsafe_link_is_refused_on_its_settings_sheet(agency):
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    workbook = openpyxl.load_workbook(io.BytesIO(services.version_export_xlsform(version=version)))
+    sheet = workbook["settings"]
+    column = [cell.value for cell in sheet[1]].index("cepa")
+    cepa = json.loads(sheet.cell(row=2, column=column + 1).value)
+    assert cepa["thank_you_links"][0]["url"] == CBD  # exported with the form
+    for bad in ([{"url": "javascript:alert(1)", "label": {"en": "x"}}], "not a list", ["x"]):
+        cepa["thank_you_links"] = bad
+        sheet.cell(row=2, column=column + 1).value = json.dumps(cepa)
+        out = io.BytesIO()
+        workbook.save(out)
+        with pytest.raises(XLSFormRefused) as refused:
+            services.survey_import_xlsform(data=out.getvalue(), agency=agency, by=None)
+        assert [p.sheet for p in refused.value.problems] == ["settings"]
