@@ -363,8 +363,9 @@ def _complete(response: Response, answers: dict[str, Any], compiled: CompiledSur
         if updated:
             responses_changed(response.round_id)
         if updated and response.invitation_id:
+            # Answered: no reminder will follow, so an address kept for one goes now.
             Invitation.objects.filter(pk=response.invitation_id, used_at__isnull=True).update(
-                used_at=now
+                used_at=now, email=""
             )
     if not updated:  # another request completed it first: show what it stored
         response.refresh_from_db()

@@ -7,17 +7,18 @@ import io
 import secrets
 import statistics
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from survey.answering import keyed_hash, token_hash
+from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
 from survey.models import (
     Collector,
@@ -47,6 +48,8 @@ def round_set_status(*, round_: Round, status: str) -> Round:
     round_.status = status
     round_.status_changed_at = timezone.now()
     round_.save(update_fields=["status", "status_changed_at"])
+    if status == RoundStatus.CLOSED:  # no more reminders: the addresses kept for them go
+        Invitation.objects.filter(collector__round=round_).exclude(email="").update(email="")
     return round_
 
 
@@ -103,13 +106,6 @@ def invitations_send(
 ) -> tuple[int, int]:
     """One single-use link per new address; (sent, already invited). Addresses are not kept."""
     sent = skipped = 0
-    language = collector.preset_language or collector.round.version.default_language
-    ui_language = (
-        language.lower() if language.lower() in {"ar", "zh-hans", "en", "fr", "ru", "es"} else "en"
-    )
-    title = collector.round.version.title.get(language) or collector.round.version.title.get(
-        collector.round.version.default_language, ""
-    )
     for address in addresses:
         token = secrets.token_urlsafe(24)
         try:
@@ -123,15 +119,106 @@ def invitations_send(
         except IntegrityError:
             skipped += 1
             continue
-        with translation.override(ui_language):
-            subject = _("Your views on biodiversity: %(title)s") % {"title": title}
-            body = render_to_string(
-                "survey/respond/invitation_email.txt", {"title": title, "link": link_for(token)}
-            )
-        send_mail(subject, body, None, [address])
+        _mail(collector, address, link_for(token), reminder=False)
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
         sent += 1
     return sent, skipped
+
+
+def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> None:
+    """The invitation (or reminder) email, in the collector's language when the UI has it."""
+    version = collector.round.version
+    language = collector.preset_language or version.default_language
+    ui_language = (
+        language.lower() if language.lower() in {"ar", "zh-hans", "en", "fr", "ru", "es"} else "en"
+    )
+    title = version.title.get(language) or version.title.get(version.default_language, "")
+    with translation.override(ui_language):
+        if reminder:
+            subject = _("Reminder: your views on biodiversity: %(title)s") % {"title": title}
+        else:
+            subject = _("Your views on biodiversity: %(title)s") % {"title": title}
+        body = render_to_string(
+            "survey/respond/reminder_email.txt"
+            if reminder
+            else "survey/respond/invitation_email.txt",
+            {"title": title, "link": link},
+        )
+    send_mail(subject, body, None, [address])
+
+
+# A reminder goes at least this long after the invitation or the last reminder, and
+# each address gets at most MAX_REMINDERS: reminders that nag make people stop answering.
+REMINDER_GAP = timedelta(days=2)
+MAX_REMINDERS = 2
+
+
+@dataclass
+class InvitationSummary:
+    sent: int
+    answered: int
+    kept: int  # addresses still kept for reminders
+    due: int  # of those, how many a reminder would go to now
+
+
+def invitation_summary(*, collector: Collector, now: datetime | None = None) -> InvitationSummary:
+    """What the round page tells the agency about an email collector's invitations."""
+    now = now or timezone.now()
+    invitations = collector.invitations.all()
+    counts = invitations.aggregate(
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        answered=Count("pk", filter=Q(used_at__isnull=False)),
+        kept=Count("pk", filter=~Q(email="")),
+    )
+    return InvitationSummary(
+        counts["sent"], counts["answered"], counts["kept"], _due(collector, now).count()
+    )
+
+
+def _due(collector: Collector, now: datetime) -> Any:
+    last_contact_before = now - REMINDER_GAP
+    return (
+        collector.invitations.exclude(email="")
+        .filter(used_at__isnull=True, sent_at__isnull=False, reminders__lt=MAX_REMINDERS)
+        .filter(
+            Q(reminded_at__isnull=True, sent_at__lte=last_contact_before)
+            | Q(reminded_at__lte=last_contact_before)
+        )
+    )
+
+
+def invitations_remind(*, collector: Collector, link_for: Any, now: datetime | None = None) -> int:
+    """Remind every kept address that has not answered and is due; the number reminded.
+
+    Only a hash of each link is stored, so a reminder carries a new link and the
+    earlier one stops working (the reminder says so). Each reminder is sent in
+    its own transaction with the new hash: a mail server failing half way never
+    leaves anyone holding a link that does not work.
+    """
+    now = now or timezone.now()
+    try:
+        check_can_start(collector)
+    except Refusal:
+        raise SurveyError(
+            _("Reminders can be sent only while the round is open and the collector active.")
+        ) from None
+    reminded = 0
+    for invitation in _due(collector, now).select_related("collector__round__version"):
+        token = secrets.token_urlsafe(24)
+        with transaction.atomic():
+            changed = Invitation.objects.filter(
+                pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
+            ).update(token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1)
+            if not changed:  # answered, or reminded by another request, meanwhile
+                continue
+            _mail(collector, invitation.email, link_for(token), reminder=True)
+        reminded += 1
+    return reminded
+
+
+def invitations_forget_addresses(*, collector: Collector) -> int:
+    """Erase the addresses kept for reminders now; the number erased (hashes stay)."""
+    return collector.invitations.exclude(email="").update(email="")
 
 
 @dataclass

@@ -813,5 +813,9 @@ class InvitationsForm(AccessibleForm):
     keep_for_reminders = forms.BooleanField(
         label=_("Keep the addresses to send reminders"),
         required=False,
-        help_text=_("Without this, only a hash of each address is kept once the email is sent."),
+        help_text=_(
+            "Reminders go only to people who have not answered. An address is erased when "
+            "its person answers, when the round closes or when you erase the kept addresses. "
+            "Without this, only a hash of each address is kept once the email is sent."
+        ),
     )

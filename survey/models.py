@@ -507,6 +507,8 @@ class Invitation(models.Model):
     email = models.EmailField(blank=True, help_text=_("Kept only when the agency chose reminders."))
     sent_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [

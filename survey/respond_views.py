@@ -366,7 +366,20 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = answering.invitation_for_token(token=token)
     if found is None:
-        raise Http404
+        # Mistyped, or replaced by a reminder's link: say what to do, not just "not found".
+        return _render(
+            request,
+            "survey/respond/message.html",
+            translation.get_language() or "en",
+            {
+                "message": _(
+                    "This invitation link does not work. If we sent you a newer email, "
+                    "please use the link in it."
+                ),
+                "kind": "unknown_invitation",
+            },
+            status=404,
+        )
     collector = found.collector
     compiled = answering.compiled_for(collector.round.version)
     language = _language(request, collector, compiled)

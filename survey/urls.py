@@ -71,4 +71,14 @@ urlpatterns = [
         views.collector_invite,
         name="collector_invite",
     ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/remind/",
+        views.collector_remind,
+        name="collector_remind",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/forget/",
+        views.collector_forget_addresses,
+        name="collector_forget_addresses",
+    ),
 ]

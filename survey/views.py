@@ -865,6 +865,8 @@ def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
     ]
     for row in collectors:
         row["embed"] = fieldwork.embed_snippet(row["url"], row["collector"].name)
+        if row["collector"].kind == "email":
+            row["invitations"] = fieldwork.invitation_summary(collector=row["collector"])
     return render(
         request,
         "survey/round_detail.html",
@@ -877,6 +879,8 @@ def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
             "can_design": access.can(Action.DESIGN),
             "collector_form": CollectorForm(languages=round_.version.languages),
             "invitations_form": InvitationsForm(),
+            "reminder_gap_days": fieldwork.REMINDER_GAP.days,
+            "max_reminders": fieldwork.MAX_REMINDERS,
         },
     )
 
@@ -941,6 +945,44 @@ def collector_qr(
 
 @login_required
 @require_POST
+def collector_remind(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    collector = _collector_of(round_, collector_id)
+    try:
+        reminded = fieldwork.invitations_remind(
+            collector=collector, link_for=_invitation_link(request)
+        )
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded})
+    return redirect(_collector_anchor(survey_id, round_.pk, collector.pk))
+
+
+@login_required
+@require_POST
+def collector_forget_addresses(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    collector = _collector_of(round_, collector_id)
+    erased = fieldwork.invitations_forget_addresses(collector=collector)
+    messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
+    return redirect(_collector_anchor(survey_id, round_.pk, collector.pk))
+
+
+def _collector_anchor(survey_id: int, round_id: int, collector_id: int) -> str:
+    return reverse("survey:round", args=[survey_id, round_id]) + f"#collector-{collector_id}"
+
+
+def _invitation_link(request: HttpRequest) -> Any:
+    return lambda token: request.build_absolute_uri(reverse("respond:invitation", args=[token]))
+
+
+@login_required
+@require_POST
 def collector_invite(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -957,9 +999,7 @@ def collector_invite(
         sent, skipped = fieldwork.invitations_send(
             collector=collector,
             addresses=valid,
-            link_for=lambda token: request.build_absolute_uri(
-                reverse("respond:invitation", args=[token])
-            ),
+            link_for=_invitation_link(request),
             keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
         )
         messages.success(

@@ -1,0 +1,189 @@
+"""An agency that chose to keep addresses reminds the people who have not answered yet.
+
+Reminders are the reason to keep an address at all, so they come with the
+limits that keep them polite (a gap, a most) and with every way the address
+goes again: its person answers, the round closes, or the agency erases it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from survey import fieldwork, services
+from survey.answering import token_hash
+from survey.exceptions import SurveyError
+from survey.models import Invitation, Response, ResponseStatus, RoundStatus
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mailing(agency):
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    round_ = fieldwork.round_create(version=version, label="Baseline")
+    return fieldwork.collector_create(round_=round_, name="Schools in Region X", kind="email")
+
+
+def invite(collector, *addresses, keep=True):
+    fieldwork.invitations_send(
+        collector=collector,
+        addresses=list(addresses),
+        link_for=lambda token: f"/i/{token}/",
+        keep_for_reminders=keep,
+    )
+
+
+def link_in(message) -> str:
+    return re.search(r"(/i/[^/\s]+/)", message.body).group(1)
+
+
+def mail_to(mailoutbox, address):
+    return [m for m in mailoutbox if m.to == [address]]
+
+
+def answer_everything(client, collector, link):
+    assert client.get(link).status_code == 302
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), PAGE_3)
+
+
+def remind(collector, days_later: float) -> int:
+    return fieldwork.invitations_remind(
+        collector=collector,
+        link_for=lambda token: f"/i/{token}/",
+        now=timezone.now() + timedelta(days=days_later),
+    )
+
+
+def test_only_people_who_have_not_answered_are_reminded_with_a_new_link(
+    mailing, mailoutbox, client
+):
+    invite(mailing, "ana@example.org", "ben@example.org")
+    ana_link = link_in(mail_to(mailoutbox, "ana@example.org")[0])
+    ben_first = link_in(mail_to(mailoutbox, "ben@example.org")[0])
+    answer_everything(client, mailing, ana_link)
+    ana = Invitation.objects.get(used_at__isnull=False)
+    assert ana.email == ""  # answered: her address is gone at once
+
+    assert remind(mailing, days_later=1) == 0  # too soon after the invitation
+    assert remind(mailing, days_later=3) == 1
+    reminder = mail_to(mailoutbox, "ben@example.org")[-1]
+    assert reminder.subject.startswith("Reminder: your views on biodiversity")
+    assert "it replaces the link in our earlier email" in reminder.body
+    ben_new = link_in(reminder)
+    assert ben_new != ben_first
+    assert Invitation.objects.get(email="ben@example.org").token_hash == token_hash(
+        ben_new.split("/")[2]
+    )
+    # The earlier link says what to do instead of a bare "not found"; the new one works.
+    replaced = Client().get(ben_first)
+    assert replaced.status_code == 404
+    assert "If we sent you a newer email, please use the link in it." in replaced.content.decode()
+    assert Client().get(ben_new).status_code == 302
+
+    assert remind(mailing, days_later=4) == 0  # too soon after the reminder
+    assert remind(mailing, days_later=6) == 1
+    assert remind(mailing, days_later=20) == 0  # two reminders at most
+    assert len(mail_to(mailoutbox, "ben@example.org")) == 3
+    assert len(mail_to(mailoutbox, "ana@example.org")) == 1
+
+
+def test_someone_who_started_is_reminded_and_the_new_link_resumes_their_answers(
+    mailing, mailoutbox, client
+):
+    invite(mailing, "ana@example.org")
+    first = link_in(mailoutbox[0])
+    client.get(first)
+    start(client, mailing)
+    client.post(page_url(mailing), PAGE_1)
+    assert remind(mailing, days_later=3) == 1
+    phone = Client()  # the reminder opened on another device
+    assert phone.get(link_in(mailoutbox[-1])).status_code == 302
+    entry = phone.get(reverse("respond:entry", args=[mailing.token]))
+    page = phone.get(entry["Location"])
+    assert 'name="page" value="2"' in page.content.decode()
+    phone.post(page_url(mailing), PAGE_2)
+    phone.post(page_url(mailing), PAGE_3)
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+
+
+def test_no_address_kept_means_no_reminder(mailing, mailoutbox):
+    invite(mailing, "ana@example.org", keep=False)
+    assert remind(mailing, days_later=3) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_no_reminders_while_paused_and_closing_the_round_erases_the_addresses(mailing):
+    invite(mailing, "ana@example.org")
+    fieldwork.collector_set_active(collector=mailing, active=False)
+    with pytest.raises(SurveyError, match="only while the round is open"):
+        remind(mailing, days_later=3)
+    fieldwork.collector_set_active(collector=mailing, active=True)
+    fieldwork.round_set_status(round_=mailing.round, status=RoundStatus.CLOSED)
+    assert list(Invitation.objects.values_list("email", flat=True)) == [""]
+
+
+def test_the_designer_follows_invitations_reminds_and_erases_on_the_round_page(
+    client, agency, member_factory, login, mailing, mailoutbox
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    invite(mailing, "ana@example.org", "ben@example.org")
+    args = [mailing.round.version.survey_id, mailing.round_id, mailing.pk]
+    page = client.get(reverse("survey:round", args=args[:2])).content.decode()
+    assert "Invitations sent: 2. Answered: 0." in page
+    assert "Addresses kept for reminders: 2. A reminder would go now to 0 of them" in page
+
+    done = client.post(reverse("survey:collector_remind", args=args), follow=True)
+    assert "Reminders sent: 0." in done.content.decode()
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=3))
+    done = client.post(reverse("survey:collector_remind", args=args), follow=True)
+    assert "Reminders sent: 2." in done.content.decode()
+    assert len(mailoutbox) == 4
+
+    done = client.post(reverse("survey:collector_forget_addresses", args=args), follow=True)
+    page = done.content.decode()
+    assert "Addresses erased: 2." in page
+    assert "Addresses kept for reminders" not in page
+    assert set(Invitation.objects.values_list("email", flat=True)) == {""}
+
+
+def test_a_paused_collector_refuses_reminders_with_a_message(
+    client, agency, member_factory, login, mailing, mailoutbox
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    invite(mailing, "ana@example.org")
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=3))
+    fieldwork.collector_set_active(collector=mailing, active=False)
+    args = [mailing.round.version.survey_id, mailing.round_id, mailing.pk]
+    done = client.post(reverse("survey:collector_remind", args=args), follow=True)
+    assert "Reminders can be sent only while the round is open" in done.content.decode()
+    assert len(mailoutbox) == 1
+
+
+def test_a_viewer_can_neither_remind_nor_erase(client, agency, member_factory, login, mailing):
+    login(member_factory(Role.VIEWER, agency=agency))
+    args = [mailing.round.version.survey_id, mailing.round_id, mailing.pk]
+    assert client.post(reverse("survey:collector_remind", args=args)).status_code == 403
+    assert client.post(reverse("survey:collector_forget_addresses", args=args)).status_code == 403
+
+
+def test_an_unknown_invitation_link_is_explained_in_arabic(client):
+    page = client.get("/i/not-a-real-token/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert 'dir="rtl"' in html
+    assert "رابط الدعوة هذا لا يعمل" in html
