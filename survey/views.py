@@ -958,7 +958,7 @@ def collector_remind(
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded})
-    return redirect(_collector_anchor(survey_id, round_.pk, collector.pk))
+    return redirect("survey:round", survey_id, round_.pk)
 
 
 @login_required
@@ -970,11 +970,7 @@ def collector_forget_addresses(
     collector = _collector_of(round_, collector_id)
     erased = fieldwork.invitations_forget_addresses(collector=collector)
     messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
-    return redirect(_collector_anchor(survey_id, round_.pk, collector.pk))
-
-
-def _collector_anchor(survey_id: int, round_id: int, collector_id: int) -> str:
-    return reverse("survey:round", args=[survey_id, round_id]) + f"#collector-{collector_id}"
+    return redirect("survey:round", survey_id, round_.pk)
 
 
 def _invitation_link(request: HttpRequest) -> Any:
