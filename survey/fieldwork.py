@@ -8,6 +8,7 @@ import secrets
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 from typing import Any
 
 from django.core.mail import send_mail
@@ -205,13 +206,24 @@ def invitations_remind(*, collector: Collector, link_for: Any, now: datetime | N
     reminded = 0
     for invitation in _due(collector, now).select_related("collector__round__version"):
         token = secrets.token_urlsafe(24)
-        with transaction.atomic():
-            changed = Invitation.objects.filter(
-                pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
-            ).update(token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1)
-            if not changed:  # answered, or reminded by another request, meanwhile
-                continue
-            _mail(collector, invitation.email, link_for(token), reminder=True)
+        try:
+            with transaction.atomic():
+                changed = Invitation.objects.filter(
+                    pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
+                ).update(
+                    token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1
+                )
+                if not changed:  # answered, or reminded by another request, meanwhile
+                    continue
+                _mail(collector, invitation.email, link_for(token), reminder=True)
+        except (SMTPException, OSError):
+            raise SurveyError(
+                _(
+                    "The mail server stopped the reminders after %(count)d were sent. "
+                    "Please try again later: the others are still due."
+                )
+                % {"count": reminded}
+            ) from None
         reminded += 1
     return reminded
 

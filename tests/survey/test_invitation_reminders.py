@@ -187,3 +187,23 @@ def test_an_unknown_invitation_link_is_explained_in_arabic(client):
     html = page.content.decode()
     assert 'dir="rtl"' in html
     assert "رابط الدعوة هذا لا يعمل" in html
+
+
+def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailoutbox, monkeypatch):
+    invite(mailing, "ana@example.org", "ben@example.org")
+    before = dict(Invitation.objects.values_list("email", "token_hash"))
+    sent = []
+
+    def flaky(subject, body, sender, to):
+        if sent:
+            raise ConnectionRefusedError
+        sent.append(to)
+
+    monkeypatch.setattr(fieldwork, "send_mail", flaky)
+    with pytest.raises(SurveyError, match="stopped the reminders after 1 were sent"):
+        remind(mailing, days_later=3)
+    after = dict(Invitation.objects.values_list("email", "token_hash"))
+    changed = [email for email in before if before[email] != after[email]]
+    assert changed == sent[0]  # the one reminded has a new link; the other keeps its own
+    monkeypatch.undo()
+    assert remind(mailing, days_later=3) == 1  # still due, and reminded next time
