@@ -101,27 +101,41 @@ def parse_addresses(
     return valid, invalid
 
 
-@transaction.atomic
 def invitations_send(
     *, collector: Collector, addresses: list[str], link_for: Any, keep_for_reminders: bool = False
 ) -> tuple[int, int]:
-    """One single-use link per new address; (sent, already invited). Addresses are not kept."""
+    """One single-use link per new address; (sent, already invited). Addresses are not kept.
+
+    Each invitation is stored and mailed in its own transaction: if the mail
+    server fails half way, those already mailed keep working links, the rest
+    are not stored, and sending the same list again invites only them.
+    """
     sent = skipped = 0
     for address in addresses:
         token = secrets.token_urlsafe(24)
         try:
             with transaction.atomic():
-                invitation = Invitation.objects.create(
-                    collector=collector,
-                    token_hash=token_hash(token),
-                    email_hash=keyed_hash(address, rotate_daily=False),
-                    email=address if keep_for_reminders else "",
+                try:
+                    with transaction.atomic():
+                        Invitation.objects.create(
+                            collector=collector,
+                            token_hash=token_hash(token),
+                            email_hash=keyed_hash(address, rotate_daily=False),
+                            email=address if keep_for_reminders else "",
+                            sent_at=timezone.now(),
+                        )
+                except IntegrityError:
+                    skipped += 1
+                    continue
+                _mail(collector, address, link_for(token), reminder=False)
+        except (SMTPException, OSError):
+            raise SurveyError(
+                _(
+                    "The mail server stopped the invitations after %(count)d were sent. "
+                    "Send the same list again later: those already invited are skipped."
                 )
-        except IntegrityError:
-            skipped += 1
-            continue
-        _mail(collector, address, link_for(token), reminder=False)
-        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+                % {"count": sent}
+            ) from None
         sent += 1
     return sent, skipped
 

@@ -992,12 +992,16 @@ def collector_invite(
             upload.read(2 * 1024 * 1024) if upload else None,
             upload.name if upload else "",
         )
-        sent, skipped = fieldwork.invitations_send(
-            collector=collector,
-            addresses=valid,
-            link_for=_invitation_link(request),
-            keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
-        )
+        try:
+            sent, skipped = fieldwork.invitations_send(
+                collector=collector,
+                addresses=valid,
+                link_for=_invitation_link(request),
+                keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
+            )
+        except SurveyError as error:
+            messages.error(request, str(error.message))
+            return redirect("survey:round", survey_id, round_.pk)
         messages.success(
             request,
             _(

@@ -111,6 +111,30 @@ def test_invitations_from_pasted_text_and_a_csv(designer_client, published, mail
     assert set(Invitation.objects.values_list("email", flat=True)) == {""}
 
 
+def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
+    designer_client, published, mailoutbox, monkeypatch
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    real = fieldwork.send_mail
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise ConnectionRefusedError
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fieldwork, "send_mail", flaky)
+    page = designer_client.post(url, {"addresses": "a@example.org, b@example.org"}, follow=True)
+    assert "The mail server stopped the invitations after 1 were sent." in page.content.decode()
+    assert Invitation.objects.count() == 1  # b@ was not mailed, so it was not stored
+    again = designer_client.post(url, {"addresses": "a@example.org, b@example.org"}, follow=True)
+    assert "1 invitations sent, 1 already invited" in again.content.decode()
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
+
+
 def test_progress_counts_per_collector_and_target_group(published):
     round_ = fieldwork.round_create(version=published, label="R", target_responses=10)
     link = round_.collectors.get()
