@@ -179,8 +179,7 @@ class InvitationSummary:
 def invitation_summary(*, collector: Collector, now: datetime | None = None) -> InvitationSummary:
     """What the round page tells the agency about an email collector's invitations."""
     now = now or timezone.now()
-    invitations = collector.invitations.all()
-    counts = invitations.aggregate(
+    counts = collector.invitations.aggregate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
         answered=Count("pk", filter=Q(used_at__isnull=False)),
         kept=Count("pk", filter=~Q(email="")),
@@ -218,7 +217,7 @@ def invitations_remind(*, collector: Collector, link_for: Any, now: datetime | N
             _("Reminders can be sent only while the round is open and the collector active.")
         ) from None
     reminded = 0
-    for invitation in _due(collector, now).select_related("collector__round__version"):
+    for invitation in _due(collector, now):
         token = secrets.token_urlsafe(24)
         try:
             with transaction.atomic():
