@@ -32,7 +32,8 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.REQUIRE_STAFF_MFA and request.user.is_authenticated:
+        user = getattr(request, "user", None)  # none on the answering flow (config.middleware)
+        if settings.REQUIRE_STAFF_MFA and user is not None and user.is_authenticated:
             response = self._enforce(request)
             if response is not None:
                 return response

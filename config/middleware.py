@@ -1,0 +1,46 @@
+"""Django's session, authentication and message middleware, minus the public answering flow.
+
+Respondents have no account, no session and no flash messages: their only tie
+to their answers is a signed cookie (survey.respond_views). On the answering
+flow's addresses these three middleware (and the staff second-factor check,
+which needs a user) would only build objects that nothing reads, on every
+page of every respondent: about 7% of the instructions of a respondent request
+(benchmarks/intake_instructions.py: 3.40 M before, 3.16 M after). The classes
+below are Django's own, passing those requests straight on; everywhere else
+they behave exactly as Django's, and Django's system checks accept them as
+such (they are subclasses).
+
+What this means for the respondent views: `request.session`, `request.user`
+and `django.contrib.messages` are not there. Templates still render: Django's
+auth and messages context processors cope with a request without them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
+from django.http import HttpRequest, HttpResponse
+
+# The answering flow (survey.respond_urls): /r/<link>/..., /r/withdraw/, /i/<invitation>/.
+RESPONDENT_PREFIXES = ("/r/", "/i/")
+
+
+def is_respondent_path(request: HttpRequest) -> bool:
+    return request.path_info.startswith(RESPONDENT_PREFIXES)
+
+
+def _not_for_respondents(base: type) -> type:
+    def __call__(self: Any, request: HttpRequest) -> HttpResponse:
+        if is_respondent_path(request):
+            return self.get_response(request)
+        return base.__call__(self, request)
+
+    return type(base.__name__, (base,), {"__call__": __call__, "__module__": __name__})
+
+
+SessionMiddleware: type = _not_for_respondents(sessions_middleware.SessionMiddleware)
+AuthenticationMiddleware: type = _not_for_respondents(auth_middleware.AuthenticationMiddleware)
+MessageMiddleware: type = _not_for_respondents(messages_middleware.MessageMiddleware)

@@ -1,0 +1,49 @@
+"""The public answering flow runs without sessions, users or messages; staff pages keep them."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from survey import fieldwork, services
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def collector(agency):
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    version = services.survey_publish(version=version, by=None)
+    return fieldwork.round_create(version=version, label="Baseline").collectors.get()
+
+
+def test_a_respondent_gets_no_session_user_or_messages(client, collector):
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = client.get(entry)
+    assert welcome.status_code == 200
+    request = welcome.wsgi_request
+    assert not hasattr(request, "session")
+    assert not hasattr(request, "user")
+    assert not hasattr(request, "_messages")
+    assert "sessionid" not in welcome.cookies
+    unknown = client.get(reverse("respond:invitation", args=["no-such-invitation"]))
+    assert unknown.status_code == 404 and not hasattr(unknown.wsgi_request, "user")
+    withdraw = client.get(reverse("respond:withdraw"))
+    assert withdraw.status_code == 200 and not hasattr(withdraw.wsgi_request, "session")
+
+
+def test_staff_who_open_their_public_link_stay_signed_in(
+    client, agency, member_factory, login, collector, settings
+):
+    settings.REQUIRE_STAFF_MFA = True  # the second-factor check must not trip on a respondent page
+    login(member_factory(Role.DESIGNER, agency=agency))
+    assert client.get(reverse("respond:entry", args=[collector.token])).status_code == 200
+    rounds = client.get(
+        reverse("survey:round", args=[collector.round.version.survey_id, collector.round_id])
+    )
+    assert rounds.status_code == 200
+    assert rounds.wsgi_request.user.is_authenticated
+    assert hasattr(rounds.wsgi_request, "session") and hasattr(rounds.wsgi_request, "_messages")
