@@ -246,6 +246,18 @@ def invitations_forget_addresses(*, collector: Collector) -> int:
     return collector.invitations.exclude(email="").update(email="")
 
 
+def invitations_forget_ended(*, now: datetime | None = None) -> int:
+    """Erase the addresses kept for rounds that have ended; the number erased.
+
+    Closing a round erases them at once (round_set_status); a round that ends
+    by its closing date has nobody to press a button, so `manage.py
+    forget_ended_invitations`, run daily, does it.
+    """
+    now = now or timezone.now()
+    ended = Q(collector__round__status=RoundStatus.CLOSED) | Q(collector__round__closes_at__lte=now)
+    return Invitation.objects.filter(ended).exclude(email="").update(email="")
+
+
 @dataclass
 class ProgressRow:
     label: str

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -207,3 +208,14 @@ def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailout
     assert changed == sent[0]  # the one reminded has a new link; the other keeps its own
     monkeypatch.undo()
     assert remind(mailing, days_later=3) == 1  # still due, and reminded next time
+
+
+def test_a_round_that_ends_by_its_date_loses_its_addresses_with_the_daily_command(mailing, capsys):
+    invite(mailing, "ana@example.org")
+    call_command("forget_ended_invitations")
+    assert Invitation.objects.get().email == "ana@example.org"  # still open: kept
+    mailing.round.closes_at = timezone.now() - timedelta(minutes=1)
+    mailing.round.save()
+    call_command("forget_ended_invitations")
+    assert Invitation.objects.get().email == ""
+    assert "Addresses erased: 1." in capsys.readouterr().out

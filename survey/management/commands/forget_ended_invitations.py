@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from survey.fieldwork import invitations_forget_ended
+
+
+class Command(BaseCommand):
+    help = "Erase the email addresses kept for reminders of rounds that have ended (run daily)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        erased = invitations_forget_ended()
+        self.stdout.write(_("Addresses erased: %(count)d.") % {"count": erased})
