@@ -33,6 +33,9 @@ def test_a_respondent_gets_no_session_user_or_messages(client, collector):
     assert unknown.status_code == 404 and not hasattr(unknown.wsgi_request, "user")
     withdraw = client.get(reverse("respond:withdraw"))
     assert withdraw.status_code == 200 and not hasattr(withdraw.wsgi_request, "session")
+    # The site's own 404 page renders there too, without the user its templates may ask about.
+    missing = client.get(reverse("respond:entry", args=["no-such-link"]))
+    assert missing.status_code == 404 and b"</html>" in missing.content
 
 
 def test_staff_who_open_their_public_link_stay_signed_in(
