@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from survey import fieldwork, services
 from survey.models import SurveyVersion, VersionStatus
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature
@@ -97,3 +98,37 @@ def test_the_designer_and_preview_pages_pass_axe(desktop, agency, member_factory
             f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/preview/?lang=fr&page={page}"
         )
         assert _serious(desktop) == [], page
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_thank_you_links_and_invitation_reminders_pass_axe(
+    desktop, agency, member_factory, password, lang
+):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    draft = survey_from_dict(every_feature(), agency=agency, by=designer)
+    _sign_in(desktop, designer, password, lang)
+    desktop.goto(f"/{lang}/surveys/{draft.survey_id}/versions/{draft.pk}/settings/")
+    assert _serious(desktop) == []
+    # A link that is not a web address: the error summary, the field marked, the text kept.
+    desktop.fill("input[name=link_2_url]", "javascript:alert(1)")
+    desktop.fill("input[name=link_2_label__en]", "Act now")
+    desktop.locator("form button[type=submit]").last.click()
+    expect(desktop.locator("#error-summary")).to_be_visible()
+    expect(desktop.locator("input[name=link_2_url]")).to_have_attribute("aria-invalid", "true")
+    expect(desktop.locator("input[name=link_2_label__en]")).to_have_value("Act now")
+    assert _serious(desktop) == []
+
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
+    fieldwork.invitations_send(
+        collector=mailing,
+        addresses=["ana@example.org"],
+        link_for=lambda token: f"/i/{token}/",
+        keep_for_reminders=True,
+    )
+    desktop.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(4)
+    assert _serious(desktop) == []
