@@ -53,10 +53,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Django's session, auth and message middleware, skipped on the public answering
-    # flow, which has no accounts (config/middleware.py says why).
+    # Django's session, auth, message and locale middleware, lighter on the public
+    # answering flow, which has no accounts (config/middleware.py says why).
     "config.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.AuthenticationMiddleware",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
@@ -50,3 +51,28 @@ def test_staff_who_open_their_public_link_stay_signed_in(
     assert rounds.status_code == 200
     assert rounds.wsgi_request.user.is_authenticated
     assert hasattr(rounds.wsgi_request, "session") and hasattr(rounds.wsgi_request, "_messages")
+
+
+def _language_headers(client, collector) -> list[tuple[int, str, str]]:
+    entry = reverse("respond:entry", args=[collector.token])
+    seen = []
+    for url, language in [
+        (entry, "ar"),
+        (entry + "?lang=fr", "zh-hans"),
+        (reverse("respond:withdraw"), "ru"),
+        (reverse("respond:invitation", args=["nope"]), "es"),
+        (reverse("respond:entry", args=["no-such-link"]), "ar"),
+    ]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        seen.append((response.status_code, response["Content-Language"], response["Vary"]))
+    return seen
+
+
+def test_the_lighter_locale_middleware_answers_respondents_as_djangos_own(collector, settings):
+    ours = _language_headers(Client(), collector)
+    assert ours[0][1] == "ar" and "Accept-Language" in ours[0][2]
+    settings.MIDDLEWARE = [
+        "django.middleware.locale.LocaleMiddleware" if m.endswith(".LocaleMiddleware") else m
+        for m in settings.MIDDLEWARE
+    ]
+    assert _language_headers(Client(), collector) == ours
