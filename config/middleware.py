@@ -4,11 +4,11 @@ Respondents have no account, no session and no flash messages: their only tie
 to their answers is a signed cookie (survey.respond_views). On the answering
 flow's addresses these three middleware (and the staff second-factor check,
 which needs a user) would only build objects that nothing reads, on every
-page of every respondent: about 7% of the instructions of a respondent request
-(benchmarks/intake_instructions.py: 3.40 M before, 3.16 M after). The classes
-below are Django's own, passing those requests straight on; everywhere else
-they behave exactly as Django's, and Django's system checks accept them as
-such (they are subclasses).
+page of every respondent: 6.5% of the instructions of a respondent request
+(benchmarks/intake_instructions.py: 3.445 M before, 3.220 M after; the lighter
+LocaleMiddleware below then 3.094 M). The classes below are Django's own,
+passing those requests straight on; everywhere else they behave exactly as
+Django's, and Django's system checks accept them as such (they are subclasses).
 
 What this means for the respondent views: `request.session`, `request.user`
 and `django.contrib.messages` are not there. Templates still render: Django's
@@ -56,8 +56,8 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     i18n_patterns), so Django's three path checks per request, and its 404
     redirect to a prefixed address, always come out the same there: the
     language is the browser's (cookie or Accept-Language), and the response
-    varies on Accept-Language. Those checks were about 5% of a respondent
-    request; elsewhere this is Django's middleware unchanged.
+    varies on Accept-Language. Those checks were 4% of the instructions of a
+    respondent request; elsewhere this is Django's middleware unchanged.
     """
 
     def process_request(self, request: HttpRequest) -> None:
