@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
-from survey import fieldwork, services
+from config.middleware import RESPONDENT_PREFIXES
+from survey import fieldwork, respond_urls, services
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature
 
@@ -76,3 +77,10 @@ def test_the_lighter_locale_middleware_answers_respondents_as_djangos_own(collec
         for m in settings.MIDDLEWARE
     ]
     assert _language_headers(Client(), collector) == ours
+
+
+def test_every_address_of_the_answering_flow_is_known_to_the_middleware():
+    for pattern in respond_urls.urlpatterns:
+        arguments = dict.fromkeys(pattern.pattern.converters, "x")
+        path = reverse(f"respond:{pattern.name}", kwargs=arguments)
+        assert path.startswith(RESPONDENT_PREFIXES), path
