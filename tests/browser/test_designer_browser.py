@@ -132,3 +132,46 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
     desktop.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(4)
     assert _serious(desktop) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_designer_copies_the_public_link_and_the_embed_snippet(
+    browser, live_server, agency, member_factory, password, lang
+):
+    context = browser.new_context(base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    collector = round_.collectors.get()
+    _sign_in(page, designer, password, lang)
+    page.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    link = page.locator(f"#link-{collector.pk}").input_value()
+    assert link.endswith(f"/r/{collector.token}/")
+    page.locator(f'button[data-copy="link-{collector.pk}"]').click()
+    expect(page.locator(f'.copy-status[data-for="link-{collector.pk}"]')).not_to_be_empty()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    page.locator(f'button[data-copy="embed-{collector.pk}"]').click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith(f'<iframe src="{link}"')
+    assert _serious(page) == []
+    context.close()
+
+
+def test_without_javascript_the_copy_buttons_stay_hidden(
+    browser, live_server, agency, member_factory, password
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    _sign_in(page, designer, password)
+    page.goto(f"/en/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    expect(page.locator("button[data-copy]").first).to_be_hidden()
+    expect(page.locator("input[readonly]").first).to_be_visible()  # still there to select
+    context.close()
