@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
+from survey.i18n import interface_language_for
 from survey.models import (
     Collector,
     Invitation,
@@ -144,11 +145,8 @@ def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> N
     """The invitation (or reminder) email, in the collector's language when the UI has it."""
     version = collector.round.version
     language = collector.preset_language or version.default_language
-    ui_language = (
-        language.lower() if language.lower() in {"ar", "zh-hans", "en", "fr", "ru", "es"} else "en"
-    )
     title = version.title.get(language) or version.title.get(version.default_language, "")
-    with translation.override(ui_language):
+    with translation.override(interface_language_for(language, "en")):
         if reminder:
             subject = _("Reminder: your views on biodiversity: %(title)s") % {"title": title}
         else:
@@ -176,16 +174,15 @@ class InvitationSummary:
     due: int  # of those, how many a reminder would go to now
 
 
-def invitation_summary(*, collector: Collector, now: datetime | None = None) -> InvitationSummary:
+def invitation_summary(*, collector: Collector) -> InvitationSummary:
     """What the round page tells the agency about an email collector's invitations."""
-    now = now or timezone.now()
     counts = collector.invitations.aggregate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
         answered=Count("pk", filter=Q(used_at__isnull=False)),
         kept=Count("pk", filter=~Q(email="")),
     )
     return InvitationSummary(
-        counts["sent"], counts["answered"], counts["kept"], _due(collector, now).count()
+        counts["sent"], counts["answered"], counts["kept"], _due(collector, timezone.now()).count()
     )
 
 
@@ -304,6 +301,32 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         if round_.target_responses
         else None,
     }
+
+
+@dataclass
+class CollectorRow:
+    """One collector as the round page shows it."""
+
+    collector: Collector
+    url: str
+    embed: str
+    invitations: InvitationSummary | None  # email collectors only
+
+
+def collector_rows(*, round_: Round, link_for: Any) -> list[CollectorRow]:
+    """The round's collectors with their public link, embed snippet and invitations."""
+    rows = []
+    for collector in round_.collectors.all():
+        url = link_for(collector.token)
+        rows.append(
+            CollectorRow(
+                collector,
+                url,
+                embed_snippet(url, collector.name),
+                invitation_summary(collector=collector) if collector.kind == "email" else None,
+            )
+        )
+    return rows
 
 
 def qr_code(url: str, kind: str) -> tuple[bytes, str]:

@@ -191,7 +191,7 @@ class CompiledSurvey:
         self.render_memo: dict[tuple[Any, ...], Any] = {}
         # Live follow-ups per section, and their rules when fixed by the survey alone.
         self._live: dict[str, dict[str, tuple[str, bool]]] = {}
-        self._live_rules: dict[tuple[str, str, str], LiveRule] = {}
+        self._live_rules: dict[tuple[str, str], LiveRule] = {}
 
     # -- texts
     def text(self, texts: Mapping[str, str] | None, language: str) -> str:
@@ -268,7 +268,7 @@ class CompiledSurvey:
             visible = self.question_visible(question, answers)
             if question.code in candidates:
                 on, static = candidates[question.code]
-                key = ("live", section.code, question.code)
+                key = (section.code, question.code)
                 rule = self._live_rules.get(key) if static else None
                 if rule is None:
                     codes = ["", *sorted(self.questions[on].codes)]

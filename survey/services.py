@@ -100,18 +100,17 @@ def version_update(
     title: dict[str, str],
     intro: dict[str, str],
     thank_you: dict[str, str],
+    thank_you_links: list[dict[str, Any]],
     languages: list[str],
     default_language: str,
-    thank_you_links: list[dict[str, Any]] | None = None,
 ) -> SurveyVersion:
     _ensure_draft(version)
     version.title = _clean_texts(title)
     version.intro = _clean_texts(intro)
     version.thank_you = _clean_texts(thank_you)
-    if thank_you_links is not None:
-        version.thank_you_links = [
-            {"url": link["url"], "label": _clean_texts(link["label"])} for link in thank_you_links
-        ]
+    version.thank_you_links = [
+        {"url": link["url"], "label": _clean_texts(link["label"])} for link in thank_you_links
+    ]
     version.languages = list(dict.fromkeys([default_language, *languages]))
     version.default_language = default_language
     version.save()

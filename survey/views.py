@@ -856,17 +856,10 @@ def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
 @login_required
 def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     access, round_ = _round(request, survey_id, round_id)
-    collectors = [
-        {
-            "collector": c,
-            "url": request.build_absolute_uri(reverse("respond:entry", args=[c.token])),
-        }
-        for c in round_.collectors.all()
-    ]
-    for row in collectors:
-        row["embed"] = fieldwork.embed_snippet(row["url"], row["collector"].name)
-        if row["collector"].kind == "email":
-            row["invitations"] = fieldwork.invitation_summary(collector=row["collector"])
+    collectors = fieldwork.collector_rows(
+        round_=round_,
+        link_for=lambda token: request.build_absolute_uri(reverse("respond:entry", args=[token])),
+    )
     return render(
         request,
         "survey/round_detail.html",
@@ -909,11 +902,19 @@ def collector_add(request: HttpRequest, survey_id: int, round_id: int) -> HttpRe
     return redirect("survey:round", survey_id, round_.pk)
 
 
-def _collector_of(round_: Round, collector_id: int) -> Collector:
+def _collector(
+    request: HttpRequest,
+    survey_id: int,
+    round_id: int,
+    collector_id: int,
+    action: Action = Action.VIEW,
+) -> tuple[Round, Collector]:
+    """The round and one of its collectors, if this user may `action` the survey."""
+    _access, round_ = _round(request, survey_id, round_id, action)
     found = round_.collectors.filter(pk=collector_id).first()
     if found is None:
         raise Http404
-    return found
+    return round_, found
 
 
 @login_required
@@ -921,8 +922,7 @@ def _collector_of(round_: Round, collector_id: int) -> Collector:
 def collector_toggle(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
-    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
-    collector = _collector_of(round_, collector_id)
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     fieldwork.collector_set_active(collector=collector, active=not collector.active)
     return redirect("survey:round", survey_id, round_.pk)
 
@@ -931,8 +931,7 @@ def collector_toggle(
 def collector_qr(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int, kind: str
 ) -> HttpResponse:
-    _access, round_ = _round(request, survey_id, round_id)
-    collector = _collector_of(round_, collector_id)
+    _, collector = _collector(request, survey_id, round_id, collector_id)
     if kind not in {"svg", "png"}:
         raise Http404
     content, content_type = fieldwork.qr_code(
@@ -948,8 +947,7 @@ def collector_qr(
 def collector_remind(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
-    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
-    collector = _collector_of(round_, collector_id)
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     try:
         reminded = fieldwork.invitations_remind(
             collector=collector, link_for=_invitation_link(request)
@@ -966,8 +964,7 @@ def collector_remind(
 def collector_forget_addresses(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
-    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
-    collector = _collector_of(round_, collector_id)
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     erased = fieldwork.invitations_forget_addresses(collector=collector)
     messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
     return redirect("survey:round", survey_id, round_.pk)
@@ -982,8 +979,7 @@ def _invitation_link(request: HttpRequest) -> Any:
 def collector_invite(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
-    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
-    collector = _collector_of(round_, collector_id)
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     form = InvitationsForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data.get("file")

@@ -36,6 +36,7 @@ def _service_attempts(version):
             title={"en": "x"},
             intro={},
             thank_you={},
+            thank_you_links=[],
             languages=["en"],
             default_language="en",
         ),
