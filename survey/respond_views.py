@@ -252,13 +252,16 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 posted_page = int(request.POST.get("page", response.page))
             except ValueError:
                 posted_page = response.page
-            outcome = answering.response_save_page(
-                response=response,
-                compiled=compiled,
-                page=posted_page,
-                post=request.POST,
-                going_back="back" in request.POST,
-            )
+            # Errors are worded as the page is checked: in the respondent's language,
+            # not the browser's (a person may pick Arabic on an English phone).
+            with _interface(language):
+                outcome = answering.response_save_page(
+                    response=response,
+                    compiled=compiled,
+                    page=posted_page,
+                    post=request.POST,
+                    going_back="back" in request.POST,
+                )
             if outcome.finished:
                 return HttpResponseRedirect(_links(token).done)
             # The next page (or this one with its errors) comes in the answer to the POST:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -668,9 +668,11 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}
     if request.method == "POST" and pages:
-        step = compiled.submit_page(
-            answers, page_number, request.POST, language, going_back="back" in request.POST
-        )
+        # Worded as the respondent would read them, like the preview's buttons.
+        with override(interface_language_for(language, get_language())):
+            step = compiled.submit_page(
+                answers, page_number, request.POST, language, going_back="back" in request.POST
+            )
         answers, errors, raw = step.answers, step.errors, step.raw
         request.session[session_key] = answers
         if step.finished:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -249,6 +250,19 @@ def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector
     assert 'value="12"' in html
     assert 'id="error-summary"' in html
     assert Response.objects.get().answers["region"] == "coast"
+
+
+def test_the_platforms_own_error_messages_follow_the_language_chosen_not_the_browser(
+    client, collector
+):
+    # French picked on the welcome page of a phone set to English.
+    start(client, collector, lang="fr")
+    page = client.post(
+        page_url(collector), {**PAGE_1, "region": "atlantis"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = unescape(page.content.decode())
+    assert "Choisissez l'une des options proposées." in html
+    assert "Choose one of the options offered." not in html
 
 
 # --------------------------------------------------------------- tampering

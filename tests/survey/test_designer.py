@@ -355,6 +355,9 @@ def test_a_designer_builds_previews_and_publishes_a_survey_with_every_question_t
     assert "Suivant" in page.content.decode()  # buttons speak the survey's language too
     wrong = designer.client.post(preview + "?lang=fr&page=1", {"age": "12", "region": "coast"})
     assert "Vous devez avoir 16 ans ou plus." in wrong.content.decode()
+    # The platform's own messages, too, are in the previewed language, not the designer's.
+    tampered = designer.client.post(preview + "?lang=fr&page=1", {"age": "30", "region": "x"})
+    assert "Choisissez l&#x27;une des options proposées." in tampered.content.decode()
     ok = designer.client.post(
         preview + "?lang=fr&page=1", {"age": "30", "region": "coast", "district": "mombasa"}
     )
