@@ -23,7 +23,14 @@ from django.views.decorators.http import require_http_methods
 
 from survey import answering, selectors
 from survey.answering import Refusal
-from survey.i18n import choose_language, interface_language_for, is_rtl
+from survey.i18n import (
+    LANGUAGE_NAMES,
+    choose_language,
+    interface_language_for,
+    is_rtl,
+    language_name,
+    normalize_language,
+)
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, welcome_page
 
@@ -403,8 +410,16 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:
-    """Anyone holding a receipt code may have that response deleted."""
-    language = translation.get_language() or "en"
+    """Anyone holding a receipt code may have that response deleted.
+
+    The survey pages link here with their interface language (?lang=), so a
+    person who answered in Arabic on an English phone is not switched to English.
+    """
+    browser = translation.get_language() or "en"
+    language = normalize_language(
+        interface_language_for(normalize_language(request.GET.get("lang", "")[:16]), browser)
+    )
+    languages = [(code, language_name(code)) for code in LANGUAGE_NAMES]
     message = ""
     if request.method == "POST":
         try:
@@ -415,4 +430,9 @@ def withdraw(request: HttpRequest) -> HttpResponse:
             message = _("Your answers have been deleted.")
         else:
             message = _("No answers match this code. Check the code on your receipt.")
-    return _render(request, "survey/respond/withdraw.html", language, {"message": message})
+    return _render(
+        request,
+        "survey/respond/withdraw.html",
+        language,
+        {"message": message, "languages": languages},
+    )

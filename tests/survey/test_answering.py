@@ -436,6 +436,24 @@ def test_withdrawal_with_the_receipt_code_deletes_the_response(client, collector
     assert not Response.objects.exists()
 
 
+def test_the_deletion_page_keeps_the_language_the_person_answered_in(client, collector):
+    start(client, collector, lang="fr")
+    page = client.post(page_url(collector), PAGE_1, HTTP_ACCEPT_LANGUAGE="en")
+    link = re.search(r'href="(/r/withdraw/\?lang=[^"]+)"', page.content.decode()).group(1)
+    assert link == reverse("respond:withdraw") + "?lang=fr"
+    # In Arabic, on a phone set to English: right to left, Arabic words, a way back to English.
+    arabic = reverse("respond:withdraw") + "?lang=ar"
+    html = client.get(arabic, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "حذف إجاباتي" in html
+    assert 'href="?lang=en"' in html
+    wrong = client.post(arabic, {"code": "NOPE"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "لا توجد إجابات مطابقة لهذا الرمز." in wrong
+    # Nonsense in the address falls back to the browser's language.
+    odd = client.get(reverse("respond:withdraw") + "?lang=<x>", HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="es" dir="ltr">' in odd.content.decode()
+
+
 # --------------------------------------------------------------- quality and cost
 
 
