@@ -24,6 +24,7 @@ from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from survey.i18n import interface_language_for
@@ -449,9 +450,20 @@ def _fingerprint_seen(response: Response, fingerprint: str) -> bool:
 
 
 def response_resume_link(*, response: Response) -> str:
-    """A fresh 'continue later' token; only its hash is stored."""
-    token = secrets.token_urlsafe(24)
-    Response.objects.filter(pk=response.pk).update(resume_hash=token_hash(token))
+    """The response's 'continue later' token: the same each time it is asked for.
+
+    A person may copy the link to a laptop, then open "Continue later" again on
+    the phone, or mistype the address to mail it to: a fresh token each time
+    would quietly kill the link already taken away. So the token is a keyed
+    hash of the response (SECRET_KEY, as for the resume cookie, which gives the
+    same access), and only its hash is stored, so the database alone cannot
+    open a response.
+    """
+    token = salted_hmac("cepa.resume", str(response.pk), algorithm="sha256").hexdigest()[:32]
+    hashed = token_hash(token)
+    if response.resume_hash != hashed:  # the first time, or after SECRET_KEY changed
+        Response.objects.filter(pk=response.pk).update(resume_hash=hashed)
+        response.resume_hash = hashed
     return token
 
 

@@ -345,21 +345,29 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
     resume = answering.response_resume_link(response=response)
     link = request.build_absolute_uri(reverse("respond:resume", args=[token, resume]))
     sent = False
-    error = ""
+    error = address = ""
     if request.method == "POST":
         address = request.POST.get("email", "").strip()[:254]
         try:
             validate_email(address)
         except ValidationError:
-            error = _("Enter a valid email address.")
+            error = _("Enter a valid email address.")  # shown with what was typed
         else:
             answering.resume_link_email(response=response, link=link, address=address)
             sent = True
+            address = ""  # not kept, not even in the page
     return _render(
         request,
         "survey/respond/later.html",
         response.language,
-        {"compiled": compiled, "link": link, "sent": sent, "error": error, "token": token},
+        {
+            "compiled": compiled,
+            "link": link,
+            "sent": sent,
+            "error": error,
+            "address": address,
+            "token": token,
+        },
     )
 
 

@@ -232,14 +232,36 @@ def test_the_continue_later_link_is_emailed_in_the_respondents_language(
 ):
     start(client, collector, lang="fr")
     later = reverse("respond:later", args=[collector.token])
-    refused = client.post(later, {"email": "not an address"}, HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.post(later, {"email": "someone@example"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Saisissez une adresse électronique valide." in refused.content.decode()
+    assert 'value="someone@example"' in refused.content.decode()  # kept, to correct
     assert mailoutbox == []
-    client.post(later, {"email": "someone@example.org"})
+    sent = client.post(later, {"email": "someone@example.org"})
+    assert "someone@example.org" not in sent.content.decode()
     (mail,) = mailoutbox
     assert mail.to == ["someone@example.org"]
     assert mail.subject == "Continuer l'enquête plus tard"
     assert f"/r/{collector.token}/resume/" in mail.body
+
+
+def test_the_continue_later_link_stays_the_same_however_often_it_is_asked_for(
+    client, collector, mailoutbox
+):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    later = reverse("respond:later", args=[collector.token])
+    copied = client.get(later).context["link"]  # taken to a laptop
+    assert client.get(later).context["link"] == copied  # asked for again on the phone
+    client.post(later, {"email": "not an address"})
+    client.post(later, {"email": "someone@example.org"})
+    assert copied in mailoutbox[0].body
+    assert token_hash(copied.rsplit("/", 2)[-2]) == Response.objects.get().resume_hash
+    resumed = Client().get(copied.replace("http://testserver", ""))
+    assert resumed.status_code == 302 and resumed["Location"].endswith("/page/?lang=en")
+    # Another response has another link.
+    other = Client()
+    start(other, collector)
+    assert other.get(later).context["link"] != copied
 
 
 def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
