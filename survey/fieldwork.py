@@ -30,6 +30,7 @@ from survey.models import (
     Round,
     RoundStatus,
     SurveyVersion,
+    TargetGroup,
     VersionStatus,
 )
 
@@ -267,40 +268,64 @@ class ProgressRow:
 
 
 def round_progress(*, round_: Round) -> dict[str, Any]:
-    """Started, completed and completion rate, per collector and target group; median duration."""
+    """Started, completed and completion rate, per collector and target group; median duration.
+
+    Every collector is listed, those nobody has used yet too: a channel at zero
+    is what an agency most needs to see while there is time to act. Collectors
+    are counted by id, as two may share a name.
+    """
     complete = Q(status=ResponseStatus.COMPLETE)
-    per_collector = (
-        Response.objects.filter(round=round_)
-        .values("collector__name")
-        .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
-        .order_by("collector__name")
-    )
+    responses = Response.objects.filter(round=round_)
+    counted = {
+        row["collector_id"]: (row["started"], row["completed"])
+        for row in responses.values("collector_id").annotate(
+            started=Count("pk"), completed=Count("pk", filter=complete)
+        )
+    }
     per_group = (
-        Response.objects.filter(round=round_)
-        .values("target_group")
+        responses.values("target_group")
         .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
         .order_by("target_group")
     )
-    totals = Response.objects.filter(round=round_).aggregate(
-        started=Count("pk"), completed=Count("pk", filter=complete)
-    )
+    totals = responses.aggregate(started=Count("pk"), completed=Count("pk", filter=complete))
     durations = list(
-        Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
+        responses.filter(complete)
         .exclude(duration_seconds=None)
         .values_list("duration_seconds", flat=True)
     )
+    median = int(statistics.median(durations)) if durations else None
     return {
         "total": ProgressRow("", totals["started"], totals["completed"]),
         "collectors": [
-            ProgressRow(r["collector__name"], r["started"], r["completed"]) for r in per_collector
+            ProgressRow(collector.name, *counted.get(collector.pk, (0, 0)))
+            for collector in round_.collectors.order_by("name", "pk")
         ],
-        "groups": [ProgressRow(r["target_group"], r["started"], r["completed"]) for r in per_group],
-        "median_seconds": int(statistics.median(durations)) if durations else None,
+        "groups": [
+            ProgressRow(target_group_label(r["target_group"]), r["started"], r["completed"])
+            for r in per_group
+        ],
+        "median_seconds": median,
+        "median_text": duration_text(median) if median is not None else "",
         "target": round_.target_responses,
         "target_share": round(100 * totals["completed"] / round_.target_responses, 1)
         if round_.target_responses
         else None,
     }
+
+
+def target_group_label(code: str) -> str:
+    """A target group's name in the reader's language; responses from no preset group say so."""
+    if not code:
+        return _("No target group set")
+    return str(TargetGroup(code).label) if code in TargetGroup.values else code
+
+
+def duration_text(seconds: int) -> str:
+    """'9 min 1 s' rather than '541 s': how long people take, as the agency reads it."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    if not minutes:
+        return _("%(seconds)d s") % {"seconds": rest}
+    return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
 
 
 @dataclass

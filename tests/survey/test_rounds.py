@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Role
 from survey import fieldwork, services
@@ -135,21 +136,11 @@ def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
 
 
-def test_progress_counts_per_collector_and_target_group(published):
-    round_ = fieldwork.round_create(version=published, label="R", target_responses=10)
-    link = round_.collectors.get()
-    youth = fieldwork.collector_create(round_=round_, name="Youth", preset_target_group="youth")
-    for i, (collector, status, duration) in enumerate(
-        [
-            (link, "complete", 300),
-            (link, "in_progress", None),
-            (youth, "complete", 500),
-            (youth, "complete", 700),
-        ]
-    ):
+def _responses(round_, rows) -> None:
+    for i, (collector, status, duration) in enumerate(rows):
         Response.objects.create(
             round=round_,
-            version=published,
+            version=round_.version,
             collector=collector,
             start_nonce=f"p{i}",
             language="en",
@@ -158,6 +149,23 @@ def test_progress_counts_per_collector_and_target_group(published):
             target_group=collector.preset_target_group,
             receipt_code=f"P{i}",
         )
+
+
+def test_progress_counts_per_collector_and_target_group(published):
+    round_ = fieldwork.round_create(version=published, label="R", target_responses=10)
+    link = round_.collectors.get()
+    youth = fieldwork.collector_create(round_=round_, name="Youth", preset_target_group="youth")
+    fieldwork.collector_create(round_=round_, name="Youth", preset_target_group="youth")
+    fieldwork.collector_create(round_=round_, name="Schools", preset_target_group="educators")
+    _responses(
+        round_,
+        [
+            (link, "complete", 300),
+            (link, "in_progress", None),
+            (youth, "complete", 500),
+            (youth, "complete", 700),
+        ],
+    )
     progress = fieldwork.round_progress(round_=round_)
     assert (progress["total"].started, progress["total"].completed, progress["total"].rate) == (
         4,
@@ -166,11 +174,33 @@ def test_progress_counts_per_collector_and_target_group(published):
     )
     assert [(r.label, r.started, r.completed) for r in progress["collectors"]] == [
         ("Public link", 2, 1),
+        ("Schools", 0, 0),  # nobody yet: the channel the agency must look at
         ("Youth", 2, 2),
+        ("Youth", 0, 0),  # same name, another collector: counted apart
     ]
-    assert [(r.label, r.completed) for r in progress["groups"]] == [("", 1), ("youth", 2)]
+    assert [(r.label, r.completed) for r in progress["groups"]] == [
+        ("No target group set", 1),
+        ("Youth", 2),
+    ]
     assert progress["median_seconds"] == 500
+    assert progress["median_text"] == "8 min 20 s"
     assert progress["target_share"] == 30.0
+
+
+def test_the_round_page_names_target_groups_and_durations_in_the_readers_language(
+    designer_client, published
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    youth = fieldwork.collector_create(round_=round_, name="Jeunes", preset_target_group="youth")
+    _responses(round_, [(round_.collectors.first(), "complete", 45), (youth, "complete", 45)])
+    with translation.override("zh-hans"):
+        url = reverse("survey:round", args=[published.survey_id, round_.pk])
+    page = designer_client.get(url).content.decode()
+    assert "<td>青年</td>" in page
+    assert "<td>未设定目标群体</td>" in page
+    assert "中位时长 45 秒" in page
+    with translation.override("ar"):
+        assert fieldwork.duration_text(541) == "9 د 1 ث"
 
 
 def test_viewers_see_progress_but_cannot_change_fieldwork(
