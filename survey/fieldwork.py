@@ -324,8 +324,10 @@ def duration_text(seconds: int) -> str:
     """'9 min 1 s' rather than '541 s': how long people take, as the agency reads it."""
     minutes, rest = divmod(max(0, int(seconds)), 60)
     if not minutes:
-        return _("%(seconds)d s") % {"seconds": rest}
-    return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+        text = _("%(seconds)d s") % {"seconds": rest}
+    else:
+        text = _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+    return text.replace(" ", "\N{NO-BREAK SPACE}")  # one value: never split over two lines
 
 
 @dataclass
