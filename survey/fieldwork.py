@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 import secrets
 import statistics
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -72,20 +73,15 @@ def collector_set_active(*, collector: Collector, active: bool) -> Collector:
 def parse_addresses(
     text: str = "", upload: bytes | None = None, filename: str = ""
 ) -> tuple[list[str], list[str]]:
-    """Email addresses from pasted text, a CSV or an XLSX file: (valid, invalid)."""
-    cells: list[str] = []
-    if upload:
-        if filename.lower().endswith(".xlsx"):
-            import openpyxl
+    """Email addresses from pasted text, a CSV or an XLSX file: (valid, invalid).
 
-            workbook = openpyxl.load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
-            for row in workbook.active.iter_rows(values_only=True):
-                cells.extend(str(value) for value in row if value)
-            workbook.close()
-        else:
-            decoded = upload.decode("utf-8-sig", errors="replace")
-            for row in csv.reader(io.StringIO(decoded)):
-                cells.extend(row)
+    Every pasted line counts, so a typo is reported; in a file only what looks
+    like an address does (something@something), as lists exported from a
+    spreadsheet carry names, regions and headings beside the addresses, in
+    columns split by commas, semicolons or tabs, or as "Name <address>". A file
+    that cannot be read is a SurveyError.
+    """
+    cells = _ADDRESS_LIKE.findall("\n".join(_file_cells(upload, filename))) if upload else []
     for line in text.replace(";", "\n").replace(",", "\n").splitlines():
         cells.append(line)
     valid, invalid = [], []
@@ -95,12 +91,48 @@ def parse_addresses(
             continue
         try:
             validate_email(address)
-        except Exception:
+        except ValidationError:
             invalid.append(cell.strip()[:100])
         else:
             if address not in valid:
                 valid.append(address)
     return valid, invalid
+
+
+_ADDRESS_LIKE = re.compile(r"[^\s,;<>\"'()\[\]]+@[^\s,;<>\"'()\[\]]+")
+
+
+def _file_cells(upload: bytes, filename: str) -> list[str]:
+    """The text of a file's cells (CSV and text files: the whole text)."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
+            try:
+                return [
+                    str(value)
+                    for row in workbook.active.iter_rows(values_only=True)
+                    for value in row
+                    if value
+                ]
+            finally:
+                workbook.close()
+        # A damaged or renamed file fails in many ways inside openpyxl (a bad zip,
+        # a missing part, bad XML); all mean the same to the person uploading it.
+        except Exception as error:
+            raise SurveyError(
+                _(
+                    "This file could not be read as an XLSX workbook. Save it again from "
+                    "your spreadsheet as .xlsx or .csv and send it again."
+                )
+            ) from error
+    if name.endswith((".csv", ".txt")):
+        # Spreadsheets save "Unicode text" as UTF-16; everything else here as UTF-8 or ASCII.
+        encoding = "utf-16" if upload.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+        return [upload.decode(encoding, errors="replace")]
+    raise SurveyError(_("Choose a CSV or XLSX file."))
 
 
 def invitations_send(

@@ -819,3 +819,22 @@ class InvitationsForm(AccessibleForm):
             "Without this, only a hash of each address is kept once the email is sent."
         ),
     )
+
+    MAX_FILE_BYTES = 2 * 1024 * 1024
+
+    @staticmethod
+    def prefix_for(collector_id: int) -> str:
+        return f"invite-{collector_id}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and upload.size > self.MAX_FILE_BYTES:
+            self.add_error(
+                "file",
+                _("The file is larger than %(size)d MB: split it, or keep only the addresses.")
+                % {"size": self.MAX_FILE_BYTES // (1024 * 1024)},
+            )
+        if not (data.get("addresses") or "").strip() and upload is None and not self.errors:
+            raise forms.ValidationError(_("Paste email addresses or choose a file."))
+        return data

@@ -858,10 +858,35 @@ def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
 @login_required
 def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     access, round_ = _round(request, survey_id, round_id)
-    collectors = fieldwork.collector_rows(
+    return _round_page(request, round_, can_design=access.can(Action.DESIGN))
+
+
+def _round_page(
+    request: HttpRequest,
+    round_: Round,
+    *,
+    can_design: bool,
+    collector_form: CollectorForm | None = None,
+    invite: tuple[int, InvitationsForm] | None = None,
+) -> HttpResponse:
+    """The round page; with a form sent back with its errors (and what was typed) when given.
+
+    Each invitation form has its collector's prefix: two email collectors on
+    one page must not share field ids, or a label would name the wrong field.
+    """
+    rows = fieldwork.collector_rows(
         round_=round_,
         link_for=lambda token: request.build_absolute_uri(reverse("respond:entry", args=[token])),
     )
+    cards = []
+    for row in rows:
+        pk = row.collector.pk
+        if invite is not None and invite[0] == pk:
+            form = invite[1]
+        else:
+            form = InvitationsForm(prefix=InvitationsForm.prefix_for(pk))
+        cards.append((row, form))
+    sent_back = collector_form is not None or invite is not None
     return render(
         request,
         "survey/round_detail.html",
@@ -869,14 +894,14 @@ def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
             "round": round_,
             "survey": round_.version.survey,
             "version": round_.version,
-            "collectors": collectors,
+            "collectors": cards,
             "progress": fieldwork.round_progress(round_=round_),
-            "can_design": access.can(Action.DESIGN),
-            "collector_form": CollectorForm(languages=round_.version.languages),
-            "invitations_form": InvitationsForm(),
+            "can_design": can_design,
+            "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
             "reminder_gap_days": fieldwork.REMINDER_GAP.days,
             "max_reminders": fieldwork.MAX_REMINDERS,
         },
+        status=400 if sent_back else 200,
     )
 
 
@@ -896,11 +921,10 @@ def round_status(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
 def collector_add(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
     form = CollectorForm(request.POST, languages=round_.version.languages)
-    if form.is_valid():
-        fieldwork.collector_create(round_=round_, **form.cleaned_data)
-        messages.success(request, _("Collector added."))
-    else:
-        messages.error(request, _("The collector needs a name and a kind."))
+    if not form.is_valid():
+        return _round_page(request, round_, can_design=True, collector_form=form)
+    fieldwork.collector_create(round_=round_, **form.cleaned_data)
+    messages.success(request, _("Collector added."))
     return redirect("survey:round", survey_id, round_.pk)
 
 
@@ -972,6 +996,9 @@ def collector_forget_addresses(
     return redirect("survey:round", survey_id, round_.pk)
 
 
+INVALID_SHOWN = 20  # invalid addresses named after sending invitations
+
+
 def _invitation_link(request: HttpRequest) -> Any:
     return lambda token: request.build_absolute_uri(reverse("respond:invitation", args=[token]))
 
@@ -982,29 +1009,46 @@ def collector_invite(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
     round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
-    form = InvitationsForm(request.POST, request.FILES)
+    form = InvitationsForm(
+        request.POST, request.FILES, prefix=InvitationsForm.prefix_for(collector.pk)
+    )
     if form.is_valid():
         upload = form.cleaned_data.get("file")
-        valid, invalid = fieldwork.parse_addresses(
-            form.cleaned_data.get("addresses") or "",
-            upload.read(2 * 1024 * 1024) if upload else None,
-            upload.name if upload else "",
-        )
         try:
-            sent, skipped = fieldwork.invitations_send(
-                collector=collector,
-                addresses=valid,
-                link_for=_invitation_link(request),
-                keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
+            valid, invalid = fieldwork.parse_addresses(
+                form.cleaned_data.get("addresses") or "",
+                upload.read() if upload else None,
+                upload.name if upload else "",
             )
         except SurveyError as error:
-            messages.error(request, str(error.message))
-            return redirect("survey:round", survey_id, round_.pk)
-        messages.success(
-            request,
-            _(
-                "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses not valid."
-            )
-            % {"sent": sent, "skipped": skipped, "invalid": len(invalid)},
+            form.add_error("file", error.message)
+        else:
+            if not valid:
+                form.add_error(
+                    "addresses" if invalid or not upload else "file",
+                    _("No valid email address was found."),
+                )
+    if not form.is_valid():
+        return _round_page(request, round_, can_design=True, invite=(collector.pk, form))
+    try:
+        sent, skipped = fieldwork.invitations_send(
+            collector=collector,
+            addresses=valid,
+            link_for=_invitation_link(request),
+            keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
         )
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+        return redirect("survey:round", survey_id, round_.pk)
+    messages.success(
+        request,
+        _(
+            "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses not valid."
+        )
+        % {"sent": sent, "skipped": skipped, "invalid": len(invalid)},
+    )
+    if invalid:
+        # Named, so that they can be corrected and sent again.
+        shown = ", ".join(invalid[:INVALID_SHOWN]) + ("…" if len(invalid) > INVALID_SHOWN else "")
+        messages.warning(request, _("Not valid: %(addresses)s") % {"addresses": shown})
     return redirect("survey:round", survey_id, round_.pk)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
+
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from accounts.models import Role
 from survey import fieldwork, services
@@ -93,23 +99,113 @@ def test_collectors_are_added_paused_and_the_round_closed(designer_client, publi
     assert round_.status == RoundStatus.CLOSED  # a closed round stays closed
 
 
+def invite(collector, **fields):
+    """The invitation form's fields, under its collector's prefix."""
+    return {f"invite-{collector.pk}-{name}": value for name, value in fields.items()}
+
+
 def test_invitations_from_pasted_text_and_a_csv(designer_client, published, mailoutbox):
     round_ = fieldwork.round_create(version=published, label="R")
     email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
     url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    csv_file = SimpleUploadedFile("list.csv", b"email\nb@example.org\nnot-an-address\n")
+    # An export from a spreadsheet: names and headings beside the addresses.
+    csv_file = SimpleUploadedFile(
+        "list.csv", b"name,email\nJane,b@example.org\nJoe,not-an@address\n"
+    )
     response = designer_client.post(
-        url, {"addresses": "a@example.org, A@example.org", "file": csv_file}, follow=True
+        url,
+        invite(email, addresses="a@example.org, A@example.org, jane.example.org", file=csv_file),
+        follow=True,
     )
-    assert (
-        "2 invitations sent, 0 already invited, 1 addresses not valid." in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "2 invitations sent, 0 already invited, 2 addresses not valid." in html
+    assert "Not valid: not-an@address, jane.example.org" in html  # named, to correct
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
-    again = designer_client.post(url, {"addresses": "a@example.org"}, follow=True)
+    again = designer_client.post(url, invite(email, addresses="a@example.org"), follow=True)
     assert "0 invitations sent, 1 already invited" in again.content.decode()
     assert set(Invitation.objects.values_list("email", flat=True)) == {""}
+
+
+def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
+    designer_client, published, mailoutbox
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    utf16 = SimpleUploadedFile("list.txt", "email\tname\nc@example.org\tÉlodie\n".encode("utf-16"))
+    designer_client.post(url, invite(email, file=utf16))
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Email"])
+    book.active.append(["Amina", "d@example.org"])
+    handle = io.BytesIO()
+    book.save(handle)
+    designer_client.post(
+        url, invite(email, file=SimpleUploadedFile("list.xlsx", handle.getvalue()))
+    )
+    assert [m.to[0] for m in mailoutbox] == ["c@example.org", "d@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "Paste email addresses or choose a file."),
+        ({"addresses": "jane.example.org\nbob@"}, "No valid email address was found."),
+        (
+            {"file": ("list.xlsx", b"PK\x03\x04 not really a workbook")},
+            "This file could not be read as an XLSX workbook.",
+        ),
+        ({"file": ("list.pdf", b"%PDF-1.7")}, "Choose a CSV or XLSX file."),
+        ({"file": ("names.csv", b"name\nJane\nJoe\n")}, "No valid email address was found."),
+        (
+            {"file": ("big.csv", b"a@example.org\n" * 200_000)},
+            "The file is larger than 2 MB",
+        ),
+    ],
+)
+def test_a_bad_address_list_is_refused_next_to_its_field_and_nothing_typed_is_lost(
+    designer_client, published, mailoutbox, fields, message
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    if "file" in fields:
+        fields = {**fields, "file": SimpleUploadedFile(*fields["file"])}
+        fields.setdefault("addresses", "typed but not enough")
+    page = designer_client.post(url, invite(email, keep_for_reminders="on", **fields))
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert message in html
+    assert 'id="error-summary"' in html
+    assert "<details open>" in html  # the form stays open, with what was typed
+    if fields.get("addresses"):
+        assert escape(fields["addresses"]) in html
+    assert re.search(rf'name="invite-{email.pk}-keep_for_reminders"[^>]* checked', html)
+    assert mailoutbox == []
+    assert not Invitation.objects.exists()
+
+
+def test_two_email_collectors_on_one_page_do_not_share_field_ids(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    first = fieldwork.collector_create(round_=round_, name="Teachers", kind="email")
+    second = fieldwork.collector_create(round_=round_, name="Mayors", kind="email")
+    page = designer_client.get(reverse("survey:round", args=[published.survey_id, round_.pk]))
+    ids = re.findall(r' id="([^"]+)"', page.content.decode())
+    assert len(ids) == len(set(ids))
+    assert f'id="id_invite-{first.pk}-addresses"' in page.content.decode()
+    assert f'id="id_invite-{second.pk}-addresses"' in page.content.decode()
+
+
+def test_a_collector_without_a_name_is_refused_with_the_choices_kept(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    url = reverse("survey:collector_add", args=[published.survey_id, round_.pk])
+    page = designer_client.post(
+        url, {"name": "  ", "kind": "link", "preset_target_group": "educators"}
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "This field is required." in html
+    assert re.search(r'<option value="educators" selected>', html)
+    assert round_.collectors.count() == 1  # the public link only
 
 
 def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
@@ -128,10 +224,11 @@ def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(fieldwork, "send_mail", flaky)
-    page = designer_client.post(url, {"addresses": "a@example.org, b@example.org"}, follow=True)
+    addresses = invite(email, addresses="a@example.org, b@example.org")
+    page = designer_client.post(url, addresses, follow=True)
     assert "The mail server stopped the invitations after 1 were sent." in page.content.decode()
     assert Invitation.objects.count() == 1  # b@ was not mailed, so it was not stored
-    again = designer_client.post(url, {"addresses": "a@example.org, b@example.org"}, follow=True)
+    again = designer_client.post(url, addresses, follow=True)
     assert "1 invitations sent, 1 already invited" in again.content.decode()
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
 
@@ -229,3 +326,14 @@ def test_another_agency_gets_404_for_rounds(client, other_agency, member_factory
         client.get(reverse("survey:round", args=[published.survey_id, round_.pk])).status_code
         == 404
     )
+
+
+def test_address_list_errors_are_in_the_designers_language(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    with translation.override("ar"):
+        url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    bad = SimpleUploadedFile("list.xlsx", b"not a workbook")
+    html = designer_client.post(url, invite(email, file=bad)).content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تعذّرت قراءة هذا الملف كمصنف XLSX." in html
