@@ -57,6 +57,52 @@ def round_set_status(*, round_: Round, status: str) -> Round:
     return round_
 
 
+ROUND_CHANGEABLE = ("label", "opens_at", "closes_at", "target_responses", "grace_minutes")
+
+
+def round_update(*, round_: Round, **fields: Any) -> Round:
+    """Rename a round, move its dates (fieldwork is often extended), change its target.
+
+    Until it is closed; the sample type stays, as the round's analysis relies on
+    it. Respondents' pages see new dates at once in this process and within
+    LINK_CACHE_SECONDS in the others (the round's save signal).
+    """
+    unknown = set(fields) - set(ROUND_CHANGEABLE)
+    if unknown:
+        raise TypeError(f"round_update cannot change {sorted(unknown)}")
+    if round_.status == RoundStatus.CLOSED:
+        raise SurveyError(_("A closed round stays closed; open a new round instead."))
+    opens = fields.get("opens_at", round_.opens_at)
+    closes = fields.get("closes_at", round_.closes_at)
+    if closes is not None and closes <= opens:
+        raise SurveyError(_("The round must close after it opens."))
+    for name, value in fields.items():
+        setattr(round_, name, value.strip() if name == "label" else value)
+    round_.save(update_fields=list(fields))
+    return round_
+
+
+@dataclass(frozen=True)
+class RoundState:
+    """Where fieldwork stands for respondents, which the stored status alone does not say."""
+
+    code: str  # open, scheduled, paused, ended, closed: also the badge's CSS class
+    label: str
+
+
+def round_state(*, round_: Round, now: datetime | None = None) -> RoundState:
+    now = now or timezone.now()
+    if round_.status == RoundStatus.CLOSED:
+        return RoundState("closed", _("Closed"))
+    if round_.closes_at and round_.closes_at <= now:
+        return RoundState("ended", _("Ended on its closing date"))
+    if round_.opens_at > now:
+        return RoundState("scheduled", _("Not open yet"))
+    if round_.status == RoundStatus.PAUSED:
+        return RoundState("paused", _("Paused"))
+    return RoundState("open", _("Open"))
+
+
 def collector_create(*, round_: Round, name: str, kind: str = "link", **fields: Any) -> Collector:
     return Collector.objects.create(
         round=round_, name=name.strip(), kind=kind, token=secrets.token_urlsafe(16), **fields

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccessibleForm
@@ -748,26 +749,48 @@ class TranslationSheetForm(AccessibleForm):
         return upload.read()
 
 
+def _moment(label: Any, *, required: bool) -> forms.DateTimeField:
+    """A date and time in the browser's own picker.
+
+    The picker reads and writes only "2026-05-22T09:00": with Django's default
+    format (a space, seconds) a date sent back with an error, or the current one
+    when changing a round, would show empty.
+    """
+    picker = "%Y-%m-%dT%H:%M"
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=picker),
+        input_formats=[picker, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+
 class RoundForm(AccessibleForm):
     label = forms.CharField(
         label=_("Label"), max_length=200, help_text=_("For example “Baseline, May 2026”.")
     )
-    opens_at = forms.DateTimeField(
-        label=_("Opens"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    closes_at = forms.DateTimeField(
-        label=_("Closes"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    opens_at = _moment(_("Opens"), required=False)
+    closes_at = _moment(_("Closes"), required=False)
     sample_type = forms.ChoiceField(
         label=_("Sample"), choices=SampleType.choices, initial=SampleType.OPEN
     )
     target_responses = forms.IntegerField(
         label=_("Target number of responses"), required=False, min_value=1, max_value=10_000_000
     )
+    grace_minutes = forms.IntegerField(
+        label=_("Grace period (minutes)"),
+        required=False,  # left empty: the model's default
+        initial=120,
+        min_value=0,
+        max_value=7 * 24 * 60,
+        help_text=_("People already answering may finish this long after a pause or the close."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = _("Times are in the %(zone)s time zone.") % {"zone": get_current_timezone_name()}
+        self.fields["opens_at"].help_text = zone
+        self.fields["closes_at"].help_text = zone
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -778,6 +801,26 @@ class RoundForm(AccessibleForm):
                 forms.ValidationError(_("The round must close after it opens."), code="range"),
             )
         return cleaned
+
+
+class RoundChangeForm(RoundForm):
+    """The same fields less the sample type, which the round's analysis already relies on."""
+
+    opens_at = _moment(_("Opens"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["sample_type"]
+        self.fields["grace_minutes"].required = True
+
+    @classmethod
+    def for_round(cls, round_: Any, data: Any = None) -> RoundChangeForm:
+        fields = ("label", "opens_at", "closes_at", "target_responses", "grace_minutes")
+        return cls(
+            data,
+            prefix="change",
+            initial={name: getattr(round_, name) for name in fields},
+        )
 
 
 class CollectorForm(AccessibleForm):

@@ -47,6 +47,11 @@ urlpatterns = [
     path(V + "rounds/new/", views.round_create, name="round_create"),
     path("surveys/<int:survey_id>/rounds/<int:round_id>/", views.round_detail, name="round"),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/change/",
+        views.round_update,
+        name="round_update",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/status/",
         views.round_status,
         name="round_status",

@@ -29,6 +29,7 @@ from survey.forms import (
     InvitationsForm,
     PresetForm,
     QuestionForm,
+    RoundChangeForm,
     RoundForm,
     SectionForm,
     SurveyCreateForm,
@@ -868,6 +869,7 @@ def _round_page(
     can_design: bool,
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
+    change_form: RoundChangeForm | None = None,
 ) -> HttpResponse:
     """The round page; with a form sent back with its errors (and what was typed) when given.
 
@@ -886,7 +888,7 @@ def _round_page(
         else:
             form = InvitationsForm(prefix=InvitationsForm.prefix_for(pk))
         cards.append((row, form))
-    sent_back = collector_form is not None or invite is not None
+    sent_back = collector_form is not None or invite is not None or change_form is not None
     return render(
         request,
         "survey/round_detail.html",
@@ -897,12 +899,30 @@ def _round_page(
             "collectors": cards,
             "progress": fieldwork.round_progress(round_=round_),
             "can_design": can_design,
+            "state": fieldwork.round_state(round_=round_),
+            "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
             "reminder_gap_days": fieldwork.REMINDER_GAP.days,
             "max_reminders": fieldwork.MAX_REMINDERS,
         },
         status=400 if sent_back else 200,
     )
+
+
+@login_required
+@require_POST
+def round_update(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    form = RoundChangeForm.for_round(round_, request.POST)
+    if not form.is_valid():  # the dates' order is checked here, next to the fields
+        return _round_page(request, round_, can_design=True, change_form=form)
+    try:
+        fieldwork.round_update(round_=round_, **form.cleaned_data)
+    except SurveyError as error:  # closed meanwhile: the page no longer offers the form
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The round is changed."))
+    return redirect("survey:round", survey_id, round_.pk)
 
 
 @login_required

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import Role
@@ -317,6 +319,10 @@ def test_viewers_see_progress_but_cannot_change_fieldwork(
         ).status_code
         == 403
     )
+    assert (
+        client.post(reverse("survey:round_update", args=base), {"change-label": "x"}).status_code
+        == 403
+    )
 
 
 def test_another_agency_gets_404_for_rounds(client, other_agency, member_factory, login, published):
@@ -337,3 +343,89 @@ def test_address_list_errors_are_in_the_designers_language(designer_client, publ
     html = designer_client.post(url, invite(email, file=bad)).content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "تعذّرت قراءة هذا الملف كمصنف XLSX." in html
+
+
+def test_a_designer_extends_fieldwork_and_the_link_opens_again(designer_client, published):
+    now = timezone.now()
+    round_ = fieldwork.round_create(
+        version=published, label="R", opens_at=now - timedelta(days=30), closes_at=now
+    )
+    page_url = reverse("survey:round", args=[published.survey_id, round_.pk])
+    assert "Ended on its closing date" in designer_client.get(page_url).content.decode()
+    link = reverse("respond:entry", args=[round_.collectors.get().token])
+    assert "This survey is closed" in Client().get(link).content.decode()
+
+    later = (now + timedelta(days=14)).astimezone(timezone.get_current_timezone())
+    changed = designer_client.post(
+        reverse("survey:round_update", args=[published.survey_id, round_.pk]),
+        {
+            "change-label": "R, extended",
+            "change-opens_at": (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+            "change-closes_at": later.strftime("%Y-%m-%dT%H:%M"),
+            "change-target_responses": "800",
+            "change-grace_minutes": "60",
+        },
+        follow=True,
+    )
+    html = changed.content.decode()
+    assert "The round is changed." in html
+    assert ">Open</span>" in html
+    round_.refresh_from_db()
+    assert (round_.label, round_.target_responses, round_.grace_minutes) == ("R, extended", 800, 60)
+    assert round_.closes_at.replace(second=0, microsecond=0) == later.replace(
+        second=0, microsecond=0
+    )
+    # The change form shows the stored dates in the browser's picker format.
+    assert f'value="{later.strftime("%Y-%m-%dT%H:%M")}"' in html
+    assert 'name="consent"' in Client().get(link).content.decode()
+
+
+def test_a_round_cannot_close_before_it_opens_and_what_was_typed_stays(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    page = designer_client.post(
+        reverse("survey:round_update", args=[published.survey_id, round_.pk]),
+        {
+            "change-label": "Renamed",
+            "change-opens_at": "2027-03-10T09:30",
+            "change-closes_at": "2027-03-01T09:30",
+            "change-grace_minutes": "-5",
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "The round must close after it opens." in html
+    assert "Ensure this value is greater than or equal to 0." in html
+    assert 'value="2027-03-10T09:30"' in html and 'value="Renamed"' in html
+    round_.refresh_from_db()
+    assert round_.label == "R"
+
+
+def test_a_closed_round_cannot_be_changed(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="R")
+    fieldwork.round_set_status(round_=round_, status=RoundStatus.CLOSED)
+    url = reverse("survey:round_update", args=[published.survey_id, round_.pk])
+    page = designer_client.get(reverse("survey:round", args=[published.survey_id, round_.pk]))
+    assert url not in page.content.decode()
+    refused = designer_client.post(
+        url,
+        {"change-label": "X", "change-opens_at": "2026-01-01T00:00", "change-grace_minutes": "0"},
+    )
+    assert refused.status_code == 302
+    assert (
+        "A closed round stays closed" in designer_client.get(refused["Location"]).content.decode()
+    )
+    round_.refresh_from_db()
+    assert round_.label == "R"
+
+
+def test_a_scheduled_round_says_so_with_its_dates_in_chinese(designer_client, published):
+    opens = timezone.now() + timedelta(days=3)
+    round_ = fieldwork.round_create(version=published, label="R", opens_at=opens)
+    with translation.override("zh-hans"):
+        html = designer_client.get(
+            reverse("survey:round", args=[published.survey_id, round_.pk])
+        ).content.decode()
+    assert '<span class="status status-scheduled">尚未开启</span>' in html
+    assert "无截止日期" in html
+    assert "宽限期 120 分钟" in html
+    assert "时间采用 UTC 时区。" in html
