@@ -102,9 +102,7 @@ def answers_for(html: str) -> dict[str, list[str]]:
     page = re.search(r'name="page" value="(\d+)"', html)
     if page:
         data["page"] = [page.group(1)]
-    data["csrfmiddlewaretoken"] = [
-        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    ]
+    data["state"] = [re.search(r'name="state" value="([^"]+)"', html).group(1)]
     data["next"] = ["1"]
     return data
 
@@ -136,7 +134,6 @@ def respondent(port: int, recorder: Recorder, browser: Browser | None = None) ->
             "welcome", lambda: browser.request("GET", f"/r/{TOKEN}/?lang=en")
         )
         nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         # The consent answers with page 1, and each saved page with the next one (at the
         # end, a redirect to the thank-you page): one request a page.
         status, location, html = recorder.timed(
@@ -144,7 +141,7 @@ def respondent(port: int, recorder: Recorder, browser: Browser | None = None) ->
             lambda: browser.request(
                 "POST",
                 f"/r/{TOKEN}/",
-                {"consent": "yes", "nonce": nonce, "csrfmiddlewaretoken": csrf, "lang": "en"},
+                {"consent": "yes", "nonce": nonce, "lang": "en"},
             ),
         )
         if status != 200 or 'name="page"' not in html:

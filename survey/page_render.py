@@ -402,7 +402,7 @@ def respondent_page(
     seed: str,
     page_number: int,
     page_count: int,
-    csrf_token: str,
+    state: str,
     action_url: str,
     later_url: str,
 ) -> str:
@@ -413,7 +413,7 @@ def respondent_page(
 
     Most pages are shown fresh: no answer on them yet, no error. Unless a
     choice filter or a random order makes them personal, such a page is the
-    same for everyone on this link but the CSRF token, so it is written once
+    same for everyone on this link but the state, so it is written once
     per process and the token filled in.
     """
     questions = page.questions
@@ -437,7 +437,7 @@ def respondent_page(
         )
 
     if not fresh:
-        return page_html(answers=answers, errors=errors, raw=raw, seed=seed, csrf_token=csrf_token)
+        return page_html(answers=answers, errors=errors, raw=raw, seed=seed, state=state)
     key = (
         "page",
         section.code,
@@ -454,9 +454,9 @@ def respondent_page(
     html = _memo(
         compiled,
         key,
-        lambda: page_html(answers={}, errors={}, raw={}, seed="", csrf_token=_CSRF),
+        lambda: page_html(answers={}, errors={}, raw={}, seed="", state=_STATE),
     )
-    return html.replace(_CSRF, escape(csrf_token))
+    return html.replace(_STATE, escape(state))
 
 
 def _page_html(
@@ -471,7 +471,7 @@ def _page_html(
     seed: str,
     page_number: int,
     page_count: int,
-    csrf_token: str,
+    state: str,
     action_url: str,
     later_url: str,
 ) -> str:
@@ -501,7 +501,7 @@ def _page_html(
     forward = _("Send my answers") if page_number == page_count else _("Next")
     parts += [
         f'<form method="post" action="{_e(action_url)}" novalidate>',
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(csrf_token)}">',
+        f'<input type="hidden" name="state" value="{_e(state)}">',
         f'<input type="hidden" name="page" value="{page_number}">',
         f"<h1>{_e(title)}</h1>" if title else "",
         render_questions(
@@ -525,7 +525,7 @@ def _page_html(
 
 
 _NONCE = "cepa-nonce-placeholder"
-_CSRF = "cepa-csrf-placeholder"
+_STATE = "cepa-state-placeholder"
 
 
 def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
@@ -543,7 +543,7 @@ def _plain_welcome(compiled: CompiledSurvey, language: str, ui_language: str) ->
     del ui_language  # part of the cache key
     return render_to_string(
         "survey/respond/welcome.html",
-        {**_layout_context(compiled, language), "nonce": _NONCE, "csrf_token": _CSRF},
+        {**_layout_context(compiled, language), "nonce": _NONCE},
     )
 
 
@@ -552,24 +552,22 @@ def welcome_page(
     *,
     language: str,
     nonce: str,
-    csrf_token: str,
     error: str = "",
     challenge: tuple[str, int, int] | None = None,
 ) -> str:
     """The welcome page: intro, privacy notice and consent (in the interface language).
 
     Without an error or a sum to solve it is the same for everyone but the
-    nonce and the CSRF token, so it is rendered once and those two filled in.
+    nonce, so it is rendered once and the nonce filled in.
     """
     if not error and challenge is None:
         html = _plain_welcome(compiled, language, translation.get_language())
-        return html.replace(_NONCE, escape(nonce)).replace(_CSRF, escape(csrf_token))
+        return html.replace(_NONCE, escape(nonce))
     return render_to_string(
         "survey/respond/welcome.html",
         {
             **_layout_context(compiled, language),
             "nonce": nonce,
-            "csrf_token": csrf_token,
             "error": error,
             "challenge": challenge,
         },

@@ -1,17 +1,33 @@
-"""What members of the public see at /r/<collector token>/. No account, no JavaScript needed."""
+"""What members of the public see at /r/<collector token>/. No account, no JavaScript needed.
+
+No cookie needed either. A survey embedded in another site's page (the embed
+snippet) gets no cookie of its own in any browser today, so every form of the
+answering flow carries its own signed token instead of Django's CSRF token:
+- the welcome form a signed nonce, which also makes a double-clicked start one
+  response;
+- question pages and "continue later" the response's state: the same signed
+  value as the resume cookie, bound to the link.
+A forged request cannot carry the state of someone else's response, so these
+tokens protect against cross-site requests as the CSRF token did; a POST
+without one still goes through Django's CSRF check. Where the browser keeps
+no cookie, the links between pages carry the state too (never otherwise).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from contextlib import nullcontext
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
@@ -19,6 +35,7 @@ from django.utils import translation
 # Lazy: messages are worded when the page is rendered, in the respondent's language.
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from survey import answering, selectors
@@ -79,20 +96,88 @@ def _interface(language: str) -> Any:
     return nullcontext() if wanted == translation.get_language() else translation.override(wanted)
 
 
-def _form_token(request: HttpRequest) -> str:
-    """The CSRF token for the next form.
+NONCE_SALT = "cepa.respond.nonce"
+# Set with the welcome page: when it comes back with the consent, this browser
+# keeps cookies, and the links between pages need not carry the state.
+COOKIE_CHECK = "cepa_ok"
 
-    A POST reaches these views only after the CSRF middleware has matched the
-    masked token of its form with the cookie, so that same token serves the next
-    page. The page goes only to whoever sent it, so this is as safe as a new
-    mask, and it spares 32 reads of the system's random source and a Set-Cookie
-    on every page. A GET, or a token sent in a header, gets a new one.
+
+def _new_nonce() -> str:
+    return signing.Signer(salt=NONCE_SALT).sign(secrets.token_hex(16))
+
+
+def _nonce(request: HttpRequest) -> str | None:
+    """The random part of the signed nonce posted with the form, if it is one of ours."""
+    try:
+        return signing.Signer(salt=NONCE_SALT).unsign(request.POST.get("nonce", "")[:200])
+    except signing.BadSignature:
+        return None
+
+
+def _state_signer(token: str) -> signing.Signer:
+    # Exactly the resume cookie's signer: a state and a cookie are the same value.
+    return signing.get_cookie_signer(salt=_cookie_name(token) + COOKIE_SALT)
+
+
+def _state_for(token: str, response_pk: int) -> str:
+    return _state_signer(token).sign(str(response_pk))
+
+
+def _posted_state(request: HttpRequest, token: str) -> str | None:
+    """The response id from the state sent with the form (POST) or the link (GET), if valid."""
+    source = request.POST if request.method == "POST" else request.GET
+    raw = source.get("state", "")
+    if not raw:
+        return None
+    try:
+        return _state_signer(token).unsign(raw[:200])
+    except signing.BadSignature:
+        return None
+
+
+def _cookies_kept(request: HttpRequest, token: str) -> bool:
+    return _cookie_name(token) in request.COOKIES or COOKIE_CHECK in request.COOKIES
+
+
+def _carry(url: str, state: str) -> str:
+    """A link that brings the response's state along (empty state: the link as it is)."""
+    if not state:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}state={quote(state, safe='')}"
+
+
+def _not_exempt(request: HttpRequest) -> None:
+    """What Django's CSRF check is told the view is: one that is not exempt."""
+
+
+def _own_form_token(
+    kind: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Accept a POST that carries the flow's own signed token of `kind`; others get Django's check.
+
+    "nonce" (welcome and deletion forms) proves only that the form came from
+    this site: fine where nothing of the sender's is at stake. "state" names the
+    response itself, so only the person answering has it: where a response is
+    changed or its link mailed, nothing less will do.
     """
-    if request.method == "POST":
-        posted = request.POST.get("csrfmiddlewaretoken", "")
-        if len(posted) == CSRF_TOKEN_LENGTH and posted.isalnum() and posted.isascii():
-            return posted
-    return get_token(request)
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                if kind == "nonce":
+                    ours = _nonce(request) is not None
+                else:
+                    ours = _posted_state(request, kwargs["token"]) is not None
+                if not ours:
+                    refused = CsrfViewMiddleware(view).process_view(request, _not_exempt, (), {})
+                    if refused is not None:
+                        return refused
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(checked)
+
+    return decorate
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -120,7 +205,10 @@ def _remember(request: HttpRequest, response: HttpResponse, name: str, value: ob
 
 
 def _current_response(request: HttpRequest, token: str) -> Response | None:
-    pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
+    """The response this browser is answering: from the form or link's state, else the cookie."""
+    pk = _posted_state(request, token)
+    if pk is None:
+        pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
     return selectors.response_with_collector(response_id=pk, collector_token=token)
@@ -167,6 +255,7 @@ def _refusal(
 
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
+@_own_form_token("nonce")
 def entry(request: HttpRequest, token: str) -> HttpResponse:
     """Welcome, privacy notice and consent; or straight back to the page where one stopped."""
     collector = _collector(token)
@@ -174,13 +263,14 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request, collector, compiled)
     response = _current_response(request, token)
     if response is not None and request.method == "GET" and "restart" not in request.GET:
+        carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
         if response.status == ResponseStatus.COMPLETE:
-            return HttpResponseRedirect(_links(token).done)
+            return HttpResponseRedirect(_carry(_links(token).done, carry))
         # Page 1 is shown at this address (it answers the consent), so its language
         # links land here: pass the language asked for on to the page.
         asked = request.GET.get("lang", "")
         language = asked if asked in compiled.languages else response.language
-        return HttpResponseRedirect(_links(token).page_in(language))
+        return HttpResponseRedirect(_carry(_links(token).page_in(language), carry))
     invitation = None
     invitation_pk = request.get_signed_cookie(
         _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT
@@ -203,18 +293,19 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
                 response = answering.response_start(
                     collector=collector,
                     language=language,
-                    nonce=(request.POST.get("nonce") or secrets.token_hex(16))[:32],
+                    nonce=_nonce(request) or secrets.token_hex(16),
                     ip_hash=ip_hash,
                     invitation=invitation,
                 )
             except Refusal as refusal:
                 return _refusal(request, refusal, language, compiled)
+            carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
             if response.status == ResponseStatus.COMPLETE:
-                answer = HttpResponseRedirect(_links(token).done)
+                answer = HttpResponseRedirect(_carry(_links(token).done, carry))
             else:
                 # Page 1 comes in the answer to the consent: no redirect round trip.
                 answer = _page(
-                    request, token, response, compiled, response.language, {}, {}, response.page
+                    token, response, compiled, response.language, {}, {}, response.page, carry
                 )
             _remember(request, answer, _cookie_name(token), response.pk)
             return answer
@@ -226,23 +317,29 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         html = welcome_page(
             compiled,
             language=language,
-            nonce=secrets.token_hex(16),
-            csrf_token=get_token(request),
+            nonce=_new_nonce(),
             error=error,
             challenge=answering.challenge_new() if collector.challenge else None,
         )
-    return _private(HttpResponse(html))
+    welcome = _private(HttpResponse(html))
+    if COOKIE_CHECK not in request.COOKIES:
+        welcome.set_cookie(
+            COOKIE_CHECK, "1", max_age=COOKIE_AGE, samesite="Lax", secure=request.is_secure()
+        )
+    return welcome
 
 
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
+@_own_form_token("state")
 def page(request: HttpRequest, token: str) -> HttpResponse:
     response = _current_response(request, token)
     if response is None:
         return redirect("respond:entry", token=token)
     collector = response.collector
+    carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
     if response.status == ResponseStatus.COMPLETE:
-        return HttpResponseRedirect(_links(token).done)
+        return HttpResponseRedirect(_carry(_links(token).done, carry))
     compiled = answering.compiled_for(collector.round.version)
     language = response.language
     if request.GET.get("lang") in compiled.languages and request.GET["lang"] != language:
@@ -270,18 +367,17 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     going_back="back" in request.POST,
                 )
             if outcome.finished:
-                return HttpResponseRedirect(_links(token).done)
+                return HttpResponseRedirect(_carry(_links(token).done, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
             # one round trip a page instead of two on a poor connection. respond.js turns
             # the entry into a plain GET, so reload and the browser's back do not resubmit.
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    return _page(request, token, response, compiled, language, errors, raw, page_number)
+    return _page(token, response, compiled, language, errors, raw, page_number, carry)
 
 
 def _page(
-    request: HttpRequest,
     token: str,
     response: Response,
     compiled: Any,
@@ -289,7 +385,9 @@ def _page(
     errors: dict[str, str],
     raw: dict[str, Any],
     page_number: int,
+    carry: str,
 ) -> HttpResponse:
+    """A question page; `carry` (the state) goes into its links when the browser keeps no cookie."""
     pages = compiled.visible_sections(response.answers)
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
@@ -306,10 +404,12 @@ def _page(
             seed=str(response.pk),
             page_number=page_number,
             page_count=len(pages),
-            csrf_token=_form_token(request),
+            state=carry or _state_for(token, response.pk),
             action_url=links.page_in(language),
-            later_url=links.later,
+            later_url=_carry(links.later, carry),
         )
+    if carry:  # the language links, relative ("?lang=fr"), bring the state along too
+        html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')
     return _private(HttpResponse(html))
 
 
@@ -335,12 +435,14 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
+@_own_form_token("state")
 def later(request: HttpRequest, token: str) -> HttpResponse:
     """A link to continue on another day or device, shown and, if asked, emailed (not kept)."""
     collector = _collector(token)
     response = _current_response(request, token)
     if response is None or response.status == ResponseStatus.COMPLETE:
         return redirect("respond:entry", token=token)
+    carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
     compiled = answering.compiled_for(collector.round.version)
     resume = answering.response_resume_link(response=response)
     link = request.build_absolute_uri(reverse("respond:resume", args=[token, resume]))
@@ -366,7 +468,8 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
             "sent": sent,
             "error": error,
             "address": address,
-            "token": token,
+            "state": carry or _state_for(token, response.pk),
+            "back_url": _carry(_links(token).page, carry),
         },
     )
 
@@ -416,7 +519,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return redirect_to
 
 
+@xframe_options_exempt
 @require_http_methods(["GET", "POST"])
+@_own_form_token("nonce")
 def withdraw(request: HttpRequest) -> HttpResponse:
     """Anyone holding a receipt code may have that response deleted.
 
@@ -442,5 +547,5 @@ def withdraw(request: HttpRequest) -> HttpResponse:
         request,
         "survey/respond/withdraw.html",
         language,
-        {"message": message, "languages": languages},
+        {"message": message, "languages": languages, "nonce": _new_nonce()},
     )

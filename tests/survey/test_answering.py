@@ -124,45 +124,62 @@ def test_a_double_submit_of_the_last_page_creates_one_complete_response(client, 
     assert Response.objects.get().status == ResponseStatus.COMPLETE
 
 
-def test_every_welcome_page_has_its_own_nonce_and_csrf_token(collector):
+def test_every_welcome_page_has_its_own_signed_nonce_and_needs_no_csrf_cookie(collector):
     entry = reverse("respond:entry", args=[collector.token])
     pages = [Client(enforce_csrf_checks=True).get(entry) for _ in range(2)]
     assert nonce_of(pages[0]) != nonce_of(pages[1])
-    tokens = [
-        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p.content.decode()).group(1)
-        for p in pages
-    ]
-    assert tokens[0] != tokens[1] and "placeholder" not in tokens[0]
+    assert "placeholder" not in nonce_of(pages[0])
+    assert "csrfmiddlewaretoken" not in pages[0].content.decode()
+    assert "csrftoken" not in pages[0].cookies
+    # With every check on, the welcome form's own token is enough to start.
     browser = Client(enforce_csrf_checks=True)
-    welcome = browser.get(entry)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', welcome.content.decode())
-    started = browser.post(
-        entry, {"consent": "yes", "nonce": nonce_of(welcome), "csrfmiddlewaretoken": token[1]}
-    )
+    started = browser.post(entry, {"consent": "yes", "nonce": nonce_of(browser.get(entry))})
     assert shown_page(started) == 1
 
 
-def test_with_csrf_checks_on_each_page_carries_a_token_that_the_next_post_passes(collector):
-    # After a POST the page reuses the token the form sent (no new mask per page);
-    # a browser that enforces nothing special must still get through every page.
+def test_with_csrf_checks_on_each_page_carries_the_state_that_the_next_post_needs(collector):
     browser = Client(enforce_csrf_checks=True)
     entry = reverse("respond:entry", args=[collector.token])
     welcome = browser.get(entry)
-    page = browser.post(
-        entry,
-        {"consent": "yes", "nonce": nonce_of(welcome), "csrfmiddlewaretoken": token_of(welcome)},
-    )
+    page = browser.post(entry, {"consent": "yes", "nonce": nonce_of(welcome)})
     for answers in (PAGE_1, PAGE_2):
         assert page["Cache-Control"] == "no-store, private"  # answers are never cached
-        page = browser.post(page_url(collector), {**answers, "csrfmiddlewaretoken": token_of(page)})
+        page = browser.post(page_url(collector), {**answers, "state": state_of(page)})
     assert shown_page(page) == 3
     assert Response.objects.get().answers["meaning"] == "Variety of life"
-    forged = browser.post(page_url(collector), {**PAGE_3, "csrfmiddlewaretoken": "x" * 64})
-    assert forged.status_code == 403
+    # A forged state, or none, is no token: Django's CSRF check refuses the page.
+    real = state_of(page)
+    forged = real.split(":")[0] + ":" + "x" * 40
+    for state in (forged, ""):
+        refused = browser.post(page_url(collector), {**PAGE_3, "state": state})
+        assert refused.status_code == 403
+    assert "comment" not in Response.objects.get().answers
 
 
-def token_of(page) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+def test_a_cross_site_request_cannot_reach_someone_elses_response(collector):
+    """Another site can make a browser send a form, but not with a state it never saw."""
+    victim = Client(enforce_csrf_checks=True)
+    entry = reverse("respond:entry", args=[collector.token])
+    victim.post(entry, {"consent": "yes", "nonce": nonce_of(victim.get(entry))})
+    # The attacker starts a response of their own to get genuine tokens...
+    attacker = Client(enforce_csrf_checks=True)
+    their_page = attacker.post(entry, {"consent": "yes", "nonce": nonce_of(attacker.get(entry))})
+    # ...and makes the victim's browser (with its cookie) send them: only the
+    # attacker's own response can be touched, never the victim's.
+    victim.post(page_url(collector), {**PAGE_1, "age": "99", "state": state_of(their_page)})
+    later = reverse("respond:later", args=[collector.token])
+    nonce = nonce_of(Client().get(entry))  # a genuine token of the welcome form
+    victim.post(later, {"email": "attacker@example.org", "nonce": nonce})
+    mine, theirs = Response.objects.order_by("pk")
+    assert mine.answers == {}
+    assert theirs.answers["age"] == 99
+    from django.core import mail
+
+    assert mail.outbox == []  # the victim's resume link was not mailed to the attacker
+
+
+def state_of(page) -> str:
+    return re.search(r'name="state" value="([^"]+)"', page.content.decode())[1]
 
 
 def test_the_language_links_of_the_first_page_switch_its_language(client, collector):

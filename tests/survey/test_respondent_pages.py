@@ -80,7 +80,7 @@ def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
             seed="1",
             page_number=1,
             page_count=3,
-            csrf_token="token",
+            state="token",
             action_url="/r/x/page/?lang=ar",
             later_url="/r/x/later/",
         )
@@ -113,7 +113,7 @@ def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_a
                 seed="1",
                 page_number=1,
                 page_count=3,
-                csrf_token=token,
+                state=token,
                 action_url="/r/x/page/?lang=en",
                 later_url="/r/x/later/",
             )

@@ -95,8 +95,9 @@ def test_a_designer_adds_a_link_and_respondents_see_it_in_their_language(
     version = services.survey_publish(version=draft, by=None)
     collector = fieldwork.round_create(version=version, label="Baseline").collectors.get()
     french = done_page(client, collector, "fr")
-    assert f'<a href="{CBD}" rel="external noopener noreferrer">Ce que les pays ont décidé</a>' in (
-        french
+    assert (
+        f'<a href="{CBD}" rel="external noopener noreferrer" target="_top">Ce que les pays ont décidé</a>'
+        in (french)
     )
     assert "www.cbd.int" in french  # the site it opens, said before it is followed
 

@@ -1,0 +1,117 @@
+"""A ministry puts the survey on its own website with the embed snippet; people answer inside it.
+
+Inside another site's page the browser keeps no cookie of the survey's own
+(SameSite rules in every browser; Safari blocks all such cookies), so the
+answering flow must work without any.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from survey import fieldwork
+from survey.models import Response, ResponseStatus
+from tests.browser.test_answering_browser import _survey_with_a_constraint
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ministry_site() -> Iterator[tuple[str, dict[str, str]]]:
+    """Another website on this machine ("localhost", another port), serving one page.
+
+    A real server, not a page made up by the browser test: Chromium refuses to
+    let a page of unknown address frame a loopback one.
+    """
+    page: dict[str, str] = {"html": ""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = page["html"].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{server.server_address[1]}/biodiversity", page
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_whole_survey_answered_inside_another_sites_page(
+    browser, live_server, agency, settings, ministry_site
+):
+    collector = _survey_with_a_constraint(agency)
+    # Two sites: the ministry's at "localhost", the survey's at "127.0.0.1".
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    survey_site = live_server.url.replace("localhost", "127.0.0.1")
+    host, served = ministry_site
+    # The ministry's page holds the snippet as the round page gives it.
+    snippet = fieldwork.embed_snippet(f"{survey_site}/r/{collector.token}/", "Survey")
+    served["html"] = f"<!DOCTYPE html><html lang='ar'><body><h1>وزارة</h1>{snippet}</body></html>"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(host)
+    survey = page.frame_locator("iframe")
+    survey.locator("#consent").check()
+    survey.locator("button[type=submit]").click()
+
+    # Page 1, then a change of language in mid-survey: the answers so far stay.
+    survey.locator("input[name=bio_heard][value=heard_know]").check()
+    survey.locator("textarea[name=bio_meaning]").fill("The variety of life")
+    survey.locator("input[name=bio_importance][value=very_important]").check()
+    survey.locator("button[name=next]").click()
+    survey.locator("input[name=bio_informed]").first.wait_for()
+    survey.locator("a[hreflang=ar]").click()
+    assert survey.locator("html").get_attribute("dir") == "rtl"
+    for row in ("health", "economy", "intrinsic", "culture"):
+        survey.locator(f"input[name=bio_values__{row}][value='4']").check()
+    survey.locator("input[name=bio_informed][value=fairly_well]").check()
+
+    # "Continue later" shows a link, and "back to the survey" returns to the same page.
+    survey.locator("p.later a").click()
+    link = survey.locator("p.card a").inner_text()
+    assert f"/r/{collector.token}/resume/" in link
+    survey.locator("a.button").click()
+    survey.locator("input[name=bio_values__health][value='4']").check()
+    for row in ("economy", "intrinsic", "culture"):
+        survey.locator(f"input[name=bio_values__{row}][value='4']").check()
+    survey.locator("input[name=bio_informed][value=fairly_well]").check()
+    survey.locator("button[name=next]").click()
+
+    survey.locator("input[name=bio_steps][value=plant_native]").check()
+    survey.locator("input[name=bio_willing][value=very_willing]").check()
+    survey.locator("input[name=bio_sources][value=school]").check()
+    survey.locator("button[name=next]").click()
+    survey.locator("input[name=age_group][value='25_39']").check()
+    survey.locator("input[name=birth_year]").fill("1990")
+    survey.locator("input[name=sex][value=female]").check()
+    survey.locator("input[name=residence][value=urban]").check()
+    survey.locator("button[name=next]").click()
+
+    receipt = survey.locator(".receipt")
+    receipt.wait_for()
+    response = Response.objects.get(collector=collector)
+    assert response.status == ResponseStatus.COMPLETE
+    assert response.receipt_code in html.unescape(receipt.inner_text())
+    assert response.language == "ar"
+    assert response.answers["bio_meaning"] == "The variety of life"
+    assert response.answers["birth_year"] == 1990
+    # The awareness moment's links leave the ministry's frame rather than open inside it.
+    assert survey.locator(".action-links a").first.get_attribute("target") == "_top"
+    # Nothing of the survey's was kept in the browser: the flow did without cookies.
+    assert context.cookies(survey_site) == []
+    context.close()
