@@ -434,17 +434,31 @@ def collector_rows(*, round_: Round, link_for: Any) -> list[CollectorRow]:
     return rows
 
 
+QR_QUIET_ZONE = 4  # modules of white around the code: what the QR standard asks for scanning
+QR_PNG_PIXELS = 1000  # at least: 8.5 cm wide printed at 300 dpi, enough for a poster or flyer
+
+
 def qr_code(url: str, kind: str) -> tuple[bytes, str]:
-    """The QR code of a link as SVG or PNG, made locally with segno."""
+    """The QR code of a link as SVG or PNG, made locally with segno, ready to print."""
     import segno
 
     code = segno.make(url, error="m")
     out = io.BytesIO()
     if kind == "svg":
-        code.save(out, kind="svg", scale=8, border=2, title=url)
+        code.save(out, kind="svg", scale=8, border=QR_QUIET_ZONE, title=url)
         return out.getvalue(), "image/svg+xml"
-    code.save(out, kind="png", scale=8, border=2)
+    width, _height = code.symbol_size(scale=1, border=QR_QUIET_ZONE)
+    scale = -(-QR_PNG_PIXELS // width)  # whole pixels per module, rounded up
+    code.save(out, kind="png", scale=scale, border=QR_QUIET_ZONE)
     return out.getvalue(), "image/png"
+
+
+def qr_filename(round_: Round, collector: Collector, kind: str) -> str:
+    """'qr-baseline-2026-schools-in-region-x.png': many codes printed apart stay told apart."""
+    from django.utils.text import slugify
+
+    name = slugify(f"{round_.label} {collector.name}", allow_unicode=True)[:80] or str(collector.pk)
+    return f"qr-{name}.{kind}"
 
 
 def embed_snippet(url: str, title: str) -> str:

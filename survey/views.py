@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -977,14 +978,16 @@ def collector_toggle(
 def collector_qr(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int, kind: str
 ) -> HttpResponse:
-    _, collector = _collector(request, survey_id, round_id, collector_id)
+    round_, collector = _collector(request, survey_id, round_id, collector_id)
     if kind not in {"svg", "png"}:
         raise Http404
     content, content_type = fieldwork.qr_code(
         request.build_absolute_uri(reverse("respond:entry", args=[collector.token])), kind
     )
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="qr-{collector.pk}.{kind}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=fieldwork.qr_filename(round_, collector, kind)
+    )
     return response
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from datetime import timedelta
 
 import openpyxl
 import pytest
+import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -74,6 +76,28 @@ def test_qr_codes_download_as_svg_and_png(
     )
     assert response["Content-Type"] == content_type
     assert signature in response.content[:200]
+    assert response["Content-Disposition"] == f'attachment; filename="qr-r-public-link.{kind}"'
+    if kind == "png":  # big enough to print: width and height from the PNG header
+        width, height = struct.unpack(">II", response.content[16:24])
+        assert width == height >= 1000
+
+
+def test_a_qr_code_scans_from_print_with_the_standard_quiet_zone_and_a_readable_name(
+    designer_client, published
+):
+    round_ = fieldwork.round_create(version=published, label="Référence 2026")
+    collector = fieldwork.collector_create(round_=round_, name="Écoles, région X")
+    url = reverse("survey:collector_qr", args=[published.survey_id, round_.pk, collector.pk, "svg"])
+    response = designer_client.get(url)
+    assert (
+        "filename*=utf-8''qr-r%C3%A9f%C3%A9rence-2026-%C3%A9coles-r%C3%A9gion-x.svg"
+        in (response["Content-Disposition"])
+    )
+    # Four modules of white on every side: the drawing starts four modules in.
+    svg = response.content.decode()
+    size = len(segno.make(f"http://testserver/r/{collector.token}/", error="m").matrix)
+    assert f'width="{(size + 2 * 4) * 8}"' in svg
+    assert 'd="M4 4.5h' in svg
 
 
 def test_collectors_are_added_paused_and_the_round_closed(designer_client, published):
