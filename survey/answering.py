@@ -272,6 +272,7 @@ def response_save_page(
     page: int,
     post: Any,
     going_back: bool = False,
+    pausing: bool = False,
 ) -> PageOutcome:
     """Validate and keep one page; answers hidden by relevance are dropped, never stored.
 
@@ -282,7 +283,7 @@ def response_save_page(
         return PageOutcome({}, {}, None, finished=True)
     check_can_continue(response)
     step = compiled.submit_page(
-        response.answers, page, post, response.language, going_back=going_back
+        response.answers, page, post, response.language, going_back=going_back, pausing=pausing
     )
     if step.finished:
         _complete(response, step.answers, compiled)

@@ -387,11 +387,14 @@ class CompiledSurvey:
         language: str,
         *,
         going_back: bool = False,
+        pausing: bool = False,
     ) -> PageStep:
         """One page sent: valid answers kept (even beside errors), hidden ones dropped.
 
         The preview and the public flow both use this, so they behave alike. A
         page whose own answers reveal an unanswered question is shown again.
+        Going back, or pausing ("continue later"), keeps what is valid and
+        leaves errors for later: the person is not moving on.
         """
         pages = self.visible_sections(answers)
         page = max(1, min(page, len(pages)))
@@ -400,12 +403,14 @@ class CompiledSurvey:
         kept = dict(answers)
         for question in section.questions:
             for key in question.answer_keys:
-                if key not in result.errors or not going_back:
+                if key not in result.errors or not (going_back or pausing):
                     kept.pop(key, None)
         kept.update(result.answers)
         kept = self.settle(kept)
         if going_back:
             return PageStep(kept, {}, {}, max(1, page - 1))
+        if pausing:
+            return PageStep(kept, {}, {}, page)
         if result.errors:
             return PageStep(kept, result.errors, result.raw, page)
         sent = post.get(LIVE_SHOWN_FIELD) or ""

@@ -404,7 +404,6 @@ def respondent_page(
     page_count: int,
     state: str,
     action_url: str,
-    later_url: str,
 ) -> str:
     """A question page: progress, error summary, the questions, back and next.
 
@@ -432,7 +431,6 @@ def respondent_page(
             page_number=page_number,
             page_count=page_count,
             action_url=action_url,
-            later_url=later_url,
             **state,
         )
 
@@ -449,7 +447,6 @@ def respondent_page(
         page.hidden,
         tuple(sorted(page.live.items())),
         action_url,
-        later_url,
     )
     html = _memo(
         compiled,
@@ -473,7 +470,6 @@ def _page_html(
     page_count: int,
     state: str,
     action_url: str,
-    later_url: str,
 ) -> str:
     before, after = _shell(compiled, language, translation.get_language())
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
@@ -515,10 +511,14 @@ def _page_html(
             live=page.live,
             hidden=page.hidden,
         ),
-        f'<div class="nav-buttons">{back}'
-        f'<button type="submit" name="next" value="1">{_e(forward)}</button></div>',
+        # "Next" comes first in the form, shown last by the style sheet: pressing
+        # Enter, or a phone keyboard's Go, sends the form with its first button.
+        f'<div class="nav-buttons"><button type="submit" name="next" value="1">{_e(forward)}'
+        f"</button>{back}</div>",
+        # A button, not a link: what is on this page is saved before leaving.
+        f'<p class="later"><button type="submit" name="later" value="1" class="link-button">'
+        f"{_e(later_text)}</button></p>",
         "</form>",
-        f'<p class="later"><a href="{_e(later_url)}">{_e(later_text)}</a></p>',
         after,
     ]
     return "\n".join(parts)

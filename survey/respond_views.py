@@ -365,9 +365,12 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     page=posted_page,
                     post=request.POST,
                     going_back="back" in request.POST,
+                    pausing="later" in request.POST,
                 )
             if outcome.finished:
                 return HttpResponseRedirect(_carry(_links(token).done, carry))
+            if "later" in request.POST:  # this page's answers are saved first
+                return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
             # one round trip a page instead of two on a poor connection. respond.js turns
             # the entry into a plain GET, so reload and the browser's back do not resubmit.
@@ -406,7 +409,6 @@ def _page(
             page_count=len(pages),
             state=carry or _state_for(token, response.pk),
             action_url=links.page_in(language),
-            later_url=_carry(links.later, carry),
         )
     if carry:  # the language links, relative ("?lang=fr"), bring the state along too
         html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')

@@ -187,6 +187,28 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
     context.close()
 
 
+def test_pressing_enter_goes_forward_never_back(phone, agency):
+    """Enter, or a phone keyboard's Go, sends a form with its first button: that is Next."""
+    collector = _survey_with_a_constraint(agency)
+    phone.goto(f"/r/{collector.token}/?lang=ar")
+    phone.check("#consent")
+    phone.keyboard.press("Enter")
+    phone.check("input[name=bio_heard][value=never_heard]")
+    phone.check("input[name=bio_importance][value=very_important]")
+    phone.keyboard.press("Enter")
+    phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    for row in ("health", "economy", "intrinsic", "culture"):
+        phone.check(f"input[name=bio_values__{row}][value='4']")
+    phone.check("input[name=bio_informed][value=fairly_well]")
+    phone.keyboard.press("Enter")
+    phone.locator("input[name=bio_steps]").first.wait_for()  # page 3, not page 1
+    # Back is still shown first in the reading direction, Next last.
+    back, forward = (
+        phone.locator(f"button[name={name}]").bounding_box() for name in ("back", "next")
+    )
+    assert back["x"] > forward["x"]  # right to left: Back on the right
+
+
 def test_respondent_pages_are_small(browser, live_server, agency):
     collector = _survey_with_a_constraint(agency)
     context = browser.new_context(base_url=live_server.url)

@@ -81,15 +81,13 @@ def test_a_whole_survey_answered_inside_another_sites_page(
         survey.locator(f"input[name=bio_values__{row}][value='4']").check()
     survey.locator("input[name=bio_informed][value=fairly_well]").check()
 
-    # "Continue later" shows a link, and "back to the survey" returns to the same page.
-    survey.locator("p.later a").click()
+    # "Continue later" saves the page and shows a link; "back to the survey" returns
+    # to the same page, its answers there.
+    survey.locator("button[name=later]").click()
     link = survey.locator("p.card a").inner_text()
     assert f"/r/{collector.token}/resume/" in link
     survey.locator("a.button").click()
-    survey.locator("input[name=bio_values__health][value='4']").check()
-    for row in ("economy", "intrinsic", "culture"):
-        survey.locator(f"input[name=bio_values__{row}][value='4']").check()
-    survey.locator("input[name=bio_informed][value=fairly_well]").check()
+    assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
     survey.locator("button[name=next]").click()
 
     survey.locator("input[name=bio_steps][value=plant_native]").check()

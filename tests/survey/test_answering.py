@@ -244,6 +244,22 @@ def test_the_continue_later_link_works_on_another_device(client, collector):
     assert shown_page(other.get(resumed["Location"])) == 2
 
 
+def test_continue_later_saves_what_is_on_the_page_and_leaves_its_errors_for_later(
+    client, collector
+):
+    start(client, collector)
+    later = client.post(page_url(collector), {**PAGE_1, "age": "12", "later": "1"})
+    assert later.status_code == 302
+    assert later["Location"] == reverse("respond:later", args=[collector.token])
+    response = Response.objects.get()
+    assert response.answers["region"] == "coast"  # kept
+    assert "age" not in response.answers  # not accepted, asked again on return
+    assert response.page == 1
+    back = client.get(reverse("respond:entry", args=[collector.token]), follow=True)
+    assert shown_page(back) == 1
+    assert 'value="coast" checked' in back.content.decode()
+
+
 def test_the_continue_later_link_is_emailed_in_the_respondents_language(
     client, collector, mailoutbox
 ):

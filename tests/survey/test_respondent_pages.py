@@ -82,7 +82,6 @@ def test_a_page_in_arabic_is_right_to_left_with_arabic_buttons():
             page_count=3,
             state="token",
             action_url="/r/x/page/?lang=ar",
-            later_url="/r/x/later/",
         )
     assert '<html lang="ar" dir="rtl">' in html
     assert "المتابعة لاحقاً" in html  # "Continue later" in Arabic
@@ -115,7 +114,6 @@ def test_a_fresh_page_is_written_once_yet_each_respondent_gets_their_own_token_a
                 page_count=3,
                 state=token,
                 action_url="/r/x/page/?lang=en",
-                later_url="/r/x/later/",
             )
 
     first, second = page("token-a", {}, {}), page("token-b", {}, {})
