@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import AccessibleForm
 from survey import expressions as ex
 from survey.checks import answer_keys
+from survey.fieldwork import ROUND_CHANGEABLE
 from survey.i18n import (
     UN_LANGUAGES,
     is_rtl,
@@ -27,6 +28,7 @@ from survey.models import (
     CollectorKind,
     Question,
     QuestionType,
+    Round,
     SampleType,
     Section,
     SurveyVersion,
@@ -752,9 +754,9 @@ class TranslationSheetForm(AccessibleForm):
 def _moment(label: Any, *, required: bool) -> forms.DateTimeField:
     """A date and time in the browser's own picker.
 
-    The picker reads and writes only "2026-05-22T09:00": with Django's default
-    format (a space, seconds) a date sent back with an error, or the current one
-    when changing a round, would show empty.
+    The picker reads and writes only "2026-05-22T09:00": in Django's default
+    format (a space, seconds) the stored dates shown for changing a round
+    would leave it empty.
     """
     picker = "%Y-%m-%dT%H:%M"
     return forms.DateTimeField(
@@ -814,12 +816,11 @@ class RoundChangeForm(RoundForm):
         self.fields["grace_minutes"].required = True
 
     @classmethod
-    def for_round(cls, round_: Any, data: Any = None) -> RoundChangeForm:
-        fields = ("label", "opens_at", "closes_at", "target_responses", "grace_minutes")
+    def for_round(cls, round_: Round, data: Any = None) -> RoundChangeForm:
         return cls(
             data,
             prefix="change",
-            initial={name: getattr(round_, name) for name in fields},
+            initial={name: getattr(round_, name) for name in ROUND_CHANGEABLE},
         )
 
 

@@ -135,8 +135,11 @@ def _posted_state(request: HttpRequest, token: str) -> str | None:
         return None
 
 
-def _cookies_kept(request: HttpRequest, token: str) -> bool:
-    return _cookie_name(token) in request.COOKIES or COOKIE_CHECK in request.COOKIES
+def _carried_state(request: HttpRequest, token: str, response: Response) -> str:
+    """The state the links of the next page must carry: none when this browser keeps cookies."""
+    if _cookie_name(token) in request.COOKIES or COOKIE_CHECK in request.COOKIES:
+        return ""
+    return _state_for(token, response.pk)
 
 
 def _carry(url: str, state: str) -> str:
@@ -263,7 +266,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request, collector, compiled)
     response = _current_response(request, token)
     if response is not None and request.method == "GET" and "restart" not in request.GET:
-        carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
+        carry = _carried_state(request, token, response)
         if response.status == ResponseStatus.COMPLETE:
             return HttpResponseRedirect(_carry(_links(token).done, carry))
         # Page 1 is shown at this address (it answers the consent), so its language
@@ -299,7 +302,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except Refusal as refusal:
                 return _refusal(request, refusal, language, compiled)
-            carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
+            carry = _carried_state(request, token, response)
             if response.status == ResponseStatus.COMPLETE:
                 answer = HttpResponseRedirect(_carry(_links(token).done, carry))
             else:
@@ -337,7 +340,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     if response is None:
         return redirect("respond:entry", token=token)
     collector = response.collector
-    carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
+    carry = _carried_state(request, token, response)
     if response.status == ResponseStatus.COMPLETE:
         return HttpResponseRedirect(_carry(_links(token).done, carry))
     compiled = answering.compiled_for(collector.round.version)
@@ -444,7 +447,7 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
     response = _current_response(request, token)
     if response is None or response.status == ResponseStatus.COMPLETE:
         return redirect("respond:entry", token=token)
-    carry = "" if _cookies_kept(request, token) else _state_for(token, response.pk)
+    carry = _carried_state(request, token, response)
     compiled = answering.compiled_for(collector.round.version)
     resume = answering.response_resume_link(response=response)
     link = request.build_absolute_uri(reverse("respond:resume", args=[token, resume]))

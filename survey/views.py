@@ -1046,9 +1046,10 @@ def collector_invite(
         except SurveyError as error:
             form.add_error("file", error.message)
         else:
-            if not valid:
+            if not valid:  # said next to what was given: the file when only a file was
+                pasted = (form.cleaned_data.get("addresses") or "").strip()
                 form.add_error(
-                    "addresses" if invalid or not upload else "file",
+                    "file" if upload and not pasted else "addresses",
                     _("No valid email address was found."),
                 )
     if not form.is_valid():
