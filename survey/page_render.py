@@ -475,8 +475,13 @@ def _page_html(
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
     check_these, back_text = _("Please check these answers"), _("Back")
     later_text = _("Continue later")
+    # The window's title is the first thing a screen reader says of a new page:
+    # which page this is, and whether it came back with something to correct.
+    heading = f"{progress} – "
+    if errors:
+        heading = _("Error: %(title)s") % {"title": heading}
     parts = [
-        before,
+        before.replace("<title>", f"<title>{_e(heading)}", 1),
         f'<p class="progress-text">{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
     ]
     if errors:

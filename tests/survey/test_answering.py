@@ -307,6 +307,15 @@ def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector
     assert Response.objects.get().answers["region"] == "coast"
 
 
+def test_the_window_title_names_the_page_and_an_error_first(client, collector):
+    start(client, collector, lang="fr")
+    title = re.compile(r"<title>([^<]*)</title>")
+    page2 = client.post(page_url(collector), PAGE_1).content.decode()
+    assert title.search(page2)[1].startswith("Page 2 sur 3 – ")
+    wrong = client.post(page_url(collector), {**PAGE_2, "concern": "99"}).content.decode()
+    assert unescape(title.search(wrong)[1]).startswith("Erreur : Page 2 sur 3 – ")
+
+
 def test_the_platforms_own_error_messages_follow_the_language_chosen_not_the_browser(
     client, collector
 ):
