@@ -172,6 +172,8 @@ RESPONDENT_RATE_LIMITS = {
     "start": (env_int("RESPONDENT_STARTS_PER_HOUR", 30), 3600),
     "save": (env_int("RESPONDENT_SAVES_PER_MINUTE", 120), 60),
     "withdraw": (10, 3600),
+    # "Continue later" emails go to any address typed: without a limit, a relay for spam.
+    "mail": (5, 3600),
 }
 # How long a server process trusts what it read of a survey link (collector and round)
 # before reading it again: a pause or close made in another process takes effect

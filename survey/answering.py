@@ -152,7 +152,7 @@ def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
 
 def limit(kind: str) -> tuple[int, int]:
     """(events, seconds) allowed per address hash; RESPONDENT_RATE_LIMITS overrides."""
-    defaults = {"start": (30, 3600), "save": (120, 60), "withdraw": (10, 3600)}
+    defaults = {"start": (30, 3600), "save": (120, 60), "withdraw": (10, 3600), "mail": (5, 3600)}
     return tuple(getattr(settings, "RESPONDENT_RATE_LIMITS", {}).get(kind, defaults[kind]))
 
 
@@ -160,6 +160,10 @@ _TOO_MANY = {
     "start": _("Too many surveys were started from this connection. Please try again later."),
     "save": _("Too many pages were sent from this connection. Please wait a minute and try again."),
     "withdraw": _("Too many attempts. Please try again later."),
+    "mail": _(
+        "Too many emails were asked for from this connection. Please copy the link instead, "
+        "or try again in an hour."
+    ),
 }
 
 

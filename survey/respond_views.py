@@ -457,8 +457,11 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
         address = request.POST.get("email", "").strip()[:254]
         try:
             validate_email(address)
+            answering.check_rate("mail", request.META)
         except ValidationError:
             error = _("Enter a valid email address.")  # shown with what was typed
+        except Refusal as refusal:
+            error = refusal.message
         else:
             answering.resume_link_email(response=response, link=link, address=address)
             sent = True

@@ -277,6 +277,20 @@ def test_the_continue_later_link_is_emailed_in_the_respondents_language(
     assert f"/r/{collector.token}/resume/" in mail.body
 
 
+def test_the_continue_later_form_cannot_be_used_to_send_mail_to_anyone_at_will(
+    client, collector, mailoutbox, settings
+):
+    settings.RESPONDENT_RATE_LIMITS = {**settings.RESPONDENT_RATE_LIMITS, "mail": (2, 3600)}
+    start(client, collector)
+    later = reverse("respond:later", args=[collector.token])
+    for n in range(3):
+        page = client.post(later, {"email": f"someone{n}@example.org"})
+    assert [m.to for m in mailoutbox] == [["someone0@example.org"], ["someone1@example.org"]]
+    html = page.content.decode()
+    assert "Too many emails were asked for from this connection." in html
+    assert 'value="someone2@example.org"' in html  # kept, to try again later
+
+
 def test_the_continue_later_link_stays_the_same_however_often_it_is_asked_for(
     client, collector, mailoutbox
 ):
