@@ -136,7 +136,12 @@ def check_can_continue(response: Response) -> None:
 
 
 def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
-    """Count an event for this address hash; True once the limit for the window is passed.
+    """Count an event for this address hash; True once the limit for the window is passed."""
+    return rate_count(kind, ip_hash, seconds=seconds) > limit
+
+
+def rate_count(kind: str, ip_hash: str, *, seconds: int) -> int:
+    """Count an event for this address hash; the events in this window so far, this one too.
 
     The counter usually exists (it counts every page), so one increment is
     tried first and the counter made only when missing: one cache call, not two.
@@ -144,10 +149,9 @@ def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
     # 128 bits of the hash are plenty for a counter, and a shorter key is cheaper to check.
     key = f"cepa:rl:{kind}:{ip_hash[:32]}:{int(timezone.now().timestamp()) // seconds}"
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # no counter yet in this window
-        count = 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
-    return count > limit
+        return 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
 
 
 def limit(kind: str) -> tuple[int, int]:
@@ -165,6 +169,32 @@ _TOO_MANY = {
         "or try again in an hour."
     ),
 }
+
+
+# Past the start limit, people may still start by answering the small sum, up to
+# this many times the limit: a class, an office or a mobile network shares one
+# address, and a robot is what the limit is for.
+START_HARD_FACTOR = 10
+
+
+class ChallengeNeeded(Exception):
+    """Many starts from this address: this one goes on once the small sum is answered."""
+
+
+def check_start_rate(meta: dict[str, Any], *, challenge_solved: bool) -> str:
+    """Count a start for the request's address; its hash.
+
+    Past the limit a start needs the small sum (ChallengeNeeded); far past it,
+    a Refusal.
+    """
+    ip_hash = client_ip_hash(meta)
+    allowed, window = limit("start")
+    count = rate_count("start", ip_hash, seconds=window)
+    if count > allowed * START_HARD_FACTOR:
+        raise Refusal("rate_limited", _TOO_MANY["start"])
+    if count > allowed and not challenge_solved:
+        raise ChallengeNeeded
+    return ip_hash
 
 
 def check_rate(kind: str, meta: dict[str, Any]) -> str:
@@ -538,9 +568,17 @@ def consent_problem(
     """Why the welcome form cannot start a response (a lazy message), or "" when it can."""
     if not consent:
         return _("Please tick the box to say you agree to take part.")
-    if collector.challenge and not challenge_passed(challenge_token, challenge_answer[:10]):
+    if (collector.challenge or challenge_token) and not challenge_passed(
+        challenge_token, challenge_answer[:10]
+    ):
         return _("Please give the result of the small sum.")
     return ""
+
+
+BUSY_CONNECTION = _(
+    "Many people are starting this survey from the same connection (a school, an office or "
+    "a mobile network). To go on, please answer the small sum below."
+)
 
 
 def challenge_passed(token: str, answer: str) -> bool:

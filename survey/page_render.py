@@ -559,6 +559,7 @@ def welcome_page(
     nonce: str,
     error: str = "",
     challenge: tuple[str, int, int] | None = None,
+    consent: bool = False,
 ) -> str:
     """The welcome page: intro, privacy notice and consent (in the interface language).
 
@@ -575,5 +576,6 @@ def welcome_page(
             "nonce": nonce,
             "error": error,
             "challenge": challenge,
+            "consent": consent,
         },
     )

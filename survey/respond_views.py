@@ -281,18 +281,30 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     if invitation_pk:
         invitation = answering.invitation_of(collector=collector, invitation_id=invitation_pk)
     error = ""
+    consent = ask_sum = False
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot: people never see this field
             return HttpResponseRedirect(_links(token).done)
+        consent = bool(request.POST.get("consent"))
+        sum_token = request.POST.get("challenge_token", "")
+        # A sum was on the page (the collector asks for one, or the connection was busy):
+        # a wrong answer gets a new sum, and the consent stays ticked.
+        ask_sum = collector.challenge or bool(sum_token)
         error = answering.consent_problem(
             collector=collector,
-            consent=bool(request.POST.get("consent")),
-            challenge_token=request.POST.get("challenge_token", ""),
+            consent=consent,
+            challenge_token=sum_token,
             challenge_answer=request.POST.get("challenge", ""),
         )
         if not error:
             try:
-                ip_hash = answering.check_rate("start", request.META)
+                ip_hash = answering.check_start_rate(request.META, challenge_solved=bool(sum_token))
+            except answering.ChallengeNeeded:
+                error, ask_sum = answering.BUSY_CONNECTION, True
+            except Refusal as refusal:
+                return _refusal(request, refusal, language, compiled)
+        if not error:
+            try:
                 response = answering.response_start(
                     collector=collector,
                     language=language,
@@ -322,7 +334,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             language=language,
             nonce=_new_nonce(),
             error=error,
-            challenge=answering.challenge_new() if collector.challenge else None,
+            challenge=answering.challenge_new() if collector.challenge or ask_sum else None,
+            consent=consent,
         )
     welcome = _private(HttpResponse(html))
     if COOKIE_CHECK not in request.COOKIES:

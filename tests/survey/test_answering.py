@@ -416,13 +416,40 @@ def test_the_honeypot_stores_nothing(client, collector):
     assert not Response.objects.exists()
 
 
-def test_starting_is_rate_limited_per_connection(client, collector, settings):
+def test_past_the_start_limit_a_small_sum_lets_people_on_and_far_past_it_nobody(
+    client, collector, settings
+):
+    """A class, an office or a mobile network shares one address: people there may go on."""
     settings.RESPONDENT_RATE_LIMITS = {"start": (3, 3600)}
     entry = reverse("respond:entry", args=[collector.token])
-    statuses = [
-        client.post(entry, {"consent": "yes", "nonce": f"n{i}"}).status_code for i in range(4)
-    ]
-    assert statuses == [200, 200, 200, 429]
+
+    def consent(**extra):
+        welcome = Client().get(entry)
+        return client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), **extra})
+
+    assert [shown_page(consent()) for _ in range(3)] == [1, 1, 1]
+    busy = consent()
+    html = unescape(busy.content.decode())
+    assert busy.status_code == 200 and "Many people are starting this survey" in html
+    assert 'name="consent" id="consent" value="yes" checked' in html  # kept
+    assert Response.objects.count() == 3
+    token, a, b = sum_of(busy)
+    wrong = consent(challenge_token=token, challenge=str(a + b + 1))
+    assert "Please give the result of the small sum." in wrong.content.decode()
+    token, a, b = sum_of(wrong)
+    assert shown_page(consent(challenge_token=token, challenge=str(a + b))) == 1
+    assert Response.objects.count() == 4
+    # Ten times the limit, and even the sum no longer opens the survey.
+    for _ in range(30):
+        last = consent(challenge_token=token, challenge=str(a + b))
+    assert last.status_code == 429
+
+
+def sum_of(page) -> tuple[str, int, int]:
+    html = page.content.decode()
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html)[1]
+    a, b = re.search(r"what is (\d+) \+ (\d+)\?", html).groups()
+    return token, int(a), int(b)
 
 
 # --------------------------------------------------------------- closing, pausing, invitations
