@@ -421,6 +421,14 @@ class CompiledSurvey:
             return PageStep(kept, {}, {}, page, finished=True)
         return PageStep(kept, {}, {}, page + 1)
 
+    def page_as_typed(
+        self, answers: Mapping[str, Any], page: int, post: Mapping[str, Any], language: str
+    ) -> dict[str, Any]:
+        """What was typed on a page, to show it again when it could not be saved."""
+        pages = self.visible_sections(answers)
+        section = pages[max(1, min(page, len(pages))) - 1]
+        return self.read_page(section, post, answers, language).raw
+
     def read_page(
         self,
         section: CompiledSection,

@@ -404,6 +404,7 @@ def respondent_page(
     page_count: int,
     state: str,
     action_url: str,
+    notice: str = "",
 ) -> str:
     """A question page: progress, error summary, the questions, back and next.
 
@@ -416,10 +417,17 @@ def respondent_page(
     per process and the token filled in.
     """
     questions = page.questions
-    fresh = not errors and not any(
-        key in answers or question.choice_filter is not None or question.settings.get("randomize")
-        for question in questions
-        for key in question.answer_keys
+    fresh = (
+        not errors
+        and not raw
+        and not notice
+        and not any(
+            key in answers
+            or question.choice_filter is not None
+            or question.settings.get("randomize")
+            for question in questions
+            for key in question.answer_keys
+        )
     )
 
     def page_html(**state: Any) -> str:
@@ -435,7 +443,9 @@ def respondent_page(
         )
 
     if not fresh:
-        return page_html(answers=answers, errors=errors, raw=raw, seed=seed, state=state)
+        return page_html(
+            answers=answers, errors=errors, raw=raw, seed=seed, state=state, notice=notice
+        )
     key = (
         "page",
         section.code,
@@ -451,7 +461,7 @@ def respondent_page(
     html = _memo(
         compiled,
         key,
-        lambda: page_html(answers={}, errors={}, raw={}, seed="", state=_STATE),
+        lambda: page_html(answers={}, errors={}, raw={}, seed="", state=_STATE, notice=""),
     )
     return html.replace(_STATE, escape(state))
 
@@ -470,6 +480,7 @@ def _page_html(
     page_count: int,
     state: str,
     action_url: str,
+    notice: str,
 ) -> str:
     before, after = _shell(compiled, language, translation.get_language())
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
@@ -478,12 +489,17 @@ def _page_html(
     # The window's title is the first thing a screen reader says of a new page:
     # which page this is, and whether it came back with something to correct.
     heading = f"{progress} – "
-    if errors:
+    if errors or notice:
         heading = _("Error: %(title)s") % {"title": heading}
     parts = [
         before.replace("<title>", f"<title>{_e(heading)}", 1),
         f'<p class="progress-text">{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
     ]
+    if notice:  # the page could not be saved now; what was typed is in the form below
+        parts.append(
+            '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
+            f"<p>{_e(notice)}</p></div>"
+        )
     if errors:
         items = "".join(
             f'<li><a href="#q-{_e(code)}">{_e(message)}</a></li>'

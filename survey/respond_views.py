@@ -367,11 +367,32 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         answering.check_can_continue(response)
         if request.method == "POST":
-            answering.check_rate("save", request.META)
             try:
                 posted_page = int(request.POST.get("page", response.page))
             except ValueError:
                 posted_page = response.page
+            try:
+                answering.check_rate("save", request.META)
+            except Refusal as refusal:
+                # Too many pages from this address: nothing is saved, but the page comes
+                # back with what was typed, to send again in a moment.
+                with _interface(language):
+                    raw = compiled.page_as_typed(
+                        response.answers, posted_page, request.POST, language
+                    )
+                page = _page(
+                    token,
+                    response,
+                    compiled,
+                    language,
+                    {},
+                    raw,
+                    posted_page,
+                    carry,
+                    notice=refusal.message,
+                )
+                page.status_code = 429
+                return page
             # Errors are worded as the page is checked: in the respondent's language,
             # not the browser's (a person may pick Arabic on an English phone).
             with _interface(language):
@@ -405,6 +426,7 @@ def _page(
     raw: dict[str, Any],
     page_number: int,
     carry: str,
+    notice: str = "",
 ) -> HttpResponse:
     """A question page; `carry` (the state) goes into its links when the browser keeps no cookie."""
     pages = compiled.visible_sections(response.answers)
@@ -425,6 +447,7 @@ def _page(
             page_count=len(pages),
             state=carry or _state_for(token, response.pk),
             action_url=links.page_in(language),
+            notice=str(notice),
         )
     if carry:  # the language links, relative ("?lang=fr"), bring the state along too
         html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')

@@ -445,6 +445,20 @@ def test_past_the_start_limit_a_small_sum_lets_people_on_and_far_past_it_nobody(
     assert last.status_code == 429
 
 
+def test_a_page_sent_too_often_comes_back_with_what_was_typed(client, collector, settings):
+    settings.RESPONDENT_RATE_LIMITS = {"save": (1, 60)}
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    busy = client.post(page_url(collector), PAGE_2)
+    assert busy.status_code == 429
+    html = unescape(busy.content.decode())
+    assert "Too many pages were sent from this connection." in html
+    assert 'name="page" value="2"' in html
+    assert ">Variety of life</textarea>" in html  # what was typed, ready to send again
+    assert 'value="heard_know" checked' in html
+    assert "meaning" not in Response.objects.get().answers  # nothing saved meanwhile
+
+
 def sum_of(page) -> tuple[str, int, int]:
     html = page.content.decode()
     token = re.search(r'name="challenge_token" value="([^"]+)"', html)[1]
