@@ -5,8 +5,8 @@ snippet) gets no cookie of its own in any browser today, so every form of the
 answering flow carries its own signed token instead of Django's CSRF token:
 - the welcome form a signed nonce, which also makes a double-clicked start one
   response;
-- question pages and "continue later" the response's state: the same signed
-  value as the resume cookie, bound to the link.
+- question pages and "continue later" the response's state: its id, signed
+  (SECRET_KEY) for this link, as the resume cookie is.
 A forged request cannot carry the state of someone else's response, so these
 tokens protect against cross-site requests as the CSRF token did; a POST
 without one still goes through Django's CSRF check. Where the browser keeps
@@ -23,6 +23,7 @@ from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -115,31 +116,58 @@ def _nonce(request: HttpRequest) -> str | None:
 
 
 def _state_signer(token: str) -> signing.Signer:
-    # Exactly the resume cookie's signer: a state and a cookie are the same value.
-    return signing.get_cookie_signer(salt=_cookie_name(token) + COOKIE_SALT)
+    return _signer(f"cepa.state.{token}", settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4096)
+def _signer(salt: str, secret_key: str) -> signing.Signer:
+    """Made once per link: every page checks one state and writes one."""
+    del secret_key  # part of the cache key: another key, another signer
+    return signing.Signer(salt=salt)
 
 
 def _state_for(token: str, response_pk: int) -> str:
     return _state_signer(token).sign(str(response_pk))
 
 
-def _posted_state(request: HttpRequest, token: str) -> str | None:
-    """The response id from the state sent with the form (POST) or the link (GET), if valid."""
-    source = request.POST if request.method == "POST" else request.GET
-    raw = source.get("state", "")
-    if not raw:
-        return None
+def _unsigned_state(token: str, raw: str) -> str | None:
     try:
         return _state_signer(token).unsign(raw[:200])
     except signing.BadSignature:
         return None
 
 
+def _posted_state(request: HttpRequest, token: str) -> str | None:
+    """The response id from the state sent with the form (POST) or the link (GET), if valid.
+
+    Checked once per request (the token check and the view both ask).
+    """
+    known = getattr(request, "_cepa_posted", None)
+    if known is None or known[0] != token:
+        source = request.POST if request.method == "POST" else request.GET
+        raw = source.get("state", "")
+        known = (token, _unsigned_state(token, raw) if raw else None, raw)
+        request._cepa_posted = known
+    return known[1]
+
+
+def _state_of(request: HttpRequest, token: str, response: Response) -> str:
+    """The signed state for the next form: the one this request came with, when it has one.
+
+    The page goes back only to whoever sent that state; signing afresh would
+    give the same access for the cost of an HMAC.
+    """
+    known = getattr(request, "_cepa_state", None)
+    if known is not None and known[0] == token and known[1] == str(response.pk):
+        return known[2]
+    return _state_for(token, response.pk)
+
+
 def _carried_state(request: HttpRequest, token: str, response: Response) -> str:
     """The state the links of the next page must carry: none when this browser keeps cookies."""
     if _cookie_name(token) in request.COOKIES or COOKIE_CHECK in request.COOKIES:
         return ""
-    return _state_for(token, response.pk)
+    return _state_of(request, token, response)
 
 
 def _carry(url: str, state: str) -> str:
@@ -189,6 +217,7 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@lru_cache(maxsize=4096)
 def _cookie_name(token: str, kind: str = "r") -> str:
     # One cookie per link: a browser may answer several surveys, each with its own response.
     return f"cepa_{kind}{hashlib.sha256(token.encode()).hexdigest()[:12]}"
@@ -210,7 +239,9 @@ def _remember(request: HttpRequest, response: HttpResponse, name: str, value: ob
 def _current_response(request: HttpRequest, token: str) -> Response | None:
     """The response this browser is answering: from the form or link's state, else the cookie."""
     pk = _posted_state(request, token)
-    if pk is None:
+    if pk is not None:
+        request._cepa_state = (token, pk, request._cepa_posted[2])
+    else:
         pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
@@ -320,7 +351,15 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 # Page 1 comes in the answer to the consent: no redirect round trip.
                 answer = _page(
-                    token, response, compiled, response.language, {}, {}, response.page, carry
+                    request,
+                    token,
+                    response,
+                    compiled,
+                    response.language,
+                    {},
+                    {},
+                    response.page,
+                    carry,
                 )
             _remember(request, answer, _cookie_name(token), response.pk)
             return answer
@@ -381,6 +420,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                         response.answers, posted_page, request.POST, language
                     )
                 page = _page(
+                    request,
                     token,
                     response,
                     compiled,
@@ -414,10 +454,11 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    return _page(token, response, compiled, language, errors, raw, page_number, carry)
+    return _page(request, token, response, compiled, language, errors, raw, page_number, carry)
 
 
 def _page(
+    request: HttpRequest,
     token: str,
     response: Response,
     compiled: Any,
@@ -445,7 +486,7 @@ def _page(
             seed=str(response.pk),
             page_number=page_number,
             page_count=len(pages),
-            state=carry or _state_for(token, response.pk),
+            state=carry or _state_of(request, token, response),
             action_url=links.page_in(language),
             notice=str(notice),
         )
@@ -512,7 +553,7 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
             "sent": sent,
             "error": error,
             "address": address,
-            "state": carry or _state_for(token, response.pk),
+            "state": carry or _state_of(request, token, response),
             "back_url": _carry(_links(token).page, carry),
         },
     )
