@@ -132,7 +132,7 @@ def _state_for(token: str, response_pk: int) -> str:
 
 def _unsigned_state(token: str, raw: str) -> str | None:
     try:
-        return _state_signer(token).unsign(raw[:200])
+        return _state_signer(token).unsign(raw)
     except signing.BadSignature:
         return None
 
@@ -145,7 +145,7 @@ def _posted_state(request: HttpRequest, token: str) -> str | None:
     known = getattr(request, "_cepa_posted", None)
     if known is None or known[0] != token:
         source = request.POST if request.method == "POST" else request.GET
-        raw = source.get("state", "")
+        raw = source.get("state", "")[:200]
         known = (token, _unsigned_state(token, raw) if raw else None, raw)
         request._cepa_posted = known
     return known[1]
