@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from survey import fieldwork
 from survey.models import Response, ResponseStatus
@@ -76,7 +77,8 @@ def test_a_whole_survey_answered_inside_another_sites_page(
     survey.locator("button[name=next]").click()
     survey.locator("input[name=bio_informed]").first.wait_for()
     survey.locator("a[hreflang=ar]").click()
-    assert survey.locator("html").get_attribute("dir") == "rtl"
+    # The same page comes back in Arabic: wait for it, as its fields are those of the last.
+    expect(survey.locator("html")).to_have_attribute("dir", "rtl")
     for row in ("health", "economy", "intrinsic", "culture"):
         survey.locator(f"input[name=bio_values__{row}][value='4']").check()
     survey.locator("input[name=bio_informed][value=fairly_well]").check()
