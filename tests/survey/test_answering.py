@@ -530,12 +530,15 @@ def test_an_invitation_answers_once(client, collector, mailoutbox):
     )
     invitation = Invitation.objects.get()
     assert invitation.email == ""  # only hashes are kept
+    assert "works until you have sent your answers" in mailoutbox[0].body
     link = mailoutbox[0].body.split("/i/")[1].split("/")[0]
     assert invitation.token_hash == token_hash(link)
     entry = client.get(f"/i/{link}/")
     assert entry.status_code == 302
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
+    # Until the answers are sent the link works again (the email says so), where one stopped.
+    assert shown_page(Client().get(f"/i/{link}/", follow=True)) == 2
     client.post(page_url(collector), PAGE_2)
     client.post(page_url(collector), PAGE_3)
     assert Response.objects.get().invitation == invitation
