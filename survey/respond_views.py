@@ -564,7 +564,10 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
     response = answering.response_for_resume(collector=collector, token=resume_token)
     if response is None:
         return redirect("respond:entry", token=token)
-    redirect_to = HttpResponseRedirect(_links(token).page_in(response.language))
+    # Opened where no cookie of ours came (another device, or inside another site's
+    # page), the first page carries the state: the cookie may not be kept.
+    carry = _carried_state(request, token, response)
+    redirect_to = HttpResponseRedirect(_carry(_links(token).page_in(response.language), carry))
     _remember(request, redirect_to, _cookie_name(token), response.pk)
     return redirect_to
 

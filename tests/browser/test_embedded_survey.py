@@ -86,9 +86,13 @@ def test_a_whole_survey_answered_inside_another_sites_page(
     # "Continue later" saves the page and shows a link; "back to the survey" returns
     # to the same page, its answers there.
     survey.locator("button[name=later]").click()
-    link = survey.locator("p.card a").inner_text()
-    assert f"/r/{collector.token}/resume/" in link
+    link = survey.locator("p.card a")
+    assert f"/r/{collector.token}/resume/" in link.inner_text()
     survey.locator("a.button").click()
+    assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
+    # The link itself, followed right there, also comes back to this page.
+    survey.locator("button[name=later]").click()
+    link.click()
     assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
     survey.locator("button[name=next]").click()
 
