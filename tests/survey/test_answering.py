@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from survey import fieldwork, services
 from survey.answering import token_hash
@@ -522,6 +523,7 @@ def test_a_closed_round_shows_a_clear_page_in_the_chosen_language(client, collec
     entry = reverse("respond:entry", args=[collector.token])
     page = client.get(f"{entry}?lang={lang}", HTTP_ACCEPT_LANGUAGE="ar")
     assert closed in page.content.decode()
+    assert f"<title>{escape(closed)} – " in page.content.decode()  # a screen reader says it first
 
 
 def test_an_invitation_answers_once(client, collector, mailoutbox):

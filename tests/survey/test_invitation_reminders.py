@@ -188,6 +188,7 @@ def test_an_unknown_invitation_link_is_explained_in_arabic(client):
     html = page.content.decode()
     assert 'dir="rtl"' in html
     assert "رابط الدعوة هذا لا يعمل" in html
+    assert re.search(r"<title>رابط الدعوة هذا لا يعمل[^<]*</title>", html)  # was empty
 
 
 def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailoutbox, monkeypatch):
