@@ -209,6 +209,25 @@ def test_pressing_enter_goes_forward_never_back(phone, agency):
     assert back["x"] > forward["x"]  # right to left: Back on the right
 
 
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
+    """Continue later (with an error), deletion, and a link that does not work."""
+    collector = _survey_with_a_constraint(agency)
+    phone.goto(f"/r/{collector.token}/?lang={lang}")
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    phone.click("button[name=later]")
+    phone.fill("input[name=email]", "not-an-address")
+    phone.click("form button[type=submit]")
+    phone.locator("#email-error").wait_for()
+    assert _serious(phone) == []
+    phone.goto(f"/r/withdraw/?lang={lang}")
+    assert phone.locator("html").get_attribute("lang") == lang
+    assert _serious(phone) == []
+    phone.goto("/i/not-a-real-link/")
+    assert _serious(phone) == []
+
+
 def test_respondent_pages_are_small(browser, live_server, agency):
     collector = _survey_with_a_constraint(agency)
     context = browser.new_context(base_url=live_server.url)
