@@ -414,7 +414,7 @@ def respondent_page(
     Most pages are shown fresh: no answer on them yet, no error. Unless a
     choice filter or a random order makes them personal, such a page is the
     same for everyone on this link but the state, so it is written once
-    per process and the token filled in.
+    per process and the state filled in.
     """
     questions = page.questions
     fresh = (
@@ -430,7 +430,7 @@ def respondent_page(
         )
     )
 
-    def page_html(**state: Any) -> str:
+    def page_html(**varying: Any) -> str:
         return _page_html(
             compiled,
             section=section,
@@ -439,7 +439,7 @@ def respondent_page(
             page_number=page_number,
             page_count=page_count,
             action_url=action_url,
-            **state,
+            **varying,
         )
 
     if not fresh:
