@@ -559,17 +559,22 @@ def challenge_new() -> tuple[str, int, int]:
     from django.core import signing
 
     a, b = secrets.randbelow(8) + 2, secrets.randbelow(8) + 2
-    return signing.dumps({"s": a + b, "n": secrets.token_hex(4)}, salt="cepa.challenge"), a, b
+    return signing.dumps({"s": a + b, "n": secrets.token_hex(8)}, salt="cepa.challenge"), a, b
 
 
 def consent_problem(
-    *, collector: Collector, consent: bool, challenge_token: str, challenge_answer: str
+    *,
+    collector: Collector,
+    consent: bool,
+    challenge_token: str,
+    challenge_answer: str,
+    start_key: str = "",
 ) -> Any:
     """Why the welcome form cannot start a response (a lazy message), or "" when it can."""
     if not consent:
         return _("Please tick the box to say you agree to take part.")
     if (collector.challenge or challenge_token) and not challenge_passed(
-        challenge_token, challenge_answer[:10]
+        challenge_token, challenge_answer[:10], start_key=start_key
     ):
         return _("Please give the result of the small sum.")
     return ""
@@ -581,11 +586,24 @@ BUSY_CONNECTION = _(
 )
 
 
-def challenge_passed(token: str, answer: str) -> bool:
+def challenge_passed(token: str, answer: str, *, start_key: str = "") -> bool:
+    """The sum is right, and has not opened another start.
+
+    A solved sum opens one start: a script that solved one cannot start again
+    and again with it. It is remembered for its hour with the start it opened
+    (the welcome form's nonce), so the same start sent twice, a double click,
+    still passes.
+    """
     from django.core import signing
 
     try:
-        expected = signing.loads(token, salt="cepa.challenge", max_age=3600)["s"]
+        payload = signing.loads(token, salt="cepa.challenge", max_age=3600)
+        expected, number = payload["s"], payload["n"]
     except (signing.BadSignature, KeyError, TypeError):
         return False
-    return answer.strip() == str(expected)
+    if answer.strip() != str(expected):
+        return False
+    key = f"cepa:sum:{number}"
+    if cache.add(key, start_key or secrets.token_hex(8), timeout=3600):
+        return True
+    return bool(start_key) and cache.get(key) == start_key

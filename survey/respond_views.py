@@ -326,6 +326,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             consent=consent,
             challenge_token=sum_token,
             challenge_answer=request.POST.get("challenge", ""),
+            start_key=_nonce(request) or "",
         )
         if not error:
             try:

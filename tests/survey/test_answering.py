@@ -440,9 +440,11 @@ def test_past_the_start_limit_a_small_sum_lets_people_on_and_far_past_it_nobody(
     token, a, b = sum_of(wrong)
     assert shown_page(consent(challenge_token=token, challenge=str(a + b))) == 1
     assert Response.objects.count() == 4
-    # Ten times the limit, and even the sum no longer opens the survey.
+    # A solved sum opens one start only.
+    assert "small sum" in consent(challenge_token=token, challenge=str(a + b)).content.decode()
+    # Ten times the limit, and nothing opens the survey any more.
     for _ in range(30):
-        last = consent(challenge_token=token, challenge=str(a + b))
+        last = consent()
     assert last.status_code == 429
 
 
@@ -762,10 +764,14 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
         entry, {"consent": "yes", "nonce": "x2", "challenge_token": "forged", "challenge": "5"}
     )
     assert forged.status_code == 200
-    right = client.post(
-        entry, {"consent": "yes", "nonce": "x3", "challenge_token": token, "challenge": str(a + b)}
-    )
-    assert shown_page(right) == 1
+    nonce = nonce_of(page)
+    right = {"consent": "yes", "nonce": nonce, "challenge_token": token, "challenge": str(a + b)}
+    assert shown_page(client.post(entry, right)) == 1
+    assert shown_page(client.post(entry, right)) == 1  # a double click: the same start
+    assert Response.objects.count() == 1
+    # A solved sum opens one start: sent again with another start, it is refused.
+    again = Client().post(entry, {**right, "nonce": nonce_of(Client().get(entry))})
+    assert "small sum" in again.content.decode()
     assert Response.objects.count() == 1
 
 
