@@ -1,7 +1,8 @@
 """Django's middleware, made lighter on the public answering flow, where respondents are.
 
 Respondents have no account, no session and no flash messages: their only tie
-to their answers is a signed cookie (survey.respond_views). On the answering
+to their answers is a signed value, in a cookie or in the form
+(survey.respond_views). On the answering
 flow's addresses these three middleware (and the staff second-factor check,
 which needs a user) would only build objects that nothing reads, on every
 page of every respondent: 6.5% of the instructions of a respondent request

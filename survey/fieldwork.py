@@ -154,26 +154,27 @@ def _file_cells(upload: bytes, filename: str) -> list[str]:
     if name.endswith(".xlsx"):
         import openpyxl
 
+        from survey.xlsform import XLSFormRefused, check_xlsx_container
+
+        try:
+            check_xlsx_container(upload)  # a zip, an Excel one, not a bomb once unpacked
+        except XLSFormRefused as refused:
+            raise SurveyError(refused.problems[0].message) from None
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
-            try:
-                return [
-                    str(value)
-                    for row in workbook.active.iter_rows(values_only=True)
-                    for value in row
-                    if value
-                ]
-            finally:
-                workbook.close()
-        # A damaged or renamed file fails in many ways inside openpyxl (a bad zip,
-        # a missing part, bad XML); all mean the same to the person uploading it.
-        except Exception as error:
+        except Exception:  # openpyxl raises many kinds of errors on damaged files
             raise SurveyError(
-                _(
-                    "This file could not be read as an XLSX workbook. Save it again from "
-                    "your spreadsheet as .xlsx or .csv and send it again."
-                )
-            ) from error
+                _("The workbook cannot be read. Save it again as .xlsx and retry.")
+            ) from None
+        try:
+            return [
+                str(value)
+                for row in workbook.active.iter_rows(values_only=True)
+                for value in row
+                if value
+            ]
+        finally:
+            workbook.close()
     if name.endswith((".csv", ".txt")):
         # Spreadsheets save "Unicode text" as UTF-16; everything else here as UTF-8 or ASCII.
         encoding = "utf-16" if upload.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import AccessibleForm
 from survey import expressions as ex
 from survey.checks import answer_keys
-from survey.fieldwork import ROUND_CHANGEABLE
+from survey.exceptions import SurveyError
+from survey.fieldwork import ROUND_CHANGEABLE, parse_addresses
 from survey.i18n import (
     UN_LANGUAGES,
     is_rtl,
@@ -879,6 +880,19 @@ class InvitationsForm(AccessibleForm):
                 _("The file is larger than %(size)d MB: split it, or keep only the addresses.")
                 % {"size": self.MAX_FILE_BYTES // (1024 * 1024)},
             )
-        if not (data.get("addresses") or "").strip() and upload is None and not self.errors:
+        pasted = (data.get("addresses") or "").strip()
+        if not pasted and upload is None and not self.errors:
             raise forms.ValidationError(_("Paste email addresses or choose a file."))
+        if self.errors:
+            return data
+        try:
+            data["valid"], data["invalid"] = parse_addresses(
+                pasted, upload.read() if upload else None, upload.name if upload else ""
+            )
+        except SurveyError as error:
+            self.add_error("file", error.message)
+            return data
+        if not data["valid"]:  # said next to what was given: the file when only a file was
+            field = "file" if upload and not pasted else "addresses"
+            self.add_error(field, _("No valid email address was found."))
         return data

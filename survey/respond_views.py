@@ -177,10 +177,6 @@ def _carry(url: str, state: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}state={quote(state, safe='')}"
 
 
-def _not_exempt(request: HttpRequest) -> None:
-    """What Django's CSRF check is told the view is: one that is not exempt."""
-
-
 def _own_form_token(
     kind: str,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -201,7 +197,8 @@ def _own_form_token(
                 else:
                     ours = _posted_state(request, kwargs["token"]) is not None
                 if not ours:
-                    refused = CsrfViewMiddleware(view).process_view(request, _not_exempt, (), {})
+                    # `view` is the undecorated function: Django checks it as not exempt.
+                    refused = CsrfViewMiddleware(view).process_view(request, view, (), {})
                     if refused is not None:
                         return refused
             return view(request, *args, **kwargs)

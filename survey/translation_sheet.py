@@ -150,10 +150,10 @@ class SheetReading:
 
 
 def read_sheet(raw: bytes) -> SheetReading:
-    from survey.xlsform import XLSFormRefused, _check_container
+    from survey.xlsform import XLSFormRefused, check_xlsx_container
 
     try:
-        _check_container(raw)
+        check_xlsx_container(raw)
     except XLSFormRefused as refused:
         raise TranslationSheetRefused(refused.problems[0].message) from None
     try:

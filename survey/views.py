@@ -877,10 +877,7 @@ def _round_page(
     Each invitation form has its collector's prefix: two email collectors on
     one page must not share field ids, or a label would name the wrong field.
     """
-    rows = fieldwork.collector_rows(
-        round_=round_,
-        link_for=lambda token: request.build_absolute_uri(reverse("respond:entry", args=[token])),
-    )
+    rows = fieldwork.collector_rows(round_=round_, link_for=_entry_link(request))
     cards = []
     for row in rows:
         pk = row.collector.pk
@@ -981,9 +978,7 @@ def collector_qr(
     round_, collector = _collector(request, survey_id, round_id, collector_id)
     if kind not in {"svg", "png"}:
         raise Http404
-    content, content_type = fieldwork.qr_code(
-        request.build_absolute_uri(reverse("respond:entry", args=[collector.token])), kind
-    )
+    content, content_type = fieldwork.qr_code(_entry_link(request)(collector.token), kind)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=fieldwork.qr_filename(round_, collector, kind)
@@ -1026,6 +1021,10 @@ def _invitation_link(request: HttpRequest) -> Any:
     return lambda token: request.build_absolute_uri(reverse("respond:invitation", args=[token]))
 
 
+def _entry_link(request: HttpRequest) -> Any:
+    return lambda token: request.build_absolute_uri(reverse("respond:entry", args=[token]))
+
+
 @login_required
 @require_POST
 def collector_invite(
@@ -1035,35 +1034,19 @@ def collector_invite(
     form = InvitationsForm(
         request.POST, request.FILES, prefix=InvitationsForm.prefix_for(collector.pk)
     )
-    if form.is_valid():
-        upload = form.cleaned_data.get("file")
-        try:
-            valid, invalid = fieldwork.parse_addresses(
-                form.cleaned_data.get("addresses") or "",
-                upload.read() if upload else None,
-                upload.name if upload else "",
-            )
-        except SurveyError as error:
-            form.add_error("file", error.message)
-        else:
-            if not valid:  # said next to what was given: the file when only a file was
-                pasted = (form.cleaned_data.get("addresses") or "").strip()
-                form.add_error(
-                    "file" if upload and not pasted else "addresses",
-                    _("No valid email address was found."),
-                )
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, invite=(collector.pk, form))
     try:
         sent, skipped = fieldwork.invitations_send(
             collector=collector,
-            addresses=valid,
+            addresses=form.cleaned_data["valid"],
             link_for=_invitation_link(request),
             keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
         )
     except SurveyError as error:
         messages.error(request, str(error.message))
         return redirect("survey:round", survey_id, round_.pk)
+    invalid = form.cleaned_data["invalid"]
     messages.success(
         request,
         _(

@@ -110,7 +110,7 @@ def _refuse(message: str, sheet: str = "", row: int | None = None) -> XLSFormRef
     return XLSFormRefused([XLSProblem(sheet or _("file"), row, message)])
 
 
-def _check_container(data: bytes) -> None:
+def check_xlsx_container(data: bytes) -> None:
     """Refuse, before parsing, what is not a reasonable .xlsx file."""
     if len(data) > max_upload_bytes():
         raise _refuse(
@@ -219,7 +219,7 @@ def read_workbook(data: bytes) -> dict[str, list[Row]]:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import xlsx_to_dict
 
-    _check_container(data)
+    check_xlsx_container(data)
     _check_cells(data)
     try:
         book = xlsx_to_dict(io.BytesIO(data))

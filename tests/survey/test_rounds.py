@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import zipfile
 from datetime import timedelta
 
 import openpyxl
@@ -171,6 +172,14 @@ def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
     assert [m.to[0] for m in mailoutbox] == ["c@example.org", "d@example.org"]
 
 
+def _zip_of_text() -> bytes:
+    """A real zip file, renamed .xlsx: not a workbook."""
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w") as archive:
+        archive.writestr("addresses.txt", "a@example.org")
+    return handle.getvalue()
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -178,8 +187,9 @@ def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
         ({"addresses": "jane.example.org\nbob@"}, "No valid email address was found."),
         (
             {"file": ("list.xlsx", b"PK\x03\x04 not really a workbook")},
-            "This file could not be read as an XLSX workbook.",
+            "This is not an Excel .xlsx file.",
         ),
+        ({"file": ("list.xlsx", _zip_of_text())}, "This zip file is not an Excel workbook."),
         ({"file": ("list.pdf", b"%PDF-1.7")}, "Choose a CSV or XLSX file."),
         ({"file": ("names.csv", b"name\nJane\nJoe\n")}, "No valid email address was found."),
         (
@@ -366,7 +376,7 @@ def test_address_list_errors_are_in_the_designers_language(designer_client, publ
     bad = SimpleUploadedFile("list.xlsx", b"not a workbook")
     html = designer_client.post(url, invite(email, file=bad)).content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert "تعذّرت قراءة هذا الملف كمصنف XLSX." in html
+    assert "هذا ليس ملف Excel بصيغة" in html
 
 
 def test_a_designer_extends_fieldwork_and_the_link_opens_again(designer_client, published):
