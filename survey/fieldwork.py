@@ -152,20 +152,12 @@ def _file_cells(upload: bytes, filename: str) -> list[str]:
     """The text of a file's cells (CSV and text files: the whole text)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        import openpyxl
-
-        from survey.xlsform import XLSFormRefused, check_xlsx_container
+        from survey.xlsform import XLSFormRefused, open_workbook
 
         try:
-            check_xlsx_container(upload)  # a zip, an Excel one, not a bomb once unpacked
+            workbook = open_workbook(upload)
         except XLSFormRefused as refused:
             raise SurveyError(refused.problems[0].message) from None
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(upload), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of errors on damaged files
-            raise SurveyError(
-                _("The workbook cannot be read. Save it again as .xlsx and retry.")
-            ) from None
         try:
             return [
                 str(value)

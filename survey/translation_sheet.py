@@ -150,18 +150,12 @@ class SheetReading:
 
 
 def read_sheet(raw: bytes) -> SheetReading:
-    from survey.xlsform import XLSFormRefused, check_xlsx_container
+    from survey.xlsform import XLSFormRefused, open_workbook
 
     try:
-        check_xlsx_container(raw)
+        workbook = open_workbook(raw)
     except XLSFormRefused as refused:
         raise TranslationSheetRefused(refused.problems[0].message) from None
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on damaged files
-        raise TranslationSheetRefused(
-            _("The workbook cannot be read. Save it again as .xlsx and retry.")
-        ) from None
     try:
         names = {name.lower(): name for name in workbook.sheetnames}
         if "texts" not in names:

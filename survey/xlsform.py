@@ -110,7 +110,7 @@ def _refuse(message: str, sheet: str = "", row: int | None = None) -> XLSFormRef
     return XLSFormRefused([XLSProblem(sheet or _("file"), row, message)])
 
 
-def check_xlsx_container(data: bytes) -> None:
+def _check_container(data: bytes) -> None:
     """Refuse, before parsing, what is not a reasonable .xlsx file."""
     if len(data) > max_upload_bytes():
         raise _refuse(
@@ -132,12 +132,22 @@ def check_xlsx_container(data: bytes) -> None:
             raise _refuse(_("The workbook is too large once unpacked."))
 
 
-def _check_cells(data: bytes) -> dict[str, str]:
-    """Formula cells are refused (their values depend on Excel); returns lower-case sheet names."""
+def open_workbook(data: bytes, *, data_only: bool = True) -> Any:
+    """An uploaded .xlsx file, checked and opened read-only; XLSFormRefused says what is wrong.
+
+    Every upload of a workbook (forms, translation sheets, address lists) comes
+    through here, so each gets the same checks and the same words for them.
+    """
+    _check_container(data)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception:  # openpyxl raises many types for broken files
         raise _refuse(_("The workbook cannot be read. Save it again as .xlsx and retry.")) from None
+
+
+def _check_cells(data: bytes) -> dict[str, str]:
+    """Formula cells are refused (their values depend on Excel); returns lower-case sheet names."""
+    workbook = open_workbook(data, data_only=False)
     try:
         sheets = {name.lower(): name for name in workbook.sheetnames}
         if "survey" not in sheets:
@@ -219,8 +229,7 @@ def read_workbook(data: bytes) -> dict[str, list[Row]]:
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import xlsx_to_dict
 
-    check_xlsx_container(data)
-    _check_cells(data)
+    _check_cells(data)  # opens it with open_workbook, which checks the container first
     try:
         book = xlsx_to_dict(io.BytesIO(data))
     except PyXFormError as error:
