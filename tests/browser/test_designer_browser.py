@@ -175,3 +175,29 @@ def test_without_javascript_the_copy_buttons_stay_hidden(
     expect(page.locator("button[data-copy]").first).to_be_hidden()
     expect(page.locator("input[readonly]").first).to_be_visible()  # still there to select
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_on_a_phone_wide_tables_scroll_by_keyboard_and_pass_axe(
+    phone, agency, member_factory, password, lang
+):
+    # A choice list shows one column per language: wider than a phone. A keyboard user
+    # reaches the table with Tab and scrolls it with the arrow keys.
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    version = survey_from_dict(every_feature(), agency=agency, by=designer)
+    choice_list = version.choice_lists.order_by("pk").first()
+    _sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/lists/{choice_list.pk}/")
+    region = phone.locator(".table-scroll")
+    expect(region).to_have_role("region")
+    expect(region).to_have_accessible_name(re.compile(r"\S"))
+    assert phone.evaluate("document.querySelector('.table-scroll').scrollWidth > innerWidth")
+    for _stop in range(60):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.classList.contains('table-scroll')"):
+            break
+    else:
+        pytest.fail("Tab never reaches the table")
+    phone.keyboard.press("ArrowLeft" if lang == "ar" else "ArrowRight")
+    expect(region).not_to_have_js_property("scrollLeft", 0)
+    assert _serious(phone) == []
