@@ -57,6 +57,31 @@ def round_set_status(*, round_: Round, status: str) -> Round:
     return round_
 
 
+@dataclass(frozen=True)
+class ClosingEffects:
+    """What closing a round ends, told to the designer before it happens: it cannot be undone."""
+
+    in_progress: int  # people mid-survey, who may still finish within the grace period
+    grace_minutes: int
+    unanswered_invitations: int  # their links stop working
+    kept_addresses: int  # erased at once
+
+
+def round_closing_effects(*, round_: Round) -> ClosingEffects:
+    invitations = Invitation.objects.filter(collector__round=round_).aggregate(
+        unanswered=Count("pk", filter=Q(sent_at__isnull=False, used_at__isnull=True)),
+        kept=Count("pk", filter=~Q(email="")),
+    )
+    return ClosingEffects(
+        in_progress=Response.objects.filter(
+            round=round_, status=ResponseStatus.IN_PROGRESS
+        ).count(),
+        grace_minutes=round_.grace_minutes,
+        unanswered_invitations=invitations["unanswered"],
+        kept_addresses=invitations["kept"],
+    )
+
+
 ROUND_CHANGEABLE = ("label", "opens_at", "closes_at", "target_responses", "grace_minutes")
 
 

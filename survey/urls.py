@@ -52,6 +52,11 @@ urlpatterns = [
         name="round_update",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/close/",
+        views.round_close,
+        name="round_close",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/status/",
         views.round_status,
         name="round_status",

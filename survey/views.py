@@ -47,7 +47,7 @@ from survey.i18n import (
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
-from survey.models import Collector, Round, SurveyVersion
+from survey.models import Collector, Round, RoundStatus, SurveyVersion
 from survey.serialization import survey_to_dict
 from survey.translation_sheet import (
     TranslationSheetRefused,
@@ -927,11 +927,36 @@ def round_update(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
 @require_POST
 def round_status(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    status = request.POST.get("status", "")
+    if status == RoundStatus.CLOSED:  # never in one click: it cannot be undone
+        return redirect("survey:round_close", survey_id, round_.pk)
     try:
-        fieldwork.round_set_status(round_=round_, status=request.POST.get("status", ""))
+        fieldwork.round_set_status(round_=round_, status=status)
     except SurveyError as error:
         messages.error(request, str(error.message))
     return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+def round_close(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    """Closing asks first, saying what it ends: a closed round cannot be opened again."""
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    if round_.status == RoundStatus.CLOSED:
+        messages.error(request, _("A closed round stays closed; open a new round instead."))
+        return redirect("survey:round", survey_id, round_.pk)
+    if request.method == "POST":
+        fieldwork.round_set_status(round_=round_, status=RoundStatus.CLOSED)
+        messages.success(request, _("The round is closed."))
+        return redirect("survey:round", survey_id, round_.pk)
+    return render(
+        request,
+        "survey/round_close.html",
+        {
+            "round": round_,
+            "survey": round_.version.survey,
+            "effects": fieldwork.round_closing_effects(round_=round_),
+        },
+    )
 
 
 @login_required

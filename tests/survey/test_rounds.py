@@ -118,12 +118,62 @@ def test_collectors_are_added_paused_and_the_round_closed(designer_client, publi
     designer_client.post(reverse("survey:collector_toggle", args=[*base, schools.pk]))
     schools.refresh_from_db()
     assert not schools.active and schools.paused_at is not None
-    designer_client.post(reverse("survey:round_status", args=base), {"status": "closed"})
+    designer_client.post(reverse("survey:round_close", args=base))
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
     designer_client.post(reverse("survey:round_status", args=base), {"status": "open"})
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED  # a closed round stays closed
+
+
+def test_closing_a_round_asks_first_and_says_what_it_ends(designer_client, published, mailoutbox):
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    base = (published.survey_id, round_.pk)
+    link = round_.collectors.get()
+    _responses(round_, [(link, "in_progress", None), (link, "in_progress", None)])
+    _responses(round_, [(link, "complete", 300)], first=2)
+    mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
+    fieldwork.invitations_send(
+        collector=mailing,
+        addresses=["ana@example.org", "li@example.org", "omar@example.org"],
+        link_for=lambda token: f"/i/{token}/",
+        keep_for_reminders=True,
+    )
+    round_page = designer_client.get(reverse("survey:round", args=base)).content.decode()
+    assert reverse("survey:round_close", args=base) in round_page
+
+    # The round page's button, or an old page's form, leads to the question, not the close.
+    asked = designer_client.post(reverse("survey:round_status", args=base), {"status": "closed"})
+    assert asked["Location"] == reverse("survey:round_close", args=base)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+    page = designer_client.get(asked["Location"]).content.decode()
+    assert "Closing cannot be undone" in page
+    assert "2 people have started and not finished" in page
+    assert "grace period of 120 minutes" in page
+    assert "3 invitations have not been answered" in page
+    assert "3 email addresses kept for reminders are erased now" in page
+    assert Invitation.objects.exclude(email="").count() == 3  # asking changed nothing
+
+    done = designer_client.post(reverse("survey:round_close", args=base), follow=True)
+    assert "The round is closed." in done.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.CLOSED
+    assert Invitation.objects.exclude(email="").count() == 0
+    again = designer_client.get(reverse("survey:round_close", args=base), follow=True)
+    assert "A closed round stays closed" in again.content.decode()
+
+
+def test_the_closing_question_is_asked_in_arabic_with_its_plural(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    _responses(round_, [(round_.collectors.get(), "in_progress", None)])
+    with translation.override("ar"):
+        url = reverse("survey:round_close", args=[published.survey_id, round_.pk])
+    page = designer_client.get(url).content.decode()
+    assert 'dir="rtl"' in page
+    assert "إغلاق الجولة «Baseline»؟" in page
+    assert "بدأ شخص واحد (1) ولم ينهِ" in page  # Arabic's own form for one
+    assert "مهلة الإنهاء البالغة 120 دقيقة" in page
 
 
 def invite(collector, **fields):
@@ -269,8 +319,8 @@ def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
 
 
-def _responses(round_, rows) -> None:
-    for i, (collector, status, duration) in enumerate(rows):
+def _responses(round_, rows, first: int = 0) -> None:
+    for i, (collector, status, duration) in enumerate(rows, start=first):
         Response.objects.create(
             round=round_,
             version=round_.version,
@@ -344,9 +394,11 @@ def test_viewers_see_progress_but_cannot_change_fieldwork(
     base = (published.survey_id, round_.pk)
     assert client.get(reverse("survey:round", args=base)).status_code == 200
     assert (
-        client.post(reverse("survey:round_status", args=base), {"status": "closed"}).status_code
+        client.post(reverse("survey:round_status", args=base), {"status": "paused"}).status_code
         == 403
     )
+    assert client.get(reverse("survey:round_close", args=base)).status_code == 403
+    assert client.post(reverse("survey:round_close", args=base)).status_code == 403
     assert (
         client.post(
             reverse("survey:collector_add", args=base), {"name": "x", "kind": "link"}
