@@ -82,3 +82,21 @@ def test_a_manager_signs_in_and_sees_the_agency_page_which_passes_axe(
     desktop.wait_for_url(f"**/ar/agencies/{agency.pk}/")
     assert desktop.locator("h1").inner_text().startswith(agency.name)
     assert _serious_violations(desktop) == []
+
+
+@pytest.mark.parametrize(("lang", "arrow"), [("en", "←"), ("ar", "→")])
+def test_back_links_point_back_in_the_reading_direction(
+    phone, member_factory, agency, password, lang, arrow
+):
+    viewer = member_factory(Role.VIEWER, agency=agency)
+    phone.goto(f"/{lang}/accounts/login/")
+    phone.fill("input[name=login]", viewer.email)
+    phone.fill("input[name=password]", password)
+    phone.locator("form button[type=submit]").first.click()
+    phone.wait_for_url(f"**/{lang}/")
+    phone.goto(f"/{lang}/agencies/{agency.pk}/surveys/")
+    back = phone.locator("p.back a")
+    assert back.inner_text() == agency.name  # the arrow is drawn, not read aloud
+    drawn = back.evaluate("a => getComputedStyle(a, '::before').content")
+    assert drawn.startswith(f'"{arrow}')
+    assert back.bounding_box()["height"] >= 44
