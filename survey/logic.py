@@ -418,8 +418,35 @@ class CompiledSurvey:
         if self.newly_shown(section, answers, kept, seen):
             return PageStep(kept, {}, {}, page)
         if page >= len(self.visible_sections(kept)):
+            gap = self.first_gap(kept, language)
+            if gap is not None:  # a page never sent: back to it, its questions marked
+                return PageStep(kept, gap[1], {}, gap[0])
             return PageStep(kept, {}, {}, page, finished=True)
         return PageStep(kept, {}, {}, page + 1)
+
+    def first_gap(
+        self, answers: Mapping[str, Any], language: str
+    ) -> tuple[int, dict[str, str]] | None:
+        """The first page with a required question left unanswered, and its errors; or None.
+
+        Each page is checked as it is sent, but a page may never be sent: a form
+        posted for a later page (by hand, or from an old tab) would otherwise
+        finish a response with required answers missing, and count it complete.
+        """
+        for number, section in enumerate(self.visible_sections(answers), start=1):
+            errors = {
+                question.code: self._required_error(question, language)
+                for question in self.visible_questions(section, answers)
+                if question.required and not _answered(question, answers)
+            }
+            if errors:
+                return number, errors
+        return None
+
+    def _required_error(self, question: CompiledQuestion, language: str) -> str:
+        return self.text(question.data.get("required_message"), language) or _(
+            "This question needs an answer."
+        )
 
     def page_as_typed(
         self, answers: Mapping[str, Any], page: int, post: Mapping[str, Any], language: str
@@ -458,9 +485,7 @@ class CompiledSurvey:
                         "This answer is not accepted."
                     )
             if error is None and value is None and question.required:
-                error = self.text(question.data.get("required_message"), language) or _(
-                    "This question needs an answer."
-                )
+                error = self._required_error(question, language)
             if error is not None:
                 errors[question.code] = error
             elif value is not None:
@@ -622,6 +647,15 @@ class CompiledSurvey:
         if high is not None and number > Decimal(str(high)):
             return None, _("Enter a number of at most %(max)s.") % {"max": high}, typed
         return (int(number) if integer else float(number)), None, typed
+
+
+def _answered(question: CompiledQuestion, answers: Mapping[str, Any]) -> bool:
+    """Whether a required question has its answer: every row of a matrix, else the answer."""
+    if question.type == QuestionType.NOTE:
+        return True
+    if question.type == QuestionType.MATRIX:
+        return all(key in answers for key in question.answer_keys)
+    return question.code in answers
 
 
 def _flat(question: CompiledQuestion, value: Any) -> dict[str, Any]:

@@ -800,3 +800,28 @@ def test_a_forged_list_of_shown_follow_ups_changes_nothing_but_the_round_trip(cl
     # The hidden follow-up's answer is dropped whatever the form says was shown.
     assert stored.answers["aware"] == "heard_only" and "meaning" not in stored.answers
     assert stored.answers["age"] == 30
+
+
+def test_a_form_sent_for_a_later_page_cannot_finish_with_required_answers_missing(
+    client, collector
+):
+    # Page 2's form, posted by hand (or from an old tab) right after the consent: with no
+    # age given, page 3 is hidden and page 2 is the last. The response stays open and the
+    # person is sent to the first page left unanswered.
+    start(client, collector)
+    skipped = client.post(page_url(collector), PAGE_2)
+    assert shown_page(skipped) == 1
+    html = skipped.content.decode()
+    assert 'id="error-summary"' in html
+    assert html.count("Please answer") == 2  # age's own message: in the summary and beside it
+    response = Response.objects.get()
+    assert response.status == ResponseStatus.IN_PROGRESS
+    assert response.answers["aware"] == "heard_know"  # what was sent is kept
+    # Answering the pages in turn then finishes, with everything given.
+    assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
+    assert shown_page(client.post(page_url(collector), PAGE_2)) == 3
+    done = client.post(page_url(collector), PAGE_3)
+    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.COMPLETE
+    assert response.answers["age"] == 30 and response.answers["comment"] == "Thanks"
