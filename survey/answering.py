@@ -509,6 +509,22 @@ def resume_link_email(*, response: Response, link: str, address: str) -> None:
         send_mail(str(_("Continue the survey later")), body, None, [address])
 
 
+def page_to_show(*, response: Response, compiled: CompiledSurvey, asked: str) -> int:
+    """The page a history entry asks for (the browser's back or forward button), if it may be seen.
+
+    Any page up to the first one still needing an answer: those are the pages
+    "Next" could reach. Asking to see one changes nothing; the response stays
+    on its page for "continue later" and resuming.
+    """
+    try:
+        number = int(asked)
+    except ValueError:
+        return response.page
+    gap = compiled.first_gap(response.answers, response.language)
+    last = gap[0] if gap else len(compiled.visible_sections(response.answers))
+    return number if 1 <= number <= last else response.page
+
+
 def response_set_language(*, response: Response, language: str) -> None:
     """The respondent switched language mid-survey: later pages and emails follow it."""
     Response.objects.filter(pk=response.pk).update(language=language)

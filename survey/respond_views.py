@@ -403,6 +403,10 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     page_number = response.page
     try:
         answering.check_can_continue(response)
+        if request.method == "GET" and "p" in request.GET:  # back or forward in the history
+            page_number = answering.page_to_show(
+                response=response, compiled=compiled, asked=request.GET["p"][:9]
+            )
         if request.method == "POST":
             try:
                 posted_page = int(request.POST.get("page", response.page))
@@ -448,7 +452,8 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
             # one round trip a page instead of two on a poor connection. respond.js turns
-            # the entry into a plain GET, so reload and the browser's back do not resubmit.
+            # the entry into a plain GET of this page (?p=), so reload does not resubmit
+            # and the browser's back button goes to the page before.
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
@@ -488,8 +493,10 @@ def _page(
             action_url=links.page_in(language),
             notice=str(notice),
         )
-    if carry:  # the language links, relative ("?lang=fr"), bring the state along too
+    if carry:  # the language links, relative ("?lang=fr"), bring the state along too,
         html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')
+        # and so does the address respond.js gives this page in the history.
+        html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
     return _private(HttpResponse(html))
 
 

@@ -1,10 +1,22 @@
 /* Moves focus to the error summary so screen readers announce it; pages work without this. */
 (function () {
   "use strict";
-  /* Pages come as the answer to a POST: make this history entry a plain GET of the same
-     address, so reloading or going back shows the saved page instead of resubmitting. */
+  /* Pages come as the answer to a POST: make this history entry a plain GET of this page
+     (?p=its number), so reloading shows the saved page instead of resubmitting, and the
+     browser's back button goes to the page before. Where no cookie is kept (an embedded
+     survey), the address carries the state, as the page's links do. */
   if (window.history && window.history.replaceState) {
-    window.history.replaceState(null, "", window.location.href);
+    var here = window.location.href;
+    var form = document.querySelector("form[method=post]");
+    var number = form && form.querySelector("input[name=page]");
+    if (number && window.URL) {
+      var url = new URL(form.getAttribute("action") || "", window.location.href);
+      url.searchParams.set("p", number.value);
+      var state = form.querySelector("input[name=state]");
+      if (state && form.hasAttribute("data-carry")) url.searchParams.set("state", state.value);
+      here = url.pathname + url.search;
+    }
+    window.history.replaceState(null, "", here);
   }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();

@@ -209,6 +209,32 @@ def test_pressing_enter_goes_forward_never_back(phone, agency):
     assert back["x"] > forward["x"]  # right to left: Back on the right
 
 
+def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone, agency):
+    collector = _survey_with_a_constraint(agency)
+    phone.goto(f"/r/{collector.token}/?lang=ar")
+    phone.check("#consent")
+    phone.keyboard.press("Enter")
+    phone.check("input[name=bio_heard][value=never_heard]")
+    phone.check("input[name=bio_importance][value=very_important]")
+    phone.keyboard.press("Enter")
+    phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    phone.go_back()
+    # Page 1 again, with its answers, and no resubmission of the form.
+    expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
+    expect(phone.locator("input[name=page]")).to_have_value("1")
+    assert phone.locator("html").get_attribute("dir") == "rtl"
+    phone.go_forward()
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    # A changed answer on a page reached with the back button is saved as usual.
+    phone.go_back()
+    phone.check("input[name=bio_heard][value=heard_not_know]")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    response = Response.objects.get()
+    assert response.answers["bio_heard"] == "heard_not_know"
+    assert response.page == 2
+
+
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
 def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     """Continue later (with an error), deletion, and a link that does not work."""

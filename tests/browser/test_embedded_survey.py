@@ -95,6 +95,16 @@ def test_a_whole_survey_answered_inside_another_sites_page(
     link.click()
     assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
     survey.locator("button[name=next]").click()
+    # The back button goes to the page before inside the frame too: its address in the
+    # history carries the state, as no cookie does.
+    survey.locator("input[name=bio_steps]").first.wait_for()
+    frame = page.frames[1]
+    assert "state=" in frame.evaluate("location.search")
+    frame.evaluate("history.back()")
+    expect(survey.locator("input[name=page]")).to_have_value("2")
+    assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
+    frame.evaluate("history.forward()")
+    expect(survey.locator("input[name=page]")).to_have_value("3")
 
     survey.locator("input[name=bio_steps][value=plant_native]").check()
     survey.locator("input[name=bio_willing][value=very_willing]").check()

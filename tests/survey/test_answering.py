@@ -825,3 +825,22 @@ def test_a_form_sent_for_a_later_page_cannot_finish_with_required_answers_missin
     response.refresh_from_db()
     assert response.status == ResponseStatus.COMPLETE
     assert response.answers["age"] == 30 and response.answers["comment"] == "Thanks"
+
+
+def test_a_page_asked_for_by_the_history_is_shown_up_to_the_first_one_needing_an_answer(
+    client, collector
+):
+    # The browser's back and forward buttons ask for a page by number (?p=).
+    start(client, collector)
+    url = page_url(collector)
+    assert shown_page(client.get(url + "?p=2")) == 1  # page 1's required age is missing
+    client.post(url, PAGE_1)
+    assert shown_page(client.get(url + "?p=1")) == 1
+    assert shown_page(client.get(url + "?p=2")) == 2
+    # Page 2 asks nothing required: "Next" would reach page 3, so the history may too.
+    assert shown_page(client.get(url + "?p=3")) == 3
+    for forged in ("0", "-1", "4", "x", "9" * 50):  # page 3 is the last
+        assert shown_page(client.get(url + f"?p={forged}")) == 2
+    back = client.get(url + "?p=1")
+    assert 'value="30"' in back.content.decode()  # with its answers
+    assert Response.objects.get().page == 2  # looking changes nothing
