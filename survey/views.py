@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
@@ -955,6 +956,8 @@ def round_close(request: HttpRequest, survey_id: int, round_id: int) -> HttpResp
             "round": round_,
             "survey": round_.version.survey,
             "effects": fieldwork.round_closing_effects(round_=round_),
+            # isolated, so a Latin label reads whole in an Arabic sentence
+            "label_html": format_html("<bdi>{}</bdi>", round_.label),
         },
     )
 

@@ -201,3 +201,29 @@ def test_on_a_phone_wide_tables_scroll_by_keyboard_and_pass_axe(
     phone.keyboard.press("ArrowLeft" if lang == "ar" else "ArrowRight")
     expect(region).not_to_have_js_property("scrollLeft", 0)
     assert _serious(phone) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_deleting_a_page_or_a_question_asks_first(phone, agency, member_factory, password, lang):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    version = survey_from_dict(every_feature(), agency=agency, by=designer)
+    section = version.sections.order_by("order").first()
+    questions = section.questions.count()
+    _sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/")
+    block = phone.locator(f"#section-{section.pk}")
+    delete_page = block.locator("details.confirm").first
+    confirm = delete_page.locator("button.danger")
+    expect(confirm).to_be_hidden()
+    delete_page.locator("summary").click()  # one tap only opens the question
+    expect(confirm).to_be_visible()
+    assert str(questions) in delete_page.locator(".confirm-box p").inner_text()
+    assert _serious(phone) == []
+    assert version.sections.filter(pk=section.pk).exists()
+    question = section.questions.order_by("order").last()
+    item = phone.locator(f"#question-{question.pk} details.confirm")
+    item.locator("summary").click()
+    item.locator("button.danger").click()
+    phone.wait_for_url(re.compile(r".*/versions/\d+/$"))
+    assert not version.questions.filter(pk=question.pk).exists()
+    assert version.sections.get(pk=section.pk).questions.count() == questions - 1
