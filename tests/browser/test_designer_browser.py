@@ -132,6 +132,13 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
     desktop.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(4)
     assert _serious(desktop) == []
+    # Erasing the kept addresses cannot be undone: it asks first.
+    erase = desktop.locator(f"#collector-{mailing.pk} details.confirm")
+    expect(erase.locator("button.danger")).to_be_hidden()
+    erase.locator("summary").click()
+    expect(erase.locator("button.danger")).to_be_visible()
+    assert "1" in erase.locator(".confirm-box p").inner_text()
+    assert _serious(desktop) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
