@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from survey.i18n import interface_language_for
+from survey.i18n import respondent_interface_language
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
     Collector,
@@ -504,7 +504,8 @@ def response_resume_link(*, response: Response) -> str:
 
 def resume_link_email(*, response: Response, link: str, address: str) -> None:
     """Send the 'continue later' link in the respondent's language; the address is not kept."""
-    with translation.override(interface_language_for(response.language, "en")):
+    default = compiled_for(response.collector.round.version).default_language
+    with translation.override(respondent_interface_language(response.language, default)):
         body = render_to_string("survey/respond/later_email.txt", {"link": link})
         send_mail(str(_("Continue the survey later")), body, None, [address])
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
-from survey.i18n import interface_language_for
+from survey.i18n import respondent_interface_language
 from survey.models import (
     Collector,
     Invitation,
@@ -243,7 +243,7 @@ def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> N
     version = collector.round.version
     language = collector.preset_language or version.default_language
     title = version.title.get(language) or version.title.get(version.default_language, "")
-    with translation.override(interface_language_for(language, "en")):
+    with translation.override(respondent_interface_language(language, version.default_language)):
         if reminder:
             subject = _("Reminder: your views on biodiversity: %(title)s") % {"title": title}
         else:

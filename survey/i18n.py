@@ -92,6 +92,18 @@ def interface_language_for(content_language: str, fallback: str) -> str:
     )
 
 
+def respondent_interface_language(content_language: str, default_language: str = "") -> str:
+    """The interface language around a respondent's page, email or message.
+
+    The survey's language when the interface has it; else (a national language
+    such as Wolof or Swahili) the interface language of the survey's default
+    language, which the country chose for it (French in Senegal), and English
+    only when that is not one either.
+    """
+    fallback = interface_language_for(default_language, "en") if default_language else "en"
+    return interface_language_for(content_language, fallback)
+
+
 @lru_cache(maxsize=256)
 def _interface_language(content_language: str, fallback: str, codes: tuple[str, ...]) -> str:
     # Remembered: every page a respondent sees asks.

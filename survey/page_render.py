@@ -93,6 +93,21 @@ def _option_markup(
     return _memo(compiled, ("options", question.code, language), make)
 
 
+def ui_part(language: str, *, direction: bool = True) -> str:
+    """lang (and dir) for the platform's own words inside a page in `language`, if they differ.
+
+    Around a national language the buttons and messages are in another language
+    (respondent_interface_language); a screen reader must read them in it.
+    """
+    ui = translation.get_language() or "en"
+    if ui.lower() == language.lower():
+        return ""
+    attrs = f' lang="{_e(ui)}"'
+    if direction and is_rtl(ui) != is_rtl(language):
+        attrs += f' dir="{"rtl" if is_rtl(ui) else "ltr"}"'
+    return attrs
+
+
 def _described_by(code: str, error: str, hint: str) -> str:
     ids = ((f"{code}-error " if error else "") + (f"{code}-hint" if hint else "")).strip()
     return f' aria-describedby="{_e(ids)}"' if ids else ""
@@ -121,7 +136,7 @@ def render_questions(
     """
     live = live or {}
     required_text = _e(_("required"))  # gettext outside f-strings: xgettext cannot see inside
-    required = f' <span class="required">({required_text})</span>'
+    required = f' <span class="required"{ui_part(language)}>({required_text})</span>'
     parts: list[str] = []
     for question in questions:
         code = question.code
@@ -246,10 +261,11 @@ def _options(
         other_raw = raw.get(f"{question.code}__{OTHER}")
         other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_{OTHER}")
         other, specify = _e(_("Other")), _e(_("Other, please specify"))
+        ui = ui_part(language)
         items.append(
             f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
-            f'{" checked" if checked else ""}><label for="{code}-other">{other}</label>'
-            f'<label class="other-label" for="{code}-other-text">'
+            f'{" checked" if checked else ""}><label for="{code}-other"{ui}>{other}</label>'
+            f'<label class="other-label" for="{code}-other-text"{ui}>'
             f"{specify}</label>"
             f'<input type="text" name="{code}__other" id="{code}-other-text" '
             f'maxlength="{_TEXT_LIMIT}" '
@@ -280,7 +296,8 @@ def _ranking(
     parts = [
         f'<fieldset aria-describedby="{error_id}{code}-hint">'
         f'<legend class="q-text">{_e(text)}{mark}</legend>'
-        f'<p class="hint" id="{code}-hint">{_e(hint) + " " if hint else ""}{instructions}</p>'
+        f'<p class="hint" id="{code}-hint">{_e(hint) + " " if hint else ""}'
+        f"<span{ui_part(language)}>{instructions}</span></p>"
         f'{error_html}<ul class="options ranking">'
     ]
     for option in options:
@@ -486,6 +503,7 @@ def _page_html(
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
     check_these, back_text = _("Please check these answers"), _("Back")
     later_text = _("Continue later")
+    ui = ui_part(language)
     # The window's title is the first thing a screen reader says of a new page:
     # which page this is, and whether it came back with something to correct.
     heading = f"{progress} – "
@@ -493,12 +511,12 @@ def _page_html(
         heading = _("Error: %(title)s") % {"title": heading}
     parts = [
         before.replace("<title>", f"<title>{_e(heading)}", 1),
-        f'<p class="progress-text">{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
+        f'<p class="progress-text"{ui}>{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
     ]
     if notice:  # the page could not be saved now; what was typed is in the form below
         parts.append(
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
-            f"<p>{_e(notice)}</p></div>"
+            f"<p{ui}>{_e(notice)}</p></div>"
         )
     if errors:
         items = "".join(
@@ -507,7 +525,7 @@ def _page_html(
         )
         parts.append(
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'
-            f"<h2>{_e(check_these)}</h2><ul>{items}</ul></div>"
+            f"<h2{ui}>{_e(check_these)}</h2><ul>{items}</ul></div>"
         )
     title = _texts(compiled, section.title, language)
     back = (
@@ -534,10 +552,11 @@ def _page_html(
         ),
         # "Next" comes first in the form, shown last by the style sheet: pressing
         # Enter, or a phone keyboard's Go, sends the form with its first button.
-        f'<div class="nav-buttons"><button type="submit" name="next" value="1">{_e(forward)}'
+        # Back stays at the start of the page's own reading direction: lang only.
+        f'<div class="nav-buttons"{ui_part(language, direction=False)}><button type="submit" name="next" value="1">{_e(forward)}'
         f"</button>{back}</div>",
         # A button, not a link: what is on this page is saved before leaving.
-        f'<p class="later"><button type="submit" name="later" value="1" class="link-button">'
+        f'<p class="later"{ui}><button type="submit" name="later" value="1" class="link-button">'
         f"{_e(later_text)}</button></p>",
         "</form>",
         after,
@@ -555,6 +574,7 @@ def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
         "ui_language": translation.get_language(),
+        "ui_attr": mark_safe(ui_part(language)),
         "languages": [(code, language_name(code)) for code in compiled.languages],
     }
 

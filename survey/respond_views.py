@@ -32,6 +32,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 # Lazy: messages are worded when the page is rendered, in the respondent's language.
 from django.utils.translation import gettext_lazy as _
@@ -48,9 +49,10 @@ from survey.i18n import (
     is_rtl,
     language_name,
     normalize_language,
+    respondent_interface_language,
 )
 from survey.models import Collector, Response, ResponseStatus
-from survey.page_render import respondent_page, welcome_page
+from survey.page_render import respondent_page, ui_part, welcome_page
 
 COOKIE_SALT = "cepa.response"
 COOKIE_AGE = 60 * 60 * 24 * 30
@@ -87,13 +89,14 @@ def _links(token: str) -> _Links:
     return _links_under(token, get_script_prefix())
 
 
-def _interface(language: str) -> Any:
+def _interface(language: str, default_language: str = "") -> Any:
     """Buttons and messages in the respondent's language, when the interface has it.
 
-    Often that is the language already active (from the browser), and switching
-    to it and back would be two activations for nothing on every page.
+    Else in the survey's default language's (respondent_interface_language). Often
+    that is the language already active (from the browser), and switching to it
+    and back would be two activations for nothing on every page.
     """
-    wanted = interface_language_for(language, "en")
+    wanted = respondent_interface_language(language, default_language)
     return nullcontext() if wanted == translation.get_language() else translation.override(wanted)
 
 
@@ -266,8 +269,10 @@ def _render(
             "content_dir": "rtl" if is_rtl(language) else "ltr",
         }
     )
-    with _interface(language):
+    compiled = context.get("compiled")
+    with _interface(language, compiled.default_language if compiled else ""):
         context["ui_language"] = translation.get_language()
+        context["ui_attr"] = mark_safe(ui_part(language))
         return render(request, template, context, status=status)
 
 
@@ -365,7 +370,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         answering.check_can_start(collector)
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    with _interface(language):
+    with _interface(language, compiled.default_language):
         html = welcome_page(
             compiled,
             language=language,
@@ -417,7 +422,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             except Refusal as refusal:
                 # Too many pages from this address: nothing is saved, but the page comes
                 # back with what was typed, to send again in a moment.
-                with _interface(language):
+                with _interface(language, compiled.default_language):
                     raw = compiled.page_as_typed(
                         response.answers, posted_page, request.POST, language
                     )
@@ -437,7 +442,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 return page
             # Errors are worded as the page is checked: in the respondent's language,
             # not the browser's (a person may pick Arabic on an English phone).
-            with _interface(language):
+            with _interface(language, compiled.default_language):
                 outcome = answering.response_save_page(
                     response=response,
                     compiled=compiled,
@@ -477,7 +482,7 @@ def _page(
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
     links = _links(token)
-    with _interface(language):
+    with _interface(language, compiled.default_language):
         html = respondent_page(
             compiled,
             section=section,

@@ -344,6 +344,51 @@ def test_the_platforms_own_error_messages_follow_the_language_chosen_not_the_bro
     assert "Choose one of the options offered." not in html
 
 
+def _in_wolof_and_french(data):
+    """The survey with Wolof beside French, French its default: as in Senegal."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if set(node) == {"en", "fr"}:
+                return {"fr": node["fr"], "wo": f"{node['fr']} (wo)"}
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    data = walk(data)
+    data.update(languages=["fr", "wo"], default_language="fr")
+    return data
+
+
+def test_a_national_language_gets_the_interface_of_the_surveys_default_language(
+    client, agency, mailoutbox
+):
+    # The interface is in the six UN languages; around Wolof content, "Next" and the
+    # errors come in French, the survey's default language, not in English.
+    version = survey_from_dict(_in_wolof_and_french(every_feature()), agency=agency, by=None)
+    version = services.survey_publish(version=version, by=None)
+    collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = client.get(entry + "?lang=wo", HTTP_ACCEPT_LANGUAGE="en")
+    first = client.post(
+        entry,
+        {"consent": "yes", "nonce": nonce_of(welcome), "lang": "wo"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = unescape(first.content.decode())
+    assert '<html lang="wo"' in html
+    assert "Suivant" in html and ">Next<" not in html
+    # The platform's own words are marked French, for screen readers to read them so.
+    assert '<div class="nav-buttons" lang="fr">' in html
+    assert '<p class="progress-text" lang="fr">' in html
+    assert '<span class="required" lang="fr">' in html
+    refused = client.post(page_url(collector), {**PAGE_1, "region": "atlantis"})
+    assert "Choisissez l'une des options proposées." in unescape(refused.content.decode())
+    client.post(reverse("respond:later", args=[collector.token]), {"email": "awa@example.org"})
+    assert mailoutbox[0].subject == "Continuer l'enquête plus tard"
+
+
 # --------------------------------------------------------------- tampering
 
 
