@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action
@@ -41,10 +41,10 @@ from survey.forms import (
 )
 from survey.i18n import (
     choose_language,
-    interface_language_for,
     is_rtl,
     language_name,
     normalize_language,
+    respondent_interface_language,
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
@@ -672,7 +672,7 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     raw: dict[str, Any] = {}
     if request.method == "POST" and pages:
         # Worded as the respondent would read them, like the preview's buttons.
-        with override(interface_language_for(language, get_language())):
+        with override(respondent_interface_language(language, compiled.default_language)):
             step = compiled.submit_page(
                 answers, page_number, request.POST, language, going_back="back" in request.POST
             )
@@ -716,7 +716,9 @@ def _preview_context(
         "compiled": compiled,
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
-        "respondent_ui_language": interface_language_for(language, get_language()),
+        "respondent_ui_language": respondent_interface_language(
+            language, compiled.default_language
+        ),
         "content_languages": [(code, language_name(code)) for code in compiled.languages],
         "answers": answers,
         "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),

@@ -163,3 +163,20 @@ def every_feature() -> dict[str, Any]:
         }
     ]
     return copy.deepcopy(data)
+
+
+def in_wolof_and_french(data: dict[str, Any]) -> dict[str, Any]:
+    """The survey with Wolof beside French, French its default: as in Senegal."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if set(node) == {"en", "fr"}:
+                return {"fr": node["fr"], "wo": f"{node['fr']} (wo)"}
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    data = walk(data)
+    data.update(languages=["fr", "wo"], default_language="fr")
+    return data

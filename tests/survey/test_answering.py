@@ -18,7 +18,7 @@ from survey import fieldwork, services
 from survey.answering import token_hash
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
+from tests.survey.factories import every_feature, in_wolof_and_french
 
 pytestmark = pytest.mark.django_db
 
@@ -344,29 +344,12 @@ def test_the_platforms_own_error_messages_follow_the_language_chosen_not_the_bro
     assert "Choose one of the options offered." not in html
 
 
-def _in_wolof_and_french(data):
-    """The survey with Wolof beside French, French its default: as in Senegal."""
-
-    def walk(node):
-        if isinstance(node, dict):
-            if set(node) == {"en", "fr"}:
-                return {"fr": node["fr"], "wo": f"{node['fr']} (wo)"}
-            return {key: walk(value) for key, value in node.items()}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
-
-    data = walk(data)
-    data.update(languages=["fr", "wo"], default_language="fr")
-    return data
-
-
 def test_a_national_language_gets_the_interface_of_the_surveys_default_language(
     client, agency, mailoutbox
 ):
     # The interface is in the six UN languages; around Wolof content, "Next" and the
     # errors come in French, the survey's default language, not in English.
-    version = survey_from_dict(_in_wolof_and_french(every_feature()), agency=agency, by=None)
+    version = survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=None)
     version = services.survey_publish(version=version, by=None)
     collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
     entry = reverse("respond:entry", args=[collector.token])

@@ -18,7 +18,7 @@ from survey.translation_sheet import (
     export_sheet,
     translation_completeness,
 )
-from tests.survey.factories import every_feature
+from tests.survey.factories import every_feature, in_wolof_and_french
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,13 @@ def test_the_preview_offers_only_the_survey_languages_and_turns_arabic_right_to_
     chinese = client.get(url + "?lang=zh-Hans").content.decode()
     assert '<div class="respondent" lang="zh-Hans" dir="ltr">' in chinese
     assert "您听说过“生物多样性”这个词吗？" in chinese
+
+
+def test_the_preview_of_a_national_language_shows_the_buttons_respondents_will_see(
+    client, agency, member_factory, login
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    version = survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=None)
+    url = reverse("survey:preview", args=[version.survey_id, version.pk])
+    page = client.get(url + "?lang=wo", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Suivant" in page  # French, the survey's default: not the designer's English
