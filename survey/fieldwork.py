@@ -6,6 +6,7 @@ import io
 import re
 import secrets
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException
@@ -19,6 +20,7 @@ from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
@@ -357,6 +359,7 @@ class ProgressRow:
     label: str
     started: int
     completed: int
+    flagged: int = 0  # completed and flagged for quality
 
     @property
     def rate(self) -> float | None:
@@ -390,12 +393,25 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         .values_list("duration_seconds", flat=True)
     )
     median = int(statistics.median(durations)) if durations else None
+    # Flagged responses are few: read only theirs, and count them here (SQLite cannot
+    # look inside a JSON list in a query).
+    flagged: Counter[int] = Counter()
+    kinds: Counter[str] = Counter()
+    for collector_id, flags in (
+        responses.filter(complete)
+        .exclude(quality_flags=[])
+        .values_list("collector_id", "quality_flags")
+    ):
+        if flags:
+            flagged[collector_id] += 1
+            kinds.update(set(flags))
     return {
-        "total": ProgressRow("", totals["started"], totals["completed"]),
+        "total": ProgressRow("", totals["started"], totals["completed"], flagged.total()),
         "collectors": [
-            ProgressRow(collector.name, *counted.get(collector.pk, (0, 0)))
+            ProgressRow(collector.name, *counted.get(collector.pk, (0, 0)), flagged[collector.pk])
             for collector in round_.collectors.order_by("name", "pk")
         ],
+        "flags": [(label, kinds[code]) for code, label in QUALITY_FLAGS.items() if kinds[code]],
         "groups": [
             ProgressRow(target_group_label(r["target_group"]), r["started"], r["completed"])
             for r in per_group
@@ -407,6 +423,13 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         if round_.target_responses
         else None,
     }
+
+
+QUALITY_FLAGS = {  # answering.quality_flags's codes, as the agency reads them
+    "speeder": gettext_lazy("too fast"),
+    "straight_lining": gettext_lazy("straight-lining"),
+    "duplicate": gettext_lazy("likely duplicate"),
+}
 
 
 def target_group_label(code: str) -> str:

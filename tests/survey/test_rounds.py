@@ -386,6 +386,39 @@ def test_the_round_page_names_target_groups_and_durations_in_the_readers_languag
         assert fieldwork.duration_text(541) == "9 د 1 ث".replace(" ", "\N{NO-BREAK SPACE}")
 
 
+def test_the_round_page_counts_responses_flagged_for_quality_per_collector(
+    designer_client, published
+):
+    # A link shared on social media draws speeders and bots: the agency sees it while
+    # there is time to act, and reaches the indicators without them.
+    round_ = fieldwork.round_create(version=published, label="R")
+    link = round_.collectors.get()
+    social = fieldwork.collector_create(round_=round_, name="Social media")
+    _responses(
+        round_, [(link, "complete", 600), (social, "complete", 30), (social, "complete", 20)]
+    )
+    flags = {"p1": ["speeder", "duplicate"], "p2": ["speeder"]}
+    for nonce, kinds in flags.items():
+        Response.objects.filter(start_nonce=nonce).update(quality_flags=kinds)
+    _responses(round_, [(social, "in_progress", None)], first=3)
+    Response.objects.filter(start_nonce="p3").update(quality_flags=["speeder"])  # not complete
+
+    progress = fieldwork.round_progress(round_=round_)
+    assert progress["total"].flagged == 2
+    assert [(row.label, row.flagged) for row in progress["collectors"]] == [
+        ("Public link", 0),
+        ("Social media", 2),
+    ]
+    assert [(str(label), n) for label, n in progress["flags"]] == [
+        ("too fast", 2),
+        ("likely duplicate", 1),
+    ]
+    page = designer_client.get(reverse("survey:round", args=[published.survey_id, round_.pk]))
+    html = page.content.decode()
+    assert "2 completed responses are flagged for quality: too fast 2, likely duplicate 1." in html
+    assert reverse("analytics:round_indicators", args=[round_.pk]) + "?exclude_flagged=1" in html
+
+
 def test_viewers_see_progress_but_cannot_change_fieldwork(
     client, agency, member_factory, login, published
 ):
