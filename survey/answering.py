@@ -15,7 +15,7 @@ import secrets
 import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,8 +23,10 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from survey.i18n import respondent_interface_language
@@ -108,11 +110,27 @@ def _closed_since(round_: Round, collector: Collector) -> Any:
     return min(moments) if moments else None
 
 
+def _opening(opens_at: datetime) -> Any:
+    """When a round not yet open opens, worded when the page is rendered, in its language.
+
+    A QR code on a poster put up before the launch is scanned early: the person
+    needs the day to come back, not "later".
+    """
+
+    def text() -> str:
+        return gettext("This survey opens on %(date)s (%(zone)s time). Please come back then.") % {
+            "date": formats.date_format(timezone.localtime(opens_at), "DATETIME_FORMAT"),
+            "zone": timezone.get_current_timezone_name(),
+        }
+
+    return lazy(text, str)()
+
+
 def check_can_start(collector: Collector) -> None:
     round_ = collector.round
     now = timezone.now()
     if round_.opens_at > now:
-        raise Refusal("not_open", _("This survey has not opened yet. Please come back later."))
+        raise Refusal("not_open", _opening(round_.opens_at))
     if round_.status == RoundStatus.CLOSED or (round_.closes_at and round_.closes_at <= now):
         raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
     if round_.status == RoundStatus.PAUSED or not collector.active:

@@ -556,6 +556,23 @@ def test_a_closed_round_shows_a_clear_page_in_the_chosen_language(client, collec
     assert f"<title>{escape(closed)} – " in page.content.decode()  # a screen reader says it first
 
 
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "This survey opens on June 5, 2027, 9 a.m. (UTC time). Please come back then."),
+        ("fr", "Cette enquête ouvre le 5 juin 2027 09:00 (heure UTC). Revenez à ce moment-là."),
+    ],
+)
+def test_a_link_used_before_the_round_opens_says_when_to_come_back(client, collector, lang, says):
+    # A QR code on a poster put up before the launch (World Environment Day) is scanned early.
+    round_ = collector.round
+    round_.opens_at = timezone.make_aware(timezone.datetime(2027, 6, 5, 9, 0))
+    round_.save()
+    entry = reverse("respond:entry", args=[collector.token])
+    page = client.get(f"{entry}?lang={lang}", HTTP_ACCEPT_LANGUAGE="ar")
+    assert says in unescape(page.content.decode())
+
+
 def test_an_invitation_answers_once(client, collector, mailoutbox):
     fieldwork.invitations_send(
         collector=collector, addresses=["ana@example.org"], link_for=lambda t: f"/i/{t}/"
