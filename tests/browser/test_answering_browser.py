@@ -187,8 +187,8 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
     context.close()
 
 
-def test_pressing_enter_goes_forward_never_back(phone, agency):
-    """Enter, or a phone keyboard's Go, sends a form with its first button: that is Next."""
+def _to_page_2_in_arabic_by_keyboard(phone, agency) -> None:
+    """Consent and page 1 sent with Enter, as a phone keyboard's Go does."""
     collector = _survey_with_a_constraint(agency)
     phone.goto(f"/r/{collector.token}/?lang=ar")
     phone.check("#consent")
@@ -197,6 +197,11 @@ def test_pressing_enter_goes_forward_never_back(phone, agency):
     phone.check("input[name=bio_importance][value=very_important]")
     phone.keyboard.press("Enter")
     phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+
+
+def test_pressing_enter_goes_forward_never_back(phone, agency):
+    """Enter, or a phone keyboard's Go, sends a form with its first button: that is Next."""
+    _to_page_2_in_arabic_by_keyboard(phone, agency)
     for row in ("health", "economy", "intrinsic", "culture"):
         phone.check(f"input[name=bio_values__{row}][value='4']")
     phone.check("input[name=bio_informed][value=fairly_well]")
@@ -210,14 +215,7 @@ def test_pressing_enter_goes_forward_never_back(phone, agency):
 
 
 def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone, agency):
-    collector = _survey_with_a_constraint(agency)
-    phone.goto(f"/r/{collector.token}/?lang=ar")
-    phone.check("#consent")
-    phone.keyboard.press("Enter")
-    phone.check("input[name=bio_heard][value=never_heard]")
-    phone.check("input[name=bio_importance][value=very_important]")
-    phone.keyboard.press("Enter")
-    phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    _to_page_2_in_arabic_by_keyboard(phone, agency)
     phone.go_back()
     # Page 1 again, with its answers, and no resubmission of the form.
     expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
