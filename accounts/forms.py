@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Country, Role
+from accounts.models import Agency, Country, Role
+from accounts.timezones import agency_time_zone, time_zone_choices
 
 
 class AccessibleForm(forms.Form):
@@ -31,6 +34,24 @@ class InviteForm(AccessibleForm):
 
 class RoleForm(AccessibleForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class TimeZoneForm(AccessibleForm):
+    """The agency's time zone: its country's zones and UTC (see accounts.timezones)."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Round dates and times are typed and shown in this time zone."),
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = agency_time_zone(agency)
+        self.fields["time_zone"].choices = [
+            (name, name.replace("_", " "))
+            for name in time_zone_choices(agency.country.alpha2, current)
+        ]
+        self.fields["time_zone"].initial = current
 
 
 class AcceptInvitationForm(AccessibleForm):

@@ -94,6 +94,8 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # IANA name; empty: the country's (accounts.timezones.agency_time_zone).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:

@@ -21,6 +21,7 @@ from accounts.exceptions import (
     LastManager,
 )
 from accounts.models import Agency, Country, Membership, Role, StaffInvitation, User
+from accounts.timezones import is_time_zone
 
 
 def countries_load(*, using: str = "default", **_signal_kwargs: object) -> int:
@@ -174,6 +175,15 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 @transaction.atomic
+def agency_set_time_zone(*, agency: Agency, time_zone: str) -> Agency:
+    """Rounds already set keep their moments; only how they are read and shown changes."""
+    if not is_time_zone(time_zone):
+        raise ValueError(time_zone)
+    agency.time_zone = time_zone
+    agency.save(update_fields=["time_zone"])
+    return agency
+
+
 def agency_register(
     *,
     country: Country,

@@ -9,6 +9,11 @@ urlpatterns = [
     path("agencies/<int:agency_id>/", views.agency_detail, name="agency_detail"),
     path("agencies/<int:agency_id>/members/invite/", views.member_invite, name="member_invite"),
     path(
+        "agencies/<int:agency_id>/time-zone/",
+        views.agency_time_zone_change,
+        name="agency_time_zone",
+    ),
+    path(
         "agencies/<int:agency_id>/members/<int:membership_id>/role/",
         views.member_change_role,
         name="member_change_role",

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.exceptions import AccountsError
-from accounts.forms import AcceptInvitationForm, AgencyForm, InviteForm, RoleForm
+from accounts.forms import AcceptInvitationForm, AgencyForm, InviteForm, RoleForm, TimeZoneForm
 from accounts.models import Membership, StaffInvitation
 from accounts.permissions import Action
+from accounts.timezones import agency_time_zone
 
 
 def _send_invitation(request: HttpRequest, invitation: StaffInvitation, token: str) -> None:
@@ -43,10 +44,27 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
         "can_manage": access.can(Action.MANAGE),
         "members": selectors.agency_members(agency=access.agency),
         "role_form": RoleForm(),
+        "time_zone": agency_time_zone(access.agency),
+        "time_zone_form": TimeZoneForm(agency=access.agency),
     }
     if access.can(Action.MANAGE):
         context["invitations"] = selectors.agency_invitations(agency=access.agency)[:50]
     return render(request, "accounts/agency_detail.html", context)
+
+
+@login_required
+@require_POST
+def agency_time_zone_change(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = selectors.agency_access(user=request.user, agency_id=agency_id, action=Action.MANAGE)
+    form = TimeZoneForm(request.POST, agency=access.agency)
+    if form.is_valid():
+        services.agency_set_time_zone(
+            agency=access.agency, time_zone=form.cleaned_data["time_zone"]
+        )
+        messages.success(request, _("The time zone is changed."))
+    else:
+        messages.error(request, _("Choose one of the listed time zones."))
+    return redirect("accounts:agency_detail", agency_id=access.agency.pk)
 
 
 @login_required

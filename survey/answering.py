@@ -15,7 +15,7 @@ import secrets
 import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from survey import selectors
 from survey.i18n import respondent_interface_language
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
@@ -110,17 +111,23 @@ def _closed_since(round_: Round, collector: Collector) -> Any:
     return min(moments) if moments else None
 
 
-def _opening(opens_at: datetime) -> Any:
+def _opening(round_: Round) -> Any:
     """When a round not yet open opens, worded when the page is rendered, in its language.
 
     A QR code on a poster put up before the launch is scanned early: the person
-    needs the day to come back, not "later".
+    needs the day to come back, not "later"; in the agency's time zone, as the
+    designer set it.
     """
+    zone: list[str] = []
 
     def text() -> str:
+        if not zone:  # the page says it twice (title and heading): one query
+            zone.append(selectors.time_zone_of(version_id=round_.version_id))
+        with timezone.override(zone[0]):
+            moment = formats.date_format(timezone.localtime(round_.opens_at), "DATETIME_FORMAT")
         return gettext("This survey opens on %(date)s (%(zone)s time). Please come back then.") % {
-            "date": formats.date_format(timezone.localtime(opens_at), "DATETIME_FORMAT"),
-            "zone": timezone.get_current_timezone_name(),
+            "date": moment,
+            "zone": zone[0].replace("_", " "),
         }
 
     return lazy(text, str)()
@@ -130,7 +137,7 @@ def check_can_start(collector: Collector) -> None:
     round_ = collector.round
     now = timezone.now()
     if round_.opens_at > now:
-        raise Refusal("not_open", _opening(round_.opens_at))
+        raise Refusal("not_open", _opening(round_))
     if round_.status == RoundStatus.CLOSED or (round_.closes_at and round_.closes_at <= now):
         raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
     if round_.status == RoundStatus.PAUSED or not collector.active:

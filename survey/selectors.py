@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.models import User
+from accounts.models import Agency, User
 from accounts.permissions import Action
 from accounts.selectors import AgencyAccess, agency_access
+from accounts.timezones import agency_time_zone
 from survey.models import Choice, ChoiceList, Question, Section, Survey, SurveyVersion
 
 
@@ -416,6 +417,16 @@ def forget_published_versions() -> None:
     """For tests, whose rolled-back ids can come again with other content."""
     _VERSIONS.clear()
     _LINKS.clear()
+
+
+def time_zone_of(*, survey_id: int | None = None, version_id: int | None = None) -> str:
+    """The time zone of the agency owning a survey (or a version): its rounds' dates are in it."""
+    agencies = Agency.objects.select_related("country")
+    if survey_id is not None:
+        agency = agencies.filter(surveys__pk=survey_id).first()
+    else:
+        agency = agencies.filter(surveys__versions__pk=version_id).first()
+    return agency_time_zone(agency) if agency is not None else "UTC"
 
 
 def forget_links() -> None:

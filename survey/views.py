@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -829,6 +831,20 @@ def question_bank(request: HttpRequest, survey_id: int, version_id: int) -> Http
 # ------------------------------------------------------------------ fieldwork
 
 
+def _in_agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Round dates typed and shown in the agency's time zone, not the server's.
+
+    A designer in Nairobi who types 09:00 means 09:00 in Nairobi.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, survey_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(selectors.time_zone_of(survey_id=survey_id)):
+            return view(request, survey_id, *args, **kwargs)
+
+    return wrapped
+
+
 def _round(
     request: HttpRequest, survey_id: int, round_id: int, action: Action = Action.VIEW
 ) -> tuple[Any, Round]:
@@ -842,6 +858,7 @@ def _round(
 
 
 @login_required
+@_in_agency_time
 def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
     _access, version = _for_design(request, survey_id, version_id)
     form = RoundForm(request.POST or None)
@@ -861,6 +878,7 @@ def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
 
 
 @login_required
+@_in_agency_time
 def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     access, round_ = _round(request, survey_id, round_id)
     return _round_page(request, round_, can_design=access.can(Action.DESIGN))
@@ -912,6 +930,7 @@ def _round_page(
 
 @login_required
 @require_POST
+@_in_agency_time
 def round_update(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
     form = RoundChangeForm.for_round(round_, request.POST)
@@ -941,6 +960,7 @@ def round_status(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
 
 
 @login_required
+@_in_agency_time
 def round_close(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     """Closing asks first, saying what it ends: a closed round cannot be opened again."""
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
@@ -966,6 +986,7 @@ def round_close(request: HttpRequest, survey_id: int, round_id: int) -> HttpResp
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_add(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
     form = CollectorForm(request.POST, languages=round_.version.languages)
@@ -993,6 +1014,7 @@ def _collector(
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_toggle(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -1018,6 +1040,7 @@ def collector_qr(
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_remind(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -1035,6 +1058,7 @@ def collector_remind(
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_forget_addresses(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -1057,6 +1081,7 @@ def _entry_link(request: HttpRequest) -> Any:
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_invite(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:

@@ -21,6 +21,7 @@ def _other_agency_urls(other_agency, membership, invitation) -> list[tuple[str, 
         ("post", reverse("accounts:member_change_role", args=[aid, membership.pk])),
         ("post", reverse("accounts:member_remove", args=[aid, membership.pk])),
         ("post", reverse("accounts:invitation_revoke", args=[aid, invitation.pk])),
+        ("post", reverse("accounts:agency_time_zone", args=[aid])),
     ]
 
 

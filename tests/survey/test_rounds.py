@@ -7,6 +7,7 @@ import re
 import struct
 import zipfile
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -474,12 +475,16 @@ def test_a_designer_extends_fieldwork_and_the_link_opens_again(designer_client, 
     link = reverse("respond:entry", args=[round_.collectors.get().token])
     assert "This survey is closed" in Client().get(link).content.decode()
 
-    later = (now + timedelta(days=14)).astimezone(timezone.get_current_timezone())
+    # Typed, and shown, in the Kenyan agency's time: Nairobi's.
+    nairobi = ZoneInfo("Africa/Nairobi")
+    later = (now + timedelta(days=14)).astimezone(nairobi)
     changed = designer_client.post(
         reverse("survey:round_update", args=[published.survey_id, round_.pk]),
         {
             "change-label": "R, extended",
-            "change-opens_at": (now - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
+            "change-opens_at": (now - timedelta(days=30))
+            .astimezone(nairobi)
+            .strftime("%Y-%m-%dT%H:%M"),
             "change-closes_at": later.strftime("%Y-%m-%dT%H:%M"),
             "change-target_responses": "800",
             "change-grace_minutes": "60",
@@ -547,4 +552,4 @@ def test_a_scheduled_round_says_so_with_its_dates_in_chinese(designer_client, pu
     assert '<span class="status status-scheduled">尚未开启</span>' in html
     assert "无截止日期" in html
     assert "宽限期 120 分钟" in html
-    assert "时间采用 UTC 时区。" in html
+    assert "时间采用 Africa/Nairobi 时区。" in html  # the Kenyan agency's
