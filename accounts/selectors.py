@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Agency, Membership, StaffInvitation, User
+from accounts.models import Agency, Membership, Role, StaffInvitation, User
 from accounts.permissions import Action, role_allows, roles_allowing
 
 
@@ -41,6 +41,11 @@ class AgencyAccess:
 
     def can(self, action: Action) -> bool:
         return role_allows(self.role, action)
+
+    @property
+    def role_label(self) -> str:
+        """The role's name in the reader's language (the code is English)."""
+        return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
 def agency_access(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Agency, Country, Role
 from accounts.timezones import agency_time_zone, country_time_zones
@@ -79,3 +80,12 @@ def test_only_managers_change_the_time_zone(client, agency, member_factory, logi
     assert designer.post(url, {"time_zone": "UTC"}).status_code == 403
     agency.refresh_from_db()
     assert agency.time_zone == ""
+
+
+def test_the_agency_page_names_the_role_and_zone_in_arabic(client, agency, member_factory, login):
+    login(member_factory(Role.MANAGER, agency=agency))
+    with translation.override("ar"):
+        page = client.get(reverse("accounts:agency_detail", args=[agency.pk]))
+    html = page.content.decode()
+    assert "دورك: مدير" in html  # not "Manager"
+    assert "المنطقة الزمنية: Africa/Nairobi" in html
