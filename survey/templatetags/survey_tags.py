@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import SafeString
 
-from survey.i18n import text_for
+from survey.i18n import language_name, text_for
 from survey.links import is_safe_link
 from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
@@ -76,3 +76,9 @@ def in_language(texts: dict[str, str] | None, language: str) -> str:
     from survey.i18n import normalize_language
 
     return text_for(texts, normalize_language(language or "en"), "en")
+
+
+@register.filter(name="language_name")
+def language_name_filter(code: str) -> str:
+    """'fr' -> 'Français': a language as its speakers name it (the code for others)."""
+    return language_name(code)

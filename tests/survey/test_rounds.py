@@ -116,6 +116,8 @@ def test_collectors_are_added_paused_and_the_round_closed(designer_client, publi
     )
     schools = Collector.objects.get(name="Schools in Coast")
     assert (schools.preset_target_group, schools.preset_language) == ("youth", "fr")
+    round_page = designer_client.get(reverse("survey:round", args=base)).content.decode()
+    assert '<span lang="fr">Français</span>' in round_page  # its name, not its code
     designer_client.post(reverse("survey:collector_toggle", args=[*base, schools.pk]))
     schools.refresh_from_db()
     assert not schools.active and schools.paused_at is not None
