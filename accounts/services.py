@@ -174,7 +174,6 @@ def membership_remove(*, membership: Membership) -> None:
     membership.delete()
 
 
-@transaction.atomic
 def agency_set_time_zone(*, agency: Agency, time_zone: str) -> Agency:
     """Rounds already set keep their moments; only how they are read and shown changes."""
     if not is_time_zone(time_zone):
@@ -184,6 +183,7 @@ def agency_set_time_zone(*, agency: Agency, time_zone: str) -> Agency:
     return agency
 
 
+@transaction.atomic
 def agency_register(
     *,
     country: Country,

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
+
+if TYPE_CHECKING:
+    from accounts.models import Agency
 
 # zone.tab lists a country's zones by region, not by size: where the first is not
 # the capital's, the capital's is the better guess.
@@ -64,10 +68,9 @@ def _all_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def agency_time_zone(agency: object) -> str:
+def agency_time_zone(agency: Agency) -> str:
     """The agency's chosen zone, else its country's likeliest, else UTC."""
-    chosen = getattr(agency, "time_zone", "")
-    if chosen:
-        return chosen
-    zones = country_time_zones(agency.country.alpha2)  # type: ignore[attr-defined]
+    if agency.time_zone:
+        return agency.time_zone
+    zones = country_time_zones(agency.country.alpha2)
     return zones[0] if zones else "UTC"

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Action
 from accounts.selectors import agency_access
@@ -960,6 +960,7 @@ def round_status(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 @_in_agency_time
 def round_close(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     """Closing asks first, saying what it ends: a closed round cannot be opened again."""
@@ -1014,7 +1015,6 @@ def _collector(
 
 @login_required
 @require_POST
-@_in_agency_time
 def collector_toggle(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -1040,7 +1040,6 @@ def collector_qr(
 
 @login_required
 @require_POST
-@_in_agency_time
 def collector_remind(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
@@ -1058,7 +1057,6 @@ def collector_remind(
 
 @login_required
 @require_POST
-@_in_agency_time
 def collector_forget_addresses(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
