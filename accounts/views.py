@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,7 +50,8 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     }
     if access.can(Action.MANAGE):
         context["invitations"] = selectors.agency_invitations(agency=access.agency)[:50]
-    return render(request, "accounts/agency_detail.html", context)
+    with timezone.override(context["time_zone"]):  # invitations' expiry dates
+        return render(request, "accounts/agency_detail.html", context)
 
 
 @login_required

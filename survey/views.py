@@ -100,6 +100,20 @@ def _change(
 # ------------------------------------------------------------------ surveys
 
 
+def _in_agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Round dates typed and shown in the agency's time zone, not the server's.
+
+    A designer in Nairobi who types 09:00 means 09:00 in Nairobi.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, survey_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(selectors.time_zone_of(survey_id=survey_id)):
+            return view(request, survey_id, *args, **kwargs)
+
+    return wrapped
+
+
 @login_required
 def survey_list(request: HttpRequest, agency_id: int) -> HttpResponse:
     access = agency_access(user=request.user, agency_id=agency_id)
@@ -137,6 +151,7 @@ def survey_create(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @login_required
+@_in_agency_time
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
     draft = services.survey_current_draft(survey=survey)
@@ -215,6 +230,7 @@ def export_xlsform(request: HttpRequest, survey_id: int, version_id: int) -> Htt
 
 
 @login_required
+@_in_agency_time
 def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
     survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
     version = selectors.version_of(survey=survey, version_id=version_id)
@@ -829,20 +845,6 @@ def question_bank(request: HttpRequest, survey_id: int, version_id: int) -> Http
 
 
 # ------------------------------------------------------------------ fieldwork
-
-
-def _in_agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Round dates typed and shown in the agency's time zone, not the server's.
-
-    A designer in Nairobi who types 09:00 means 09:00 in Nairobi.
-    """
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, survey_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(selectors.time_zone_of(survey_id=survey_id)):
-            return view(request, survey_id, *args, **kwargs)
-
-    return wrapped
 
 
 def _round(

@@ -89,3 +89,15 @@ def test_the_agency_page_names_the_role_and_zone_in_arabic(client, agency, membe
     html = page.content.decode()
     assert "دورك: مدير" in html  # not "Manager"
     assert "المنطقة الزمنية: Africa/Nairobi" in html
+
+
+def test_publication_dates_read_in_the_agencys_time_zone(client, agency, member_factory, login):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    type(version).objects.filter(pk=version.pk).update(
+        published_at=datetime(2027, 6, 5, 6, 0, tzinfo=UTC)
+    )
+    page = client.get(reverse("survey:version", args=[version.survey_id, version.pk]))
+    assert "06/05/2027 9 a.m." in page.content.decode()  # 06:00 UTC is 09:00 in Nairobi
