@@ -101,9 +101,9 @@ def _change(
 
 
 def _in_agency_time(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Round dates typed and shown in the agency's time zone, not the server's.
+    """Dates (of rounds, of publication) typed and shown in the agency's time zone.
 
-    A designer in Nairobi who types 09:00 means 09:00 in Nairobi.
+    Not the server's: a designer in Nairobi who types 09:00 means 09:00 in Nairobi.
     """
 
     @wraps(view)
