@@ -160,11 +160,6 @@ def check_can_continue(response: Response) -> None:
 # ------------------------------------------------------------------ rate limits
 
 
-def rate_limited(kind: str, ip_hash: str, *, limit: int, seconds: int) -> bool:
-    """Count an event for this address hash; True once the limit for the window is passed."""
-    return rate_count(kind, ip_hash, seconds=seconds) > limit
-
-
 def rate_count(kind: str, ip_hash: str, *, seconds: int) -> int:
     """Count an event for this address hash; the events in this window so far, this one too.
 
@@ -225,8 +220,8 @@ def check_start_rate(meta: dict[str, Any], *, challenge_solved: bool) -> str:
 def check_rate(kind: str, meta: dict[str, Any]) -> str:
     """Count one `kind` event for the request's address; its hash, or a Refusal past the limit."""
     ip_hash = client_ip_hash(meta)
-    count, window = limit(kind)
-    if rate_limited(kind, ip_hash, limit=count, seconds=window):
+    allowed, window = limit(kind)
+    if rate_count(kind, ip_hash, seconds=window) > allowed:
         raise Refusal("rate_limited", _TOO_MANY[kind])
     return ip_hash
 

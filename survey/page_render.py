@@ -93,7 +93,7 @@ def _option_markup(
     return _memo(compiled, ("options", question.code, language), make)
 
 
-def ui_part(language: str, *, direction: bool = True) -> str:
+def ui_part(language: str, *, direction: bool = True) -> SafeString:
     """lang (and dir) for the platform's own words inside a page in `language`, if they differ.
 
     Around a national language the buttons and messages are in another language
@@ -101,11 +101,11 @@ def ui_part(language: str, *, direction: bool = True) -> str:
     """
     ui = translation.get_language() or "en"
     if ui.lower() == language.lower():
-        return ""
+        return mark_safe("")
     attrs = f' lang="{_e(ui)}"'
     if direction and is_rtl(ui) != is_rtl(language):
         attrs += f' dir="{"rtl" if is_rtl(ui) else "ltr"}"'
-    return attrs
+    return mark_safe(attrs)
 
 
 def _described_by(code: str, error: str, hint: str) -> str:
@@ -574,7 +574,7 @@ def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
         "ui_language": translation.get_language(),
-        "ui_attr": mark_safe(ui_part(language)),
+        "ui_attr": ui_part(language),
         "languages": [(code, language_name(code)) for code in compiled.languages],
     }
 

@@ -32,7 +32,6 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 # Lazy: messages are worded when the page is rendered, in the respondent's language.
 from django.utils.translation import gettext_lazy as _
@@ -89,14 +88,15 @@ def _links(token: str) -> _Links:
     return _links_under(token, get_script_prefix())
 
 
-def _interface(language: str, default_language: str = "") -> Any:
+def _interface(language: str, compiled: Any = None) -> Any:
     """Buttons and messages in the respondent's language, when the interface has it.
 
-    Else in the survey's default language's (respondent_interface_language). Often
+    Else in the interface language of the survey's default language
+    (respondent_interface_language). Often
     that is the language already active (from the browser), and switching to it
     and back would be two activations for nothing on every page.
     """
-    wanted = respondent_interface_language(language, default_language)
+    wanted = respondent_interface_language(language, compiled.default_language if compiled else "")
     return nullcontext() if wanted == translation.get_language() else translation.override(wanted)
 
 
@@ -106,14 +106,18 @@ NONCE_SALT = "cepa.respond.nonce"
 COOKIE_CHECK = "cepa_ok"
 
 
+def _nonce_signer() -> signing.Signer:
+    return _signer(NONCE_SALT, settings.SECRET_KEY)
+
+
 def _new_nonce() -> str:
-    return signing.Signer(salt=NONCE_SALT).sign(secrets.token_hex(16))
+    return _nonce_signer().sign(secrets.token_hex(16))
 
 
 def _nonce(request: HttpRequest) -> str | None:
     """The random part of the signed nonce posted with the form, if it is one of ours."""
     try:
-        return signing.Signer(salt=NONCE_SALT).unsign(request.POST.get("nonce", "")[:200])
+        return _nonce_signer().unsign(request.POST.get("nonce", "")[:200])
     except signing.BadSignature:
         return None
 
@@ -124,7 +128,7 @@ def _state_signer(token: str) -> signing.Signer:
 
 @lru_cache(maxsize=4096)
 def _signer(salt: str, secret_key: str) -> signing.Signer:
-    """Made once per link: every page checks one state and writes one."""
+    """Made once per salt (the nonce's, each link's state): every page checks one and writes one."""
     del secret_key  # part of the cache key: another key, another signer
     return signing.Signer(salt=salt)
 
@@ -269,10 +273,9 @@ def _render(
             "content_dir": "rtl" if is_rtl(language) else "ltr",
         }
     )
-    compiled = context.get("compiled")
-    with _interface(language, compiled.default_language if compiled else ""):
+    with _interface(language, context.get("compiled")):
         context["ui_language"] = translation.get_language()
-        context["ui_attr"] = mark_safe(ui_part(language))
+        context["ui_attr"] = ui_part(language)
         return render(request, template, context, status=status)
 
 
@@ -370,7 +373,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
         answering.check_can_start(collector)
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    with _interface(language, compiled.default_language):
+    with _interface(language, compiled):
         html = welcome_page(
             compiled,
             language=language,
@@ -422,7 +425,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             except Refusal as refusal:
                 # Too many pages from this address: nothing is saved, but the page comes
                 # back with what was typed, to send again in a moment.
-                with _interface(language, compiled.default_language):
+                with _interface(language, compiled):
                     raw = compiled.page_as_typed(
                         response.answers, posted_page, request.POST, language
                     )
@@ -442,7 +445,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 return page
             # Errors are worded as the page is checked: in the respondent's language,
             # not the browser's (a person may pick Arabic on an English phone).
-            with _interface(language, compiled.default_language):
+            with _interface(language, compiled):
                 outcome = answering.response_save_page(
                     response=response,
                     compiled=compiled,
@@ -482,7 +485,7 @@ def _page(
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
     links = _links(token)
-    with _interface(language, compiled.default_language):
+    with _interface(language, compiled):
         html = respondent_page(
             compiled,
             section=section,
