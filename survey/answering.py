@@ -23,14 +23,14 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from survey import selectors
-from survey.i18n import respondent_interface_language
+from survey.interface_texts import respondent_interface
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
     Collector,
@@ -524,8 +524,10 @@ def response_resume_link(*, response: Response) -> str:
 
 def resume_link_email(*, response: Response, link: str, address: str) -> None:
     """Send the 'continue later' link in the respondent's language; the address is not kept."""
-    default = compiled_for(response.collector.round.version).default_language
-    with translation.override(respondent_interface_language(response.language, default)):
+    compiled = compiled_for(response.collector.round.version)
+    with respondent_interface(
+        response.language, compiled.default_language, compiled.interface_texts
+    ):
         body = render_to_string("survey/respond/later_email.txt", {"link": link})
         send_mail(str(_("Continue the survey later")), body, None, [address])
 

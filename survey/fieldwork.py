@@ -18,13 +18,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
-from survey.i18n import respondent_interface_language
+from survey.interface_texts import EMAIL_SUBJECTS, respondent_interface
 from survey.models import (
     Collector,
     Invitation,
@@ -245,11 +245,8 @@ def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> N
     version = collector.round.version
     language = collector.preset_language or version.default_language
     title = version.title.get(language) or version.title.get(version.default_language, "")
-    with translation.override(respondent_interface_language(language, version.default_language)):
-        if reminder:
-            subject = _("Reminder: your views on biodiversity: %(title)s") % {"title": title}
-        else:
-            subject = _("Your views on biodiversity: %(title)s") % {"title": title}
+    with respondent_interface(language, version.default_language, version.interface_texts):
+        subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
         body = render_to_string(
             "survey/respond/reminder_email.txt"
             if reminder

@@ -6,7 +6,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccessibleForm
@@ -21,6 +25,8 @@ from survey.i18n import (
     language_name,
     normalize_language,
 )
+from survey.interface_texts import MAX_LENGTH as INTERFACE_TEXT_MAX
+from survey.interface_texts import InterfaceText, interface_field_name, placeholders
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
@@ -896,3 +902,101 @@ class InvitationsForm(AccessibleForm):
             field = "file" if upload and not pasted else "addresses"
             self.add_error(field, _("No valid email address was found."))
         return data
+
+
+def _worded(texts: dict[str, InterfaceText], language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            name: ngettext(text.msgid, text.plural, 1) if text.plural else gettext(text.msgid)
+            for name, text in texts.items()
+        }
+
+
+class InterfaceTextsForm(AccessibleForm):
+    """The platform's words for respondents in one national language, one field per text.
+
+    Each field is labelled with what respondents read today (the interface
+    language the survey falls back on), so a translator works from French in
+    Senegal, not from English.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        language: str,
+        fallback_language: str,
+        texts: tuple[InterfaceText, ...],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+        self.texts = {interface_field_name(text.msgid): text for text in texts}
+        shown, english = _worded(self.texts, fallback_language), _worded(self.texts, "en")
+        direction = "rtl" if is_rtl(language) else "ltr"
+        for name, text in self.texts.items():
+            long = "\n" in text.msgid or len(text.msgid) > 90
+            widget = (
+                forms.Textarea(attrs={"rows": 6 if "\n" in text.msgid else 3})
+                if long
+                else forms.TextInput()
+            )
+            widget.attrs.update({"lang": language, "dir": direction})
+            help_parts = []
+            if fallback_language != "en":
+                help_parts.append(
+                    format_html(
+                        '{}: <span lang="en" dir="ltr">{}</span>',
+                        language_name("en"),
+                        english[name],
+                    )
+                )
+            if text.plural:
+                help_parts.append(str(_("One text for every number.")))
+            self.fields[name] = forms.CharField(
+                label=format_html(
+                    '<span lang="{}" dir="{}" class="source-text">{}</span>',
+                    fallback_language,
+                    "rtl" if is_rtl(fallback_language) else "ltr",
+                    shown[name],
+                ),
+                required=False,
+                max_length=INTERFACE_TEXT_MAX,
+                strip=True,
+                widget=widget,
+                help_text=mark_safe(" · ".join(str(part) for part in help_parts)),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, text in self.texts.items():
+            value = cleaned.get(name) or ""
+            if not value:
+                continue
+            expected, given = placeholders(text.msgid), placeholders(value)
+            if expected - given:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("Keep %(placeholders)s in the text: the page puts a value there."),
+                        code="placeholder_missing",
+                        params={"placeholders": " ".join(sorted(expected - given))},
+                    ),
+                )
+            elif given - expected:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("%(placeholders)s is not a value of this text: remove it."),
+                        code="placeholder_unknown",
+                        params={"placeholders": " ".join(sorted(given - expected))},
+                    ),
+                )
+        return cleaned
+
+    def translations(self) -> dict[str, str]:
+        """{msgid: text} of the filled fields."""
+        return {
+            text.msgid: self.cleaned_data[name]
+            for name, text in self.texts.items()
+            if self.cleaned_data.get(name)
+        }

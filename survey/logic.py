@@ -151,6 +151,8 @@ class CompiledSurvey:
         self.data = data
         self.languages: list[str] = list(data.get("languages") or [])
         self.default_language: str = data.get("default_language") or ""
+        # The platform's words in national languages (survey.interface_texts).
+        self.interface_texts: dict[str, dict[str, str]] = data.get("interface_texts") or {}
         lists = {
             cl["name"]: [
                 Option(

@@ -204,6 +204,9 @@ class SurveyVersion(models.Model):
     thank_you_links = models.JSONField(_("thank-you links"), default=list, blank=True)
     languages = models.JSONField(_("languages"), default=list)
     default_language = models.CharField(_("default language"), max_length=35)
+    # {language: {msgid: text}}: the platform's words for respondents in a language
+    # the interface is not translated into (survey.interface_texts).
+    interface_texts = models.JSONField(_("platform texts"), default=dict, blank=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     based_on = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

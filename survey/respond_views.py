@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from contextlib import nullcontext
 from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 from urllib.parse import quote
@@ -48,8 +47,8 @@ from survey.i18n import (
     is_rtl,
     language_name,
     normalize_language,
-    respondent_interface_language,
 )
+from survey.interface_texts import respondent_interface
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, ui_part, welcome_page
 
@@ -89,15 +88,14 @@ def _links(token: str) -> _Links:
 
 
 def _interface(language: str, compiled: Any = None) -> Any:
-    """Buttons and messages in the respondent's language, when the interface has it.
+    """Buttons and messages in the respondent's language, or as near as the survey has it.
 
-    Else in the interface language of the survey's default language
-    (respondent_interface_language). Often
-    that is the language already active (from the browser), and switching to it
-    and back would be two activations for nothing on every page.
+    Often that is the language already active (from the browser), and then
+    respondent_interface switches nothing.
     """
-    wanted = respondent_interface_language(language, compiled.default_language if compiled else "")
-    return nullcontext() if wanted == translation.get_language() else translation.override(wanted)
+    if compiled is None:
+        return respondent_interface(language, "")
+    return respondent_interface(language, compiled.default_language, compiled.interface_texts)
 
 
 NONCE_SALT = "cepa.respond.nonce"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from survey.exceptions import SurveyError
+from survey.interface_texts import clean_texts
 from survey.links import links_from
 from survey.models import (
     Choice,
@@ -90,6 +91,11 @@ def survey_to_dict(version: SurveyVersion) -> dict[str, Any]:
         ],
         "languages": list(version.languages),
         "default_language": version.default_language,
+        "interface_texts": {
+            language: dict(sorted(texts.items()))
+            for language, texts in sorted(version.interface_texts.items())
+            if language in version.languages  # a language taken off the survey takes its texts
+        },
         "choice_lists": [
             {
                 "name": cl.name,
@@ -147,6 +153,18 @@ def _links(data: dict[str, Any]) -> list[dict[str, Any]]:
         raise SurveyError(str(error)) from None
 
 
+def _interface_texts(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The platform's texts in national languages; absent from dicts made before they existed."""
+    found = data.get("interface_texts") or {}
+    if not isinstance(found, dict) or not all(isinstance(t, dict) for t in found.values()):
+        raise SurveyError(
+            _("%(where)s: “%(key)s” has the wrong type.")
+            % {"where": _("survey"), "key": "interface_texts"}
+        )
+    cleaned = {str(language): clean_texts(texts) for language, texts in found.items()}
+    return {language: texts for language, texts in cleaned.items() if texts}
+
+
 @transaction.atomic
 def version_from_dict(
     data: dict[str, Any],
@@ -169,6 +187,7 @@ def version_from_dict(
         thank_you_links=_links(data),
         languages=_require(data, "languages", list, _("survey")),
         default_language=_require(data, "default_language", str, _("survey")),
+        interface_texts=_interface_texts(data),
         based_on=based_on,
         created_by=by,
     )

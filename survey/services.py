@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency, User
 from survey.checks import check_survey
 from survey.exceptions import InUse, PublishRefused, SurveyError, VersionLocked
+from survey.interface_texts import clean_texts, interface_has
 from survey.models import (
     Choice,
     ChoiceList,
@@ -114,6 +115,25 @@ def version_update(
     version.languages = list(dict.fromkeys([default_language, *languages]))
     version.default_language = default_language
     version.save()
+    return version
+
+
+@transaction.atomic
+def version_set_interface_texts(
+    *, version: SurveyVersion, language: str, texts: dict[str, str]
+) -> SurveyVersion:
+    """The platform's words for respondents in one national language of a draft."""
+    _ensure_draft(version)
+    if language not in version.languages or interface_has(language):
+        raise SurveyError(_("Platform texts are written only for the survey's national languages."))
+    stored = dict(version.interface_texts)
+    cleaned = clean_texts(texts)
+    if cleaned:
+        stored[language] = cleaned
+    else:
+        stored.pop(language, None)
+    version.interface_texts = stored
+    version.save(update_fields=["interface_texts"])
     return version
 
 

@@ -43,6 +43,11 @@ urlpatterns = [
     path(V + "xlsform.xlsx", views.export_xlsform, name="export_xlsform"),
     path(V + "translations/", views.translations, name="translations"),
     path(V + "translations/texts.xlsx", views.translations_sheet, name="translations_sheet"),
+    path(
+        V + "translations/platform/<str:language>/",
+        views.interface_texts,
+        name="interface_texts",
+    ),
     path(V + "bank/", views.question_bank, name="bank"),
     path(V + "rounds/new/", views.round_create, name="round_create"),
     path("surveys/<int:survey_id>/rounds/<int:round_id>/", views.round_detail, name="round"),

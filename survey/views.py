@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Action
@@ -30,6 +29,7 @@ from survey.forms import (
     ChoiceListForm,
     CollectorForm,
     DuplicateForm,
+    InterfaceTextsForm,
     InvitationsForm,
     PresetForm,
     QuestionForm,
@@ -47,6 +47,13 @@ from survey.i18n import (
     language_name,
     normalize_language,
     respondent_interface_language,
+)
+from survey.interface_texts import (
+    interface_field_name,
+    interface_has,
+    interface_progress,
+    respondent_interface,
+    respondent_texts,
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
@@ -690,7 +697,7 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     raw: dict[str, Any] = {}
     if request.method == "POST" and pages:
         # Worded as the respondent would read them, like the preview's buttons.
-        with override(respondent_interface_language(language, compiled.default_language)):
+        with respondent_interface(language, compiled.default_language, compiled.interface_texts):
             step = compiled.submit_page(
                 answers, page_number, request.POST, language, going_back="back" in request.POST
             )
@@ -734,9 +741,6 @@ def _preview_context(
         "compiled": compiled,
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
-        "respondent_ui_language": respondent_interface_language(
-            language, compiled.default_language
-        ),
         "content_languages": [(code, language_name(code)) for code in compiled.languages],
         "answers": answers,
         "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),
@@ -777,8 +781,57 @@ def translations(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
         "report": report,
         "slot_count": sum(1 for _slot in text_slots(data)),
         "edit_links": _edit_links(version),
+        "national": [
+            (
+                language,
+                interface_progress(version.interface_texts.get(language, {})),
+                respondent_interface_language(language, version.default_language),
+            )
+            for language in version.languages
+            if not interface_has(language)
+        ],
     }
     return render(request, "survey/translations.html", context)
+
+
+@login_required
+def interface_texts(
+    request: HttpRequest, survey_id: int, version_id: int, language: str
+) -> HttpResponse:
+    """The platform's words ("Next", errors) in one of the survey's national languages."""
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    if language not in version.languages or interface_has(language):
+        raise Http404
+    can_edit = access.can(Action.DESIGN) and version.is_draft
+    if request.method == "POST" and not can_edit:
+        access, version = _for_design(request, survey_id, version_id)  # 403 when not a designer
+        return _refuse(request, services.VersionLocked(), version)
+    form = InterfaceTextsForm(
+        request.POST or None,
+        initial={
+            interface_field_name(msgid): text
+            for msgid, text in version.interface_texts.get(language, {}).items()
+        },
+        language=language,
+        fallback_language=respondent_interface_language(language, version.default_language),
+        texts=respondent_texts(),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.version_set_interface_texts(
+            version=version, language=language, texts=form.translations()
+        )
+        messages.success(request, _("The platform texts are saved."))
+        return redirect("survey:interface_texts", survey.pk, version.pk, language)
+    context = {
+        "survey": survey,
+        "version": version,
+        "language": language,
+        "can_edit": can_edit,
+        "form": form,
+        "progress": interface_progress(version.interface_texts.get(language, {})),
+    }
+    return render(request, "survey/interface_texts.html", context)
 
 
 def _edit_links(version: SurveyVersion) -> dict[str, str]:

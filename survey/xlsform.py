@@ -487,6 +487,7 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
         "thank_you_links": thank_you_links,
         "languages": languages,
         "default_language": default_language,
+        "interface_texts": settings_cepa.get("interface_texts") or {},
         "choice_lists": [lists[name] for name in _list_order(settings_cepa, lists)],
         "sections": sections or [{"code": "page_1", "title": {}, "relevance": "", "questions": []}],
     }
@@ -772,6 +773,11 @@ def dict_to_xlsform(data: dict[str, Any]) -> bytes:
                     "thank_you_links": data["thank_you_links"],
                     "languages": languages,
                     "lists": [cl["name"] for cl in data["choice_lists"]],
+                    **(
+                        {"interface_texts": data["interface_texts"]}
+                        if data.get("interface_texts")
+                        else {}
+                    ),
                 },
                 ensure_ascii=False,
             ),

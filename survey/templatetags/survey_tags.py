@@ -9,11 +9,39 @@ from django import template
 from django.utils.safestring import SafeString
 
 from survey.i18n import language_name, text_for
+from survey.interface_texts import respondent_interface
 from survey.links import is_safe_link
 from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
 
 register = template.Library()
+
+
+class _RespondentWordsNode(template.Node):
+    def __init__(self, compiled: Any, language: Any, nodelist: template.NodeList) -> None:
+        self.compiled, self.language, self.nodelist = compiled, language, nodelist
+
+    def render(self, context: template.Context) -> str:
+        compiled = self.compiled.resolve(context)
+        language = self.language.resolve(context)
+        with respondent_interface(language, compiled.default_language, compiled.interface_texts):
+            return self.nodelist.render(context)
+
+
+@register.tag
+def respondent_words(parser: Any, token: Any) -> _RespondentWordsNode:
+    """{% respondent_words compiled language %}…{% endrespondent_words %}: the platform's words
+    inside as a respondent reads them in `language` (the designer's preview),
+    national-language texts included, which {% language %} cannot load.
+    """
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError("respondent_words takes a survey and a language")
+    nodelist = parser.parse(("endrespondent_words",))
+    parser.delete_first_token()
+    return _RespondentWordsNode(
+        parser.compile_filter(bits[1]), parser.compile_filter(bits[2]), nodelist
+    )
 
 
 @register.simple_tag

@@ -12,7 +12,7 @@ from accounts.models import Role
 from survey import fieldwork, services
 from survey.models import SurveyVersion, VersionStatus
 from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
+from tests.survey.factories import every_feature, in_wolof_and_french
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -234,3 +234,38 @@ def test_deleting_a_page_or_a_question_asks_first(phone, agency, member_factory,
     phone.wait_for_url(re.compile(r".*/versions/\d+/$"))
     assert not version.questions.filter(pk=question.pk).exists()
     assert version.sections.get(pk=section.pk).questions.count() == questions - 1
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_them(
+    phone, agency, member_factory, password, lang
+):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    version = survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=designer)
+    _sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/translations/")
+    phone.locator("#platform-heading ~ ul a").first.click()
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    # The field for "Next" is labelled with what respondents read today, in French.
+    next_field = phone.get_by_label("Suivant", exact=True)
+    expect(next_field).to_have_attribute("lang", "wo")
+    next_field.fill("Ci kanam")
+    phone.get_by_label("Page %(page)s sur %(total)s", exact=True).fill("Xët %(page)s")
+    phone.locator("form.interface-texts button[type=submit]").click()
+    # The missing value is refused; what was typed is still there.
+    expect(phone.locator("#error-summary")).to_be_visible()
+    expect(next_field).to_have_value("Ci kanam")
+    assert _serious(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    phone.get_by_label("Page %(page)s sur %(total)s", exact=True).fill("Xët %(page)s/%(total)s")
+    phone.locator("form.interface-texts button[type=submit]").click()
+    expect(phone.locator(".message-success")).to_be_visible()
+
+    published = services.survey_publish(version=version, by=designer)
+    collector = fieldwork.round_create(version=published, label="Dakar").collectors.get()
+    phone.goto(f"/r/{collector.token}/?lang=wo")
+    phone.locator("input[name=consent]").check()
+    phone.locator("form button[type=submit]").click()
+    expect(phone.locator(".progress-text")).to_contain_text("Xët 1/")
+    expect(phone.locator("button[name=next]")).to_have_text("Ci kanam")
+    assert _serious(phone) == []

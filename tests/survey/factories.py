@@ -37,6 +37,7 @@ def survey_dict(
         "thank_you_links": [],
         "languages": ["en", "fr"],
         "default_language": "en",
+        "interface_texts": {},
         "choice_lists": lists
         if lists is not None
         else [

@@ -1,0 +1,216 @@
+"""The platform's own words on a respondent's page ("Next", errors), in a national language.
+
+The interface is translated into the six UN languages with gettext (locale/).
+A survey in Wolof, Swahili or Quechua gets these words from the agency
+instead: each version stores `{language: {msgid: text}}` for its languages
+that the interface does not have, and while a respondent's page, email or
+message is worded those texts come first, then the interface language of the
+survey's default language (French in Senegal), text by text.
+
+Which texts a respondent can meet is read from the answering flow's own
+sources (the modules and templates below), so a text added there is offered
+for translation without anyone keeping a list.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext as gettext_module
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_noop, trans_real
+from django.utils.translation.template import templatize
+
+from survey.i18n import respondent_interface_language
+
+# The invitation's and the reminder's subjects: fieldwork sends them from a
+# module that is mostly the agency's, so they are worded here, among the texts offered.
+EMAIL_SUBJECTS = (
+    gettext_noop("Your views on biodiversity: %(title)s"),
+    gettext_noop("Reminder: your views on biodiversity: %(title)s"),
+)
+
+# Everything a respondent reads of the platform's own is worded in these files,
+# in the order a respondent meets them.
+_SOURCES = (
+    "templates/survey/respond/base.html",
+    "templates/survey/respond/welcome.html",
+    "survey/page_render.py",
+    "survey/logic.py",
+    "templates/survey/respond/done.html",
+    "templates/survey/includes/thank_you_links.html",
+    "templates/survey/respond/later.html",
+    "templates/survey/respond/later_email.txt",
+    "templates/survey/respond/withdraw.html",
+    "survey/answering.py",
+    "survey/respond_views.py",
+    "survey/interface_texts.py",
+    "templates/survey/respond/invitation_email.txt",
+    "templates/survey/respond/reminder_email.txt",
+)
+_ROOT = Path(__file__).resolve().parents[1]
+_GETTEXT_FUNCTIONS = {
+    "_": 1,
+    "gettext": 1,
+    "gettext_lazy": 1,
+    "gettext_noop": 1,
+    "ngettext": 2,
+    "ngettext_lazy": 2,
+}
+# In templatize's output: gettext(u'…') and ngettext(u'…', u'…', count).
+_TEMPLATE_CALL = re.compile(r"\b(n?gettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)")
+_TEMPLATE_STRING = re.compile(r"u?'(?:[^'\\]|\\.)*'")
+# printf placeholders as gettext keeps them: %(name)s, %(count)d, %s; not %%.
+_PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
+
+MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class InterfaceText:
+    msgid: str
+    plural: str = ""  # the English plural, for a text that depends on a number
+
+
+def _from_python(source: str) -> Iterator[InterfaceText]:
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        count = _GETTEXT_FUNCTIONS.get(node.func.id)
+        if count is None or len(node.args) < count:
+            continue
+        words = [a.value for a in node.args[:count] if isinstance(a, ast.Constant)]
+        if len(words) == count and all(isinstance(w, str) for w in words):
+            yield InterfaceText(*words)
+
+
+def _from_template(source: str) -> Iterator[InterfaceText]:
+    for _name, arguments in _TEMPLATE_CALL.findall(templatize(source)):
+        words = [ast.literal_eval(s) for s in _TEMPLATE_STRING.findall(arguments)]
+        yield InterfaceText(*words[:2])
+
+
+@lru_cache(maxsize=1)
+def respondent_texts() -> tuple[InterfaceText, ...]:
+    """Every text of the platform's that a respondent can read, each once, in reading order."""
+    found: dict[str, InterfaceText] = {}
+    for name in _SOURCES:
+        source = (_ROOT / name).read_text(encoding="utf-8")
+        texts = _from_python(source) if name.endswith(".py") else _from_template(source)
+        for text in texts:
+            found.setdefault(text.msgid, text)
+    return tuple(found.values())
+
+
+def interface_field_name(msgid: str) -> str:
+    """A form field's name for a text: stable across releases, unlike its position."""
+    return "t_" + hashlib.sha256(msgid.encode("utf-8")).hexdigest()[:12]
+
+
+def placeholders(text: str) -> set[str]:
+    """The values the platform puts into a text: a translation must keep every one."""
+    return {match.group(0) for match in _PLACEHOLDER.finditer(text)}
+
+
+def interface_has(language: str) -> bool:
+    """Whether the platform's interface is translated into `language` (the UN six)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language.lower() in codes or language.split("-")[0].lower() in codes
+
+
+def clean_texts(texts: Mapping[str, Any]) -> dict[str, str]:
+    """The given translations of known texts, trimmed; empty ones dropped (the fallback shows)."""
+    known = {text.msgid for text in respondent_texts()}
+    return {
+        msgid: value.strip()
+        for msgid, value in texts.items()
+        if msgid in known and isinstance(value, str) and value.strip()
+    }
+
+
+@dataclass(frozen=True)
+class Progress:
+    translated: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.translated >= self.total
+
+
+def interface_progress(texts: Mapping[str, str]) -> Progress:
+    """How many of the texts a respondent can meet have a translation."""
+    known = respondent_texts()
+    return Progress(sum(1 for text in known if texts.get(text.msgid)), len(known))
+
+
+class NationalTranslation(gettext_module.NullTranslations):
+    """An agency's texts for one language, then the interface's translation it falls back on.
+
+    Django asks the active translation object for every text (gettext,
+    ngettext; pgettext through gettext) and for the language's code.
+    """
+
+    def __init__(self, language: str, texts: Mapping[str, str], fallback: Any) -> None:
+        super().__init__()
+        self._language = language
+        self._texts = texts
+        self.add_fallback(fallback)
+
+    def gettext(self, message: str) -> str:
+        return self._texts.get(message) or self._fallback.gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        # One text for every number: a national language's plural rules are not known here.
+        return self._texts.get(msgid1) or self._fallback.ngettext(msgid1, msgid2, n)
+
+    def to_language(self) -> str:
+        return self._language
+
+    def language(self) -> str:
+        return self._language
+
+
+@contextmanager
+def _activated(national: NationalTranslation) -> Iterator[None]:
+    # translation.override() takes a code and loads locale/<code>; an agency's
+    # texts are not there, so the object is put where override() puts its own.
+    previous = getattr(trans_real._active, "value", None)
+    trans_real._active.value = national
+    try:
+        yield
+    finally:
+        if previous is None:
+            translation.deactivate()
+        else:
+            trans_real._active.value = previous
+
+
+def respondent_interface(
+    language: str,
+    default_language: str,
+    national_texts: Mapping[str, Mapping[str, str]] | None = None,
+) -> AbstractContextManager[Any]:
+    """The platform's words around content in `language`, for a page, email or message.
+
+    The interface's own translation when it has the language; else the
+    agency's texts for it, falling back text by text on the interface language
+    of the survey's default language (respondent_interface_language).
+    """
+    wanted = respondent_interface_language(language, default_language)
+    texts = (national_texts or {}).get(language)
+    if texts and not interface_has(language):
+        fallback = trans_real.translation(wanted)
+        return _activated(NationalTranslation(language, texts, fallback))
+    if wanted == translation.get_language():
+        return nullcontext()
+    return translation.override(wanted)

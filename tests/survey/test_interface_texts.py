@@ -1,0 +1,206 @@
+"""An agency writes the platform's words ("Next", errors, emails) in a national language."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from accounts.models import Role
+from survey import fieldwork, services
+from survey.interface_texts import (
+    interface_field_name,
+    respondent_interface,
+    respondent_texts,
+)
+from survey.serialization import survey_from_dict, survey_to_dict
+from survey.xlsform import dict_to_xlsform, parse_xlsform
+from tests.survey.factories import every_feature, in_wolof_and_french
+from tests.survey.test_answering import PAGE_1, nonce_of, page_url
+
+pytestmark = pytest.mark.django_db
+
+NEXT = "Next"
+REQUIRED = "This question needs an answer."
+PROGRESS = "Page %(page)s of %(total)s"
+CHOOSE = "Choose one of the options offered."
+LATER_SUBJECT = "Continue the survey later"
+WOLOF = {
+    NEXT: "Ci kanam",
+    CHOOSE: "Tànnal benn ci li ñu la jox.",
+    LATER_SUBJECT: "Tontu ci kanam",
+}
+
+
+def field(msgid: str) -> str:
+    return interface_field_name(msgid)
+
+
+@pytest.fixture
+def draft(agency):
+    return survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=None)
+
+
+def texts_url(version, language="wo"):
+    return reverse("survey:interface_texts", args=[version.survey_id, version.pk, language])
+
+
+def test_a_designer_writes_the_platforms_words_in_wolof_and_respondents_read_them(
+    client, agency, draft, member_factory, login, mailoutbox
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    translations = client.get(reverse("survey:translations", args=[draft.survey_id, draft.pk]))
+    listed = unescape(translations.content.decode())
+    total = len(respondent_texts())
+    assert f"0 of {total} texts translated." in listed
+    assert texts_url(draft) in listed
+    form = client.get(texts_url(draft)).content.decode()
+    # Each field is labelled with what respondents read today: French, the survey's default.
+    assert '<span lang="fr" dir="ltr" class="source-text">Suivant</span>' in form
+    assert f'name="{field(NEXT)}"' in form and 'lang="wo"' in form
+    saved = client.post(texts_url(draft), {field(k): v for k, v in WOLOF.items()}, follow=True)
+    assert f"3 of {total} texts translated." in unescape(saved.content.decode())
+    assert draft.__class__.objects.get(pk=draft.pk).interface_texts == {"wo": WOLOF}
+
+    version = services.survey_publish(version=draft, by=None)
+    collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = client.get(entry + "?lang=wo", HTTP_ACCEPT_LANGUAGE="en")
+    first = client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), "lang": "wo"})
+    html = unescape(first.content.decode())
+    assert ">Ci kanam<" in html and "Suivant" not in html
+    # A text left empty comes in French, text by text.
+    assert "Page 1 sur" in html
+    # The interface is the page's language now: no lang="fr" around the buttons.
+    assert '<div class="nav-buttons">' in html
+    refused = client.post(page_url(collector), {**PAGE_1, "region": "atlantis"})
+    assert "Tànnal benn ci li ñu la jox." in unescape(refused.content.decode())
+    client.post(page_url(collector), PAGE_1)
+    client.post(reverse("respond:later", args=[collector.token]), {"email": "awa@example.org"})
+    assert mailoutbox[0].subject == "Tontu ci kanam"
+    # Around French content the French interface stays as it was.
+    french = client.get(entry + "?lang=fr&restart=1")
+    assert "Commencer" in unescape(french.content.decode())
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_translation_that_drops_a_value_of_the_page_is_refused_and_kept(
+    client, agency, draft, member_factory, login, language
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    typed = "Xët %(page)s"  # the total is missing
+    with translation.override(language):
+        page = client.post(
+            texts_url(draft),
+            {field(PROGRESS): typed, field(NEXT): "Ci kanam", field(REQUIRED): "Tontu %(name)s"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        html = unescape(page.content.decode())
+        assert page.status_code == 200
+        assert 'id="error-summary"' in html
+        assert (
+            gettext("Keep %(placeholders)s in the text: the page puts a value there.")
+            % {"placeholders": "%(total)s"}
+            in html
+        )
+        assert (
+            gettext("%(placeholders)s is not a value of this text: remove it.")
+            % {"placeholders": "%(name)s"}
+            in html
+        )
+    # Nothing is saved, and everything typed is still there to correct.
+    assert f'value="{typed}"' in page.content.decode().replace("&#x27;", "'")
+    assert 'value="Ci kanam"' in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.interface_texts == {}
+
+
+def test_a_published_version_shows_its_platform_texts_and_refuses_changes(
+    client, agency, draft, member_factory, login
+):
+    services.version_set_interface_texts(version=draft, language="wo", texts=WOLOF)
+    version = services.survey_publish(version=draft, by=None)
+    login(member_factory(Role.DESIGNER, agency=agency))
+    page = client.get(texts_url(version)).content.decode()
+    assert "<form" not in page.split("<main", 1)[1].split("</main>")[0]
+    assert "Ci kanam" in page
+    refused = client.post(texts_url(version), {field(NEXT): "Dem"}, follow=True)
+    assert refused.status_code == 200
+    version.refresh_from_db()
+    assert version.interface_texts == {"wo": WOLOF}
+
+
+def test_only_designers_write_platform_texts_and_only_for_national_languages(
+    client, agency, draft, member_factory, login
+):
+    login(member_factory(Role.VIEWER, agency=agency))
+    assert client.get(texts_url(draft)).status_code == 200  # a viewer may read them
+    assert client.post(texts_url(draft), {field(NEXT): "Dem"}).status_code == 403
+    assert client.get(texts_url(draft, "fr")).status_code == 404  # the interface has French
+    assert client.get(texts_url(draft, "sw")).status_code == 404  # not a language of the survey
+    draft.refresh_from_db()
+    assert draft.interface_texts == {}
+
+
+def test_platform_texts_travel_with_the_version_its_copies_and_its_xlsform(agency, draft):
+    services.version_set_interface_texts(
+        version=draft, language="wo", texts={**WOLOF, "not a text of ours": "x", NEXT + " ": ""}
+    )
+    data = survey_to_dict(draft)
+    assert data["interface_texts"] == {"wo": dict(sorted(WOLOF.items()))}
+    copy = survey_from_dict(data, agency=agency, by=None)
+    assert survey_to_dict(copy)["interface_texts"] == data["interface_texts"]
+    imported = parse_xlsform(dict_to_xlsform(data))
+    assert imported["interface_texts"] == data["interface_texts"]
+    # A language taken off the survey takes its texts along.
+    draft.languages = ["fr"]
+    draft.save()
+    assert survey_to_dict(draft)["interface_texts"] == {}
+
+
+def test_every_text_offered_is_one_the_interface_translates():
+    """The texts come from the answering flow's sources: each is in the catalogues,
+    so a text left empty falls back to a real translation."""
+    texts = {text.msgid for text in respondent_texts()}
+    assert {NEXT, REQUIRED, PROGRESS, LATER_SUBJECT} <= texts
+    assert "Your views on biodiversity: %(title)s" in texts  # the invitation's subject
+    assert "Translations" not in texts  # the designer's words are not offered
+    catalogue = {
+        e.msgid for e in polib.pofile(str(settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po"))
+    }
+    assert sorted(texts - catalogue) == []
+
+
+def test_the_national_texts_apply_only_inside_and_give_back_the_language_before():
+    with translation.override("ar"):
+        with respondent_interface("wo", "fr", {"wo": WOLOF}):
+            assert translation.get_language() == "wo"
+            assert gettext(NEXT) == "Ci kanam"
+            assert gettext("Back") == "Retour"  # not translated: French
+        assert translation.get_language() == "ar"
+        assert gettext(NEXT) == "التالي"
+    # Texts given for a UN language are not used: the interface has its own.
+    with respondent_interface("fr", "fr", {"fr": {NEXT: "Avance"}}):
+        assert gettext(NEXT) == "Suivant"
+
+
+def test_the_invitation_email_of_a_wolof_collector_is_in_wolof(agency, draft, mailoutbox):
+    subject = "Your views on biodiversity: %(title)s"
+    services.version_set_interface_texts(
+        version=draft, language="wo", texts={subject: "Sa xalaat ci biodiversité: %(title)s"}
+    )
+    version = services.survey_publish(version=draft, by=None)
+    round_ = fieldwork.round_create(version=version, label="Dakar")
+    collector = fieldwork.collector_create(
+        round_=round_, name="Invitations", kind="email", preset_language="wo"
+    )
+    fieldwork.invitations_send(
+        collector=collector, addresses=["awa@example.org"], link_for=lambda token: f"/i/{token}/"
+    )
+    assert re.match(r"Sa xalaat ci biodiversité: ", mailoutbox[0].subject)
