@@ -6,11 +6,9 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AccessibleForm
@@ -26,7 +24,12 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.interface_texts import MAX_LENGTH as INTERFACE_TEXT_MAX
-from survey.interface_texts import InterfaceText, interface_field_name, placeholders
+from survey.interface_texts import (
+    InterfaceText,
+    as_the_interface_words_it,
+    interface_field_name,
+    placeholders,
+)
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
@@ -904,14 +907,6 @@ class InvitationsForm(AccessibleForm):
         return data
 
 
-def _worded(texts: dict[str, InterfaceText], language: str) -> dict[str, str]:
-    with translation.override(language):
-        return {
-            name: ngettext(text.msgid, text.plural, 1) if text.plural else gettext(text.msgid)
-            for name, text in texts.items()
-        }
-
-
 class InterfaceTextsForm(AccessibleForm):
     """The platform's words for respondents in one national language, one field per text.
 
@@ -931,7 +926,8 @@ class InterfaceTextsForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         self.language = language
         self.texts = {interface_field_name(text.msgid): text for text in texts}
-        shown, english = _worded(self.texts, fallback_language), _worded(self.texts, "en")
+        shown = as_the_interface_words_it(fallback_language)
+        english = as_the_interface_words_it("en")
         direction = "rtl" if is_rtl(language) else "ltr"
         for name, text in self.texts.items():
             long = "\n" in text.msgid or len(text.msgid) > 90
@@ -947,7 +943,7 @@ class InterfaceTextsForm(AccessibleForm):
                     format_html(
                         '{}: <span lang="en" dir="ltr">{}</span>',
                         language_name("en"),
-                        english[name],
+                        english[text.msgid],
                     )
                 )
             if text.plural:
@@ -957,7 +953,7 @@ class InterfaceTextsForm(AccessibleForm):
                     '<span lang="{}" dir="{}" class="source-text">{}</span>',
                     fallback_language,
                     "rtl" if is_rtl(fallback_language) else "ltr",
-                    shown[name],
+                    shown[text.msgid],
                 ),
                 required=False,
                 max_length=INTERFACE_TEXT_MAX,

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext_noop, trans_real
+from django.utils.translation import gettext, gettext_noop, ngettext, trans_real
 from django.utils.translation.template import templatize
 
 from survey.i18n import respondent_interface_language
@@ -109,6 +109,16 @@ def respondent_texts() -> tuple[InterfaceText, ...]:
         for text in texts:
             found.setdefault(text.msgid, text)
     return tuple(found.values())
+
+
+def as_the_interface_words_it(language: str) -> dict[str, str]:
+    """{msgid: text} of every respondent text in an interface language: what a national
+    language falls back on, shown to whoever translates it."""
+    with translation.override(language):
+        return {
+            text.msgid: ngettext(text.msgid, text.plural, 1) if text.plural else gettext(text.msgid)
+            for text in respondent_texts()
+        }
 
 
 def interface_field_name(msgid: str) -> str:

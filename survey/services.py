@@ -398,13 +398,21 @@ def version_import_translations(
     Returns (changed cells, ignored language columns); raises
     TranslationSheetRefused for another survey's sheet or unknown keys.
     """
-    from survey.translation_sheet import plan_changes, read_sheet
+    from survey.translation_sheet import plan_changes, platform_slots, read_sheet
 
     _ensure_draft(version)
     reading = read_sheet(raw)
-    changes, ignored = plan_changes(survey_to_dict(version), reading, survey_id=version.survey_id)
+    data = survey_to_dict(version)
+    changes, ignored = plan_changes(data, reading, survey_id=version.survey_id)
+    platform = {slot.key: slot.msgid for slot in platform_slots(data)}
     for change in changes:
-        _apply_text(version, change.key, change.language, change.new)
+        if change.key in platform:
+            version.interface_texts.setdefault(change.language, {})[platform[change.key]] = (
+                change.new
+            )
+            version.save(update_fields=["interface_texts"])
+        else:
+            _apply_text(version, change.key, change.language, change.new)
     return changes, ignored
 
 

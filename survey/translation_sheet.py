@@ -15,6 +15,13 @@ import openpyxl
 from django.utils.translation import gettext as _
 
 from survey.i18n import has_text
+from survey.interface_texts import (
+    as_the_interface_words_it,
+    interface_field_name,
+    interface_has,
+    placeholders,
+    respondent_texts,
+)
 from survey.models import COMPUTED_TYPES
 
 OPTIONAL_QUESTION_FIELDS = ("hint", "required_message", "constraint_message")
@@ -80,6 +87,39 @@ def text_slots(data: dict[str, Any]) -> Iterator[TextSlot]:
             yield TextSlot(f"choice.{owner}.label", "choice", owner, "label", choice["label"], True)
 
 
+PLATFORM_PREFIX = "platform."
+
+
+@dataclass(frozen=True)
+class PlatformSlot:
+    """One of the platform's texts, as a row of the sheet for a survey with national languages.
+
+    The UN languages' cells hold the interface's own translation, for reference
+    (changing them changes nothing); the national languages' cells are the
+    agency's texts (survey.interface_texts).
+    """
+
+    key: str  # platform.<12 hex digits of the English text>
+    msgid: str
+    texts: dict[str, str]
+
+
+def platform_slots(data: dict[str, Any]) -> Iterator[PlatformSlot]:
+    """The platform's texts a respondent can meet, when the survey has a national language."""
+    national = [lang for lang in data["languages"] if not interface_has(lang)]
+    if not national:
+        return
+    stored = data.get("interface_texts") or {}
+    reference = [lang for lang in data["languages"] if interface_has(lang)]
+    worded = {language: as_the_interface_words_it(language) for language in reference}
+    for text in respondent_texts():
+        texts = {language: worded[language][text.msgid] for language in reference}
+        for language in national:
+            texts[language] = (stored.get(language) or {}).get(text.msgid, "")
+        key = PLATFORM_PREFIX + interface_field_name(text.msgid).removeprefix("t_")
+        yield PlatformSlot(key, text.msgid, texts)
+
+
 @dataclass
 class LanguageCompleteness:
     language: str
@@ -110,6 +150,8 @@ def export_sheet(data: dict[str, Any], *, survey_id: int, version_number: int) -
     sheet.append(["key", *languages])
     for slot in text_slots(data):
         sheet.append([slot.key, *[slot.texts.get(lang, "") for lang in languages]])
+    for platform in platform_slots(data):
+        sheet.append([platform.key, *[platform.texts.get(lang, "") for lang in languages]])
     sheet.freeze_panes = "B2"
     sheet.column_dimensions["A"].width = 36
     for index in range(len(languages)):
@@ -140,6 +182,7 @@ class CellChange:
     language: str
     old: str
     new: str
+    source: str = ""  # a platform text's English wording: its key says nothing to a reader
 
 
 @dataclass
@@ -204,7 +247,8 @@ def plan_changes(
         raise TranslationSheetRefused(
             _("This sheet belongs to another survey; export the sheet of this survey.")
         )
-    slots = {slot.key: slot for slot in text_slots(data)}
+    slots: dict[str, TextSlot | PlatformSlot] = {slot.key: slot for slot in text_slots(data)}
+    slots.update((slot.key, slot) for slot in platform_slots(data))
     unknown = sorted(key for key in reading.cells if key not in slots)
     if unknown:
         raise TranslationSheetRefused(
@@ -213,13 +257,27 @@ def plan_changes(
     languages = [lang for lang in reading.languages if lang in data["languages"]]
     unknown_languages = [lang for lang in reading.languages if lang not in data["languages"]]
     changes = []
+    dropped: list[str] = []
     for key, texts in reading.cells.items():
         slot = slots.get(key)
         if slot is None:
             continue
         for language in languages:
+            if isinstance(slot, PlatformSlot) and interface_has(language):
+                continue  # the interface's own translation, shown for reference
             new = texts.get(language, "")
             old = (slot.texts.get(language) or "").strip()
             if new and new != old:
-                changes.append(CellChange(key, language, old, new))
+                if isinstance(slot, PlatformSlot) and placeholders(new) != placeholders(slot.msgid):
+                    dropped.append(f"{key} ({language}): {slot.msgid}")
+                source = slot.msgid if isinstance(slot, PlatformSlot) else ""
+                changes.append(CellChange(key, language, old, new, source))
+    if dropped:
+        raise TranslationSheetRefused(
+            _(
+                "These platform texts leave out or add a value written like %(name)s, "
+                "which the page fills in; nothing was imported."
+            ),
+            dropped,
+        )
     return changes, unknown_languages

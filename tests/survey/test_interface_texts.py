@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from html import unescape
 
+import openpyxl
 import polib
 import pytest
 from django.conf import settings
@@ -204,3 +206,59 @@ def test_the_invitation_email_of_a_wolof_collector_is_in_wolof(agency, draft, ma
         collector=collector, addresses=["awa@example.org"], link_for=lambda token: f"/i/{token}/"
     )
     assert re.match(r"Sa xalaat ci biodiversité: ", mailoutbox[0].subject)
+
+
+def _sheet_rows(raw: bytes) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    return list(book["texts"].iter_rows(values_only=True))
+
+
+def _upload(client, version, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "texts"
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    out.name = "texts.xlsx"
+    url = reverse("survey:translations", args=[version.survey_id, version.pk])
+    return client.post(url, {"file": out})
+
+
+def test_the_translator_fills_the_platform_texts_in_the_spreadsheet_too(
+    client, agency, draft, member_factory, login
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    url = reverse("survey:translations_sheet", args=[draft.survey_id, draft.pk])
+    rows = _sheet_rows(client.get(url).content)
+    assert rows[0] == ("key", "fr", "wo")
+    platform = {row[1]: row for row in rows if row[0].startswith("platform.")}
+    assert len(platform) == len(respondent_texts())
+    next_row = platform["Suivant"]  # French, for reference, and Wolof to fill
+    assert next_row[2] is None
+    page_row = platform["Page %(page)s sur %(total)s"]
+    filled = [(*row[:1], "Suivez", "Ci kanam") if row is next_row else row for row in rows]
+    report = _upload(client, draft, filled)
+    html = unescape(report.content.decode())
+    assert "1 cell changed." in html
+    assert '(<span lang="en" dir="ltr">Next</span>) (wo): “—” → “Ci kanam”' in html
+    draft.refresh_from_db()
+    # The French cell is the interface's own translation: changing it changes nothing.
+    assert draft.interface_texts == {"wo": {NEXT: "Ci kanam"}}
+    dropped = [(*row[:2], "Xët %(page)s") if row is page_row else row for row in rows]
+    refused = unescape(_upload(client, draft, dropped).content.decode())
+    assert "leave out or add a value" in refused and PROGRESS in refused
+    draft.refresh_from_db()
+    assert draft.interface_texts == {"wo": {NEXT: "Ci kanam"}}
+
+
+def test_a_survey_in_un_languages_only_has_no_platform_rows(agency, client, member_factory, login):
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    login(member_factory(Role.DESIGNER, agency=agency))
+    url = reverse("survey:translations_sheet", args=[version.survey_id, version.pk])
+    rows = _sheet_rows(client.get(url).content)
+    assert not [row for row in rows if row[0].startswith("platform.")]
+    page = client.get(reverse("survey:translations", args=[version.survey_id, version.pk]))
+    assert "platform-heading" not in page.content.decode()
