@@ -28,7 +28,7 @@ from survey.interface_texts import (
     InterfaceText,
     as_the_interface_words_it,
     interface_field_name,
-    placeholders,
+    text_problem,
 )
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
@@ -968,25 +968,9 @@ class InterfaceTextsForm(AccessibleForm):
             value = cleaned.get(name) or ""
             if not value:
                 continue
-            expected, given = placeholders(text.msgid), placeholders(value)
-            if expected - given:
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _("Keep %(placeholders)s in the text: the page puts a value there."),
-                        code="placeholder_missing",
-                        params={"placeholders": " ".join(sorted(expected - given))},
-                    ),
-                )
-            elif given - expected:
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        _("%(placeholders)s is not a value of this text: remove it."),
-                        code="placeholder_unknown",
-                        params={"placeholders": " ".join(sorted(given - expected))},
-                    ),
-                )
+            problem = text_problem(text.msgid, value)
+            if problem:
+                self.add_error(name, forms.ValidationError(problem, code="placeholder"))
         return cleaned
 
     def translations(self) -> dict[str, str]:

@@ -28,12 +28,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, ngettext, trans_real
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation.template import templatize
 
 from survey.i18n import respondent_interface_language
 
 # The invitation's and the reminder's subjects: fieldwork sends them from a
-# module that is mostly the agency's, so they are worded here, among the texts offered.
+# module that is mostly the agency's, so they are named here, among the texts offered.
 EMAIL_SUBJECTS = (
     gettext_noop("Your views on biodiversity: %(title)s"),
     gettext_noop("Reminder: your views on biodiversity: %(title)s"),
@@ -53,7 +54,8 @@ _SOURCES = (
     "templates/survey/respond/withdraw.html",
     "survey/answering.py",
     "survey/respond_views.py",
-    "survey/interface_texts.py",
+)
+_EMAIL_SOURCES = (
     "templates/survey/respond/invitation_email.txt",
     "templates/survey/respond/reminder_email.txt",
 )
@@ -108,6 +110,11 @@ def respondent_texts() -> tuple[InterfaceText, ...]:
         texts = _from_python(source) if name.endswith(".py") else _from_template(source)
         for text in texts:
             found.setdefault(text.msgid, text)
+    for subject in EMAIL_SUBJECTS:
+        found.setdefault(subject, InterfaceText(subject))
+    for name in _EMAIL_SOURCES:
+        for text in _from_template((_ROOT / name).read_text(encoding="utf-8")):
+            found.setdefault(text.msgid, text)
     return tuple(found.values())
 
 
@@ -131,6 +138,33 @@ def placeholders(text: str) -> set[str]:
     return {match.group(0) for match in _PLACEHOLDER.finditer(text)}
 
 
+def text_problem(msgid: str, translated: str) -> str | None:
+    """Why a translation cannot stand in for `msgid`, in words for the agency; None if it can.
+
+    The page puts values into these texts with Python's % operator (Django's
+    blocktranslate does so even without values): an unknown value or a lone %
+    would stop the respondent's page with a server error, and a missing one
+    would hide the date or link the respondent needs.
+    """
+    expected, given = placeholders(msgid), placeholders(translated)
+    if expected - given:
+        return str(
+            _("Keep %(placeholders)s in the text: the page puts a value there.")
+            % {"placeholders": " ".join(sorted(expected - given))}
+        )
+    if given - expected:
+        return str(
+            _("%(placeholders)s is not a value of this text: remove it.")
+            % {"placeholders": " ".join(sorted(given - expected))}
+        )
+    if "%" in _PLACEHOLDER.sub("", translated):
+        return str(
+            _("Remove the %(sign)s sign: in these texts it marks a value the page puts in.")
+            % {"sign": "%"}
+        )
+    return None
+
+
 def interface_has(language: str) -> bool:
     """Whether the platform's interface is translated into `language` (the UN six)."""
     codes = {code for code, _name in settings.LANGUAGES}
@@ -151,10 +185,6 @@ def clean_texts(texts: Mapping[str, Any]) -> dict[str, str]:
 class Progress:
     translated: int
     total: int
-
-    @property
-    def complete(self) -> bool:
-        return self.translated >= self.total
 
 
 def interface_progress(texts: Mapping[str, str]) -> Progress:

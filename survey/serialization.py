@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from survey.exceptions import SurveyError
-from survey.interface_texts import clean_texts
+from survey.interface_texts import clean_texts, text_problem
 from survey.links import links_from
 from survey.models import (
     Choice,
@@ -162,6 +162,14 @@ def _interface_texts(data: dict[str, Any]) -> dict[str, dict[str, str]]:
             % {"where": _("survey"), "key": "interface_texts"}
         )
     cleaned = {str(language): clean_texts(texts) for language, texts in found.items()}
+    for language, texts in cleaned.items():
+        for msgid, text in texts.items():
+            problem = text_problem(msgid, text)
+            if problem:
+                raise SurveyError(
+                    _("Platform text in %(language)s, “%(text)s”: %(problem)s")
+                    % {"language": language, "text": msgid, "problem": problem}
+                )
     return {language: texts for language, texts in cleaned.items() if texts}
 
 

@@ -19,8 +19,8 @@ from survey.interface_texts import (
     as_the_interface_words_it,
     interface_field_name,
     interface_has,
-    placeholders,
     respondent_texts,
+    text_problem,
 )
 from survey.models import COMPUTED_TYPES
 
@@ -268,16 +268,14 @@ def plan_changes(
             new = texts.get(language, "")
             old = (slot.texts.get(language) or "").strip()
             if new and new != old:
-                if isinstance(slot, PlatformSlot) and placeholders(new) != placeholders(slot.msgid):
-                    dropped.append(f"{key} ({language}): {slot.msgid}")
+                problem = isinstance(slot, PlatformSlot) and text_problem(slot.msgid, new)
+                if problem:
+                    dropped.append(f"{key} ({language}): {slot.msgid}: {problem}")
                 source = slot.msgid if isinstance(slot, PlatformSlot) else ""
                 changes.append(CellChange(key, language, old, new, source))
     if dropped:
         raise TranslationSheetRefused(
-            _(
-                "These platform texts leave out or add a value written like %(name)s, "
-                "which the page fills in; nothing was imported."
-            ),
+            _("These platform texts cannot be used as written; nothing was imported."),
             dropped,
         )
     return changes, unknown_languages

@@ -123,6 +123,26 @@ def test_a_translation_that_drops_a_value_of_the_page_is_refused_and_kept(
     assert draft.interface_texts == {}
 
 
+def test_a_lone_percent_sign_is_refused_as_it_would_break_the_page(
+    client, agency, draft, member_factory, login
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    page = client.post(texts_url(draft), {field(PROGRESS): "Xët %(page)s ci %(total)s (50%)"})
+    assert "Remove the % sign" in unescape(page.content.decode())
+    draft.refresh_from_db()
+    assert draft.interface_texts == {}
+
+
+def test_an_imported_survey_with_a_broken_platform_text_is_refused(agency):
+    from survey.exceptions import SurveyError
+
+    data = in_wolof_and_french(every_feature())
+    data["interface_texts"] = {"wo": {PROGRESS: "Xët %(page)s ci %(tout)s"}}
+    with pytest.raises(SurveyError) as refused:
+        survey_from_dict(data, agency=agency, by=None)
+    assert "“Page %(page)s of %(total)s”: Keep %(total)s in the text" in str(refused.value.message)
+
+
 def test_a_published_version_shows_its_platform_texts_and_refuses_changes(
     client, agency, draft, member_factory, login
 ):
@@ -249,7 +269,8 @@ def test_the_translator_fills_the_platform_texts_in_the_spreadsheet_too(
     assert draft.interface_texts == {"wo": {NEXT: "Ci kanam"}}
     dropped = [(*row[:2], "Xët %(page)s") if row is page_row else row for row in rows]
     refused = unescape(_upload(client, draft, dropped).content.decode())
-    assert "leave out or add a value" in refused and PROGRESS in refused
+    assert "These platform texts cannot be used as written; nothing was imported." in refused
+    assert f"{PROGRESS}: Keep %(total)s in the text" in refused
     draft.refresh_from_db()
     assert draft.interface_texts == {"wo": {NEXT: "Ci kanam"}}
 
