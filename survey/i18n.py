@@ -6,10 +6,13 @@ here: the requested language, then the survey's default language.
 
 from __future__ import annotations
 
+import gettext as gettext_module
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+import pycountry
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # BCP 47, the common shapes: language, optional script, optional region or numeric area.
@@ -60,7 +63,40 @@ def language_error(code: str) -> str | None:
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    """'fr' -> 'Français' (the UN six as their speakers name them); 'wo' -> 'Wolof', or
+    'ولوف' on an Arabic page (ISO 639, in the interface language); the code when unknown.
+    """
+    known = LANGUAGE_NAMES.get(code)
+    if known is not None:
+        return known
+    return _iso_language_name(code, translation.get_language() or "en")
+
+
+# Our interface codes -> pycountry's gettext catalogue names.
+_PYCOUNTRY_LOCALE = {"zh-hans": "zh_CN", "zh-hant": "zh_TW"}
+
+
+@lru_cache(maxsize=1024)
+def _iso_language_name(code: str, interface: str) -> str:
+    base, _sep, rest = code.partition("-")
+    field = "alpha_2" if len(base) == 2 else "alpha_3"
+    try:
+        found = pycountry.languages.get(**{field: base.lower()})
+    except (KeyError, LookupError):
+        found = None
+    if found is None:
+        return code
+    catalogue = gettext_module.translation(
+        "iso639-3",
+        pycountry.LOCALES_DIR,
+        languages=[_PYCOUNTRY_LOCALE.get(interface, interface.replace("-", "_"))],
+        fallback=True,
+    )
+    # "Swahili (macrolanguage)": the kind of language is no part of its name; and where
+    # a catalogue gives several names ("中文; 汉语; 华语"), the first is the common one.
+    name = catalogue.gettext(found.name).split(";")[0]
+    name = re.sub(r"\s*[(（].*[)）]\s*$", "", name)
+    return f"{name} ({rest})" if rest else name
 
 
 def is_rtl(code: str) -> bool:

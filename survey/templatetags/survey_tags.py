@@ -108,5 +108,5 @@ def in_language(texts: dict[str, str] | None, language: str) -> str:
 
 @register.filter(name="language_name")
 def language_name_filter(code: str) -> str:
-    """'fr' -> 'Français': a language as its speakers name it (the code for others)."""
+    """'fr' -> 'Français', 'wo' -> 'Wolof' (survey.i18n.language_name)."""
     return language_name(code)

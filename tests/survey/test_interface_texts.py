@@ -283,3 +283,15 @@ def test_a_survey_in_un_languages_only_has_no_platform_rows(agency, client, memb
     assert not [row for row in rows if row[0].startswith("platform.")]
     page = client.get(reverse("survey:translations", args=[version.survey_id, version.pk]))
     assert "platform-heading" not in page.content.decode()
+
+
+def test_the_preview_shows_the_wolof_platform_texts(client, agency, draft, member_factory, login):
+    services.version_set_interface_texts(version=draft, language="wo", texts=WOLOF)
+    login(member_factory(Role.DESIGNER, agency=agency))
+    url = reverse("survey:preview", args=[draft.survey_id, draft.pk])
+    page = unescape(
+        client.get(url + "?lang=wo&restart=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert ">Ci kanam<" in page and "Suivant" not in page
+    refused = client.post(url + "?lang=wo&page=1", {**PAGE_1, "region": "atlantis"})
+    assert "Tànnal benn ci li ñu la jox." in unescape(refused.content.decode())
