@@ -924,7 +924,6 @@ class InterfaceTextsForm(AccessibleForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.language = language
         self.texts = {interface_field_name(text.msgid): text for text in texts}
         shown = as_the_interface_words_it(fallback_language)
         english = as_the_interface_words_it("en")

@@ -64,7 +64,7 @@ def language_error(code: str) -> str | None:
 
 def language_name(code: str) -> str:
     """'fr' -> 'Français' (the UN six as their speakers name them); 'wo' -> 'Wolof', or
-    'ولوف' on an Arabic page (ISO 639, in the interface language); the code when unknown.
+    '沃洛夫语' on a Chinese page (ISO 639, in the interface language); the code when unknown.
     """
     known = LANGUAGE_NAMES.get(code)
     if known is not None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency, User
 from survey.checks import check_survey
 from survey.exceptions import InUse, PublishRefused, SurveyError, VersionLocked
-from survey.interface_texts import clean_texts, interface_has
+from survey.interface_texts import clean_texts, interface_has, text_problem
 from survey.models import (
     Choice,
     ChoiceList,
@@ -128,6 +128,10 @@ def version_set_interface_texts(
         raise SurveyError(_("Platform texts are written only for the survey's national languages."))
     stored = dict(version.interface_texts)
     cleaned = clean_texts(texts)
+    for msgid, text in cleaned.items():
+        problem = text_problem(msgid, text)
+        if problem:  # the form says so field by field; this guards every other caller
+            raise SurveyError(problem)
     if cleaned:
         stored[language] = cleaned
     else:
@@ -407,12 +411,12 @@ def version_import_translations(
     platform = {slot.key: slot.msgid for slot in platform_slots(data)}
     for change in changes:
         if change.key in platform:
-            version.interface_texts.setdefault(change.language, {})[platform[change.key]] = (
-                change.new
-            )
-            version.save(update_fields=["interface_texts"])
+            texts = version.interface_texts.setdefault(change.language, {})
+            texts[platform[change.key]] = change.new
         else:
             _apply_text(version, change.key, change.language, change.new)
+    if any(change.key in platform for change in changes):
+        version.save(update_fields=["interface_texts"])
     return changes, ignored
 
 

@@ -131,6 +131,15 @@ def test_a_lone_percent_sign_is_refused_as_it_would_break_the_page(
     assert "Remove the % sign" in unescape(page.content.decode())
     draft.refresh_from_db()
     assert draft.interface_texts == {}
+    # The service refuses it too, whoever calls it.
+    from survey.exceptions import SurveyError
+
+    with pytest.raises(SurveyError):
+        services.version_set_interface_texts(
+            version=draft, language="wo", texts={NEXT: "Ci kanam", PROGRESS: "50%"}
+        )
+    draft.refresh_from_db()
+    assert draft.interface_texts == {}
 
 
 def test_an_imported_survey_with_a_broken_platform_text_is_refused(agency):
