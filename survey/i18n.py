@@ -10,8 +10,11 @@ import gettext as gettext_module
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import pycountry
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -113,38 +116,48 @@ def has_text(texts: Mapping[str, str] | None, language: str) -> bool:
     return bool(((texts or {}).get(language) or "").strip())
 
 
+@lru_cache(maxsize=1)
+def interface_codes() -> frozenset[str]:
+    """The interface's languages (settings.LANGUAGES), lower-case: asked on every respondent page."""
+    from django.conf import settings
+
+    return frozenset(code.lower() for code, _name in settings.LANGUAGES)
+
+
+@receiver(setting_changed)
+def _languages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting == "LANGUAGES":
+        interface_codes.cache_clear()
+        _interface_language.cache_clear()
+        respondent_interface_language.cache_clear()
+
+
 def interface_language_for(content_language: str, fallback: str) -> str:
     """The UI language to use around content in `content_language` (for buttons, errors).
 
     Respondents see "Next" and error messages in the survey's language when the
     interface is translated into it (the six UN languages), else in `fallback`.
     """
-    from django.conf import settings
-
-    # The codes only: the names are lazy translations, and hashing them for the
-    # cache key translated all six on every page a respondent saw.
-    return _interface_language(
-        content_language, fallback, tuple(code for code, _name in settings.LANGUAGES)
-    )
+    return _interface_language(content_language, fallback)
 
 
+@lru_cache(maxsize=256)
 def respondent_interface_language(content_language: str, default_language: str = "") -> str:
     """The interface language around a respondent's page, email or message.
 
     The survey's language when the interface has it; else (a national language
     such as Wolof or Swahili) the interface language of the survey's default
     language, which the country chose for it (French in Senegal), and English
-    only when that is not one either.
+    only when that is not one either. Remembered: every page a respondent sees asks.
     """
     fallback = interface_language_for(default_language, "en") if default_language else "en"
     return interface_language_for(content_language, fallback)
 
 
 @lru_cache(maxsize=256)
-def _interface_language(content_language: str, fallback: str, codes: tuple[str, ...]) -> str:
-    # Remembered: every page a respondent sees asks.
+def _interface_language(content_language: str, fallback: str) -> str:
     code = content_language.lower()
-    available = set(codes)
+    available = interface_codes()
     if code in available:
         return code
     base = code.split("-")[0]

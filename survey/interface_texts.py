@@ -25,13 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, ngettext, trans_real
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.template import templatize
 
-from survey.i18n import respondent_interface_language
+from survey.i18n import interface_codes, respondent_interface_language
 
 # The invitation's and the reminder's subjects: fieldwork sends them from a
 # module that is mostly the agency's, so they are named here, among the texts offered.
@@ -167,7 +166,7 @@ def text_problem(msgid: str, translated: str) -> str | None:
 
 def interface_has(language: str) -> bool:
     """Whether the platform's interface is translated into `language` (the UN six)."""
-    codes = {code for code, _name in settings.LANGUAGES}
+    codes = interface_codes()
     return language.lower() in codes or language.split("-")[0].lower() in codes
 
 
