@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import pycountry
+from django.conf.locale import LANG_INFO
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
@@ -66,12 +67,21 @@ def language_error(code: str) -> str | None:
 
 
 def language_name(code: str) -> str:
-    """'fr' -> 'Français' (the UN six as their speakers name them); 'wo' -> 'Wolof', or
-    '沃洛夫语' on a Chinese page (ISO 639, in the interface language); the code when unknown.
+    """A language as its speakers name it where that is known: 'fr' -> 'Français',
+    'sw' -> 'Kiswahili' (Django's list of some hundred languages); else its ISO 639
+    name in the interface language: 'wo' -> 'Wolof', or '沃洛夫语' on a Chinese page;
+    the code when unknown. Respondents pick their language from these names.
     """
     known = LANGUAGE_NAMES.get(code)
     if known is not None:
         return known
+    exact = LANG_INFO.get(code.lower(), {}).get("name_local")
+    if exact:
+        return exact
+    base, _sep, rest = code.partition("-")
+    own = LANG_INFO.get(base.lower(), {}).get("name_local")
+    if own:
+        return f"{own} ({rest})" if rest else own
     return _iso_language_name(code, translation.get_language() or "en")
 
 

@@ -187,17 +187,17 @@ def test_the_preview_of_a_national_language_shows_the_buttons_respondents_will_s
 @pytest.mark.parametrize(
     ("interface", "names"),
     [
-        ("en", ["Français", "Wolof", "Swahili", "Portuguese (BR)", "xx"]),
-        ("zh-hans", ["Français", "沃洛夫语", "斯瓦希里语", "葡萄牙语 (BR)", "xx"]),
-        ("ru", ["Français", "волоф", "суахили", "португальский (BR)", "xx"]),
+        ("en", ["Français", "Kiswahili", "Kiswahili (KE)", "Wolof", "Quechua", "xx"]),
+        ("zh-hans", ["Français", "Kiswahili", "Kiswahili (KE)", "沃洛夫语", "克丘亚语", "xx"]),
+        ("ru", ["Français", "Kiswahili", "Kiswahili (KE)", "волоф", "кечуа", "xx"]),
     ],
 )
 def test_a_national_language_is_named_not_shown_as_a_code(interface, names):
-    # The UN six as their speakers name them; others by ISO 639, in the interface's
-    # language; an unknown code as it is.
+    # As its speakers name it where that is known (the UN six; Django's list has
+    # Kiswahili); else by ISO 639, in the interface's language; an unknown code as it is.
     from django.utils import translation
 
     from survey.i18n import language_name
 
     with translation.override(interface):
-        assert [language_name(c) for c in ["fr", "wo", "sw", "pt-BR", "xx"]] == names
+        assert [language_name(c) for c in ["fr", "sw", "sw-KE", "wo", "qu", "xx"]] == names
