@@ -65,11 +65,11 @@ def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
 
     page.get_by_role("link", name="Preview").click()
     page.fill("input[name=age]", "12")
-    page.get_by_role("button", name="Finish").click()
+    page.get_by_role("button", name="Send my answers").click()
     assert page.locator(".error-summary").inner_text().count("You must be 16 or older.") == 1
     assert _serious(page) == []
     page.fill("input[name=age]", "30")
-    page.get_by_role("button", name="Finish").click()
+    page.get_by_role("button", name="Send my answers").click()
     page.locator("pre.answers").filter(has_text='"age": 30').wait_for()
 
     page.get_by_role("link", name="Back to the designer").click()
