@@ -213,9 +213,14 @@ def _own_form_token(
     return decorate
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with a respondent's answers must never be kept by a browser or proxy cache."""
+def _private(response: HttpResponse, language: str) -> HttpResponse:
+    """Pages with a respondent's answers must never be kept by a browser or proxy cache.
+
+    Their language is the survey's, not the browser's that LocaleMiddleware
+    would otherwise name in Content-Language.
+    """
     response["Cache-Control"] = "no-store, private"
+    response["Content-Language"] = language
     return response
 
 
@@ -274,7 +279,9 @@ def _render(
     with _interface(language, context.get("compiled")):
         context["ui_language"] = translation.get_language()
         context["ui_attr"] = ui_part(language)
-        return render(request, template, context, status=status)
+        response = render(request, template, context, status=status)
+    response["Content-Language"] = language
+    return response
 
 
 def _refusal(
@@ -380,7 +387,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             challenge=answering.challenge_new() if collector.challenge or ask_sum else None,
             consent=consent,
         )
-    welcome = _private(HttpResponse(html))
+    welcome = _private(HttpResponse(html), language)
     if COOKIE_CHECK not in request.COOKIES:
         welcome.set_cookie(
             COOKIE_CHECK, "1", max_age=COOKIE_AGE, samesite="Lax", secure=request.is_secure()
@@ -503,7 +510,7 @@ def _page(
         html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')
         # and so does the address respond.js gives this page in the history.
         html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
-    return _private(HttpResponse(html))
+    return _private(HttpResponse(html), language)
 
 
 @xframe_options_exempt

@@ -313,6 +313,25 @@ def test_the_continue_later_link_stays_the_same_however_often_it_is_asked_for(
     assert other.get(later).context["link"] != copied
 
 
+def test_every_page_names_its_own_language_not_the_browsers(client, collector):
+    # French picked on an English phone: Content-Language says French, as <html lang> does.
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = client.get(entry + "?lang=fr", HTTP_ACCEPT_LANGUAGE="en")
+    assert welcome["Content-Language"] == "fr"
+    first = client.post(
+        entry,
+        {"consent": "yes", "nonce": nonce_of(welcome), "lang": "fr"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert first["Content-Language"] == "fr" and '<html lang="fr"' in first.content.decode()
+    refused = client.post(page_url(collector), {**PAGE_1, "region": "atlantis"})
+    assert refused["Content-Language"] == "fr"
+    for page in (PAGE_1, PAGE_2, PAGE_3):
+        client.post(page_url(collector), page, HTTP_ACCEPT_LANGUAGE="en")
+    done = client.get(reverse("respond:done", args=[collector.token]), HTTP_ACCEPT_LANGUAGE="en")
+    assert done["Content-Language"] == "fr"
+
+
 def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
     start(client, collector, lang="fr")
     page = client.post(page_url(collector), {**PAGE_1, "age": "12", "region": "coast"})
