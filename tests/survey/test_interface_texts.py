@@ -68,7 +68,8 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_respondents_read_the
     assert f'name="{field(NEXT)}"' in form and 'lang="wo"' in form
     saved = client.post(texts_url(draft), {field(k): v for k, v in WOLOF.items()}, follow=True)
     assert f"3 of {total} texts translated." in unescape(saved.content.decode())
-    assert draft.__class__.objects.get(pk=draft.pk).interface_texts == {"wo": WOLOF}
+    draft.refresh_from_db()
+    assert draft.interface_texts == {"wo": WOLOF}
 
     version = services.survey_publish(version=draft, by=None)
     collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
