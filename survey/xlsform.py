@@ -7,7 +7,8 @@ pyxform's output drops the row numbers that every error message must carry.
 
 What XLSForm cannot express (intro and thank-you texts in every language, our
 question types such as Likert or matrix, min/max settings, "standard" marks)
-travels in an extra `cepa` column holding JSON, which other tools ignore. So
+travels in an extra `cepa` column holding JSON, and the platform's texts in
+national languages in a `platform_texts` sheet; other tools ignore both. So
 export then import gives back an equal survey, and other tools still read the
 file as an ordinary XLSForm.
 """
@@ -34,6 +35,11 @@ from survey.models import QuestionType
 from survey.serialization import FORMAT
 
 SHEETS = ("survey", "choices", "settings")
+# The platform's texts in national languages (survey.interface_texts): a text a row,
+# a language a column. Not in the settings' cepa JSON: one cell holds at most 32,767
+# characters (openpyxl cuts the rest), and one language's texts take about 8,000.
+# Other tools ignore the sheet.
+PLATFORM_SHEET = "platform_texts"
 MAX_ROWS = 5000
 MAX_UNCOMPRESSED = 60 * 1024 * 1024
 
@@ -236,9 +242,30 @@ def read_workbook(data: bytes) -> dict[str, list[Row]]:
         raise _refuse(str(error)) from None
     problems: list[XLSProblem] = []
     result = {sheet: _rows(book.get(sheet, []), sheet, problems) for sheet in SHEETS}
+    # pyxform reads only the sheets it knows: ours is read as it is.
+    result[PLATFORM_SHEET] = _rows(_sheet_as_dicts(data, PLATFORM_SHEET), PLATFORM_SHEET, problems)
     if problems:
         raise XLSFormRefused(problems)
     return result
+
+
+def _sheet_as_dicts(data: bytes, name: str) -> list[dict[str, Any]]:
+    """A sheet's rows as {header: value}, as pyxform gives the sheets it knows; [] without it."""
+    workbook = open_workbook(data)
+    try:
+        names = {sheet.lower(): sheet for sheet in workbook.sheetnames}
+        if name not in names:
+            return []
+        rows = workbook[names[name]].iter_rows(values_only=True)
+        header = list(next(rows, ()))
+        found = []
+        for number, row in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:
+                raise _refuse(_("The sheet has more than %(max)d rows.") % {"max": MAX_ROWS}, name)
+            found.append(dict(zip(header, row, strict=False)))
+        return found
+    finally:
+        workbook.close()
 
 
 # ------------------------------------------------------------------ import
@@ -487,13 +514,36 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
         "thank_you_links": thank_you_links,
         "languages": languages,
         "default_language": default_language,
-        "interface_texts": settings_cepa.get("interface_texts") or {},
+        "interface_texts": _platform_texts(book.get(PLATFORM_SHEET, []), problems),
         "choice_lists": [lists[name] for name in _list_order(settings_cepa, lists)],
         "sections": sections or [{"code": "page_1", "title": {}, "relevance": "", "questions": []}],
     }
     if problems:
         raise XLSFormRefused(problems)
     return data, code_rows
+
+
+def _platform_texts(rows: list[Row], problems: list[XLSProblem]) -> dict[str, dict[str, str]]:
+    """{language: {text: translation}} from the platform texts sheet ("text", then a code a column)."""
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        msgid = row.values.get("text", "")
+        for column, translated in row.values.items():
+            if column == "text" or not msgid or not translated:
+                continue
+            language = normalize_language(column)
+            if not is_valid_language(language):
+                problems.append(
+                    XLSProblem(
+                        PLATFORM_SHEET,
+                        1,
+                        _("the column “%(column)s” names no language code we know.")
+                        % {"column": column},
+                    )
+                )
+                continue
+            found.setdefault(language, {})[msgid] = translated
+    return found
 
 
 def _list_order(settings_cepa: dict[str, Any], lists: dict[str, Any]) -> list[str]:
@@ -773,16 +823,18 @@ def dict_to_xlsform(data: dict[str, Any]) -> bytes:
                     "thank_you_links": data["thank_you_links"],
                     "languages": languages,
                     "lists": [cl["name"] for cl in data["choice_lists"]],
-                    **(
-                        {"interface_texts": data["interface_texts"]}
-                        if data.get("interface_texts")
-                        else {}
-                    ),
                 },
                 ensure_ascii=False,
             ),
         ]
     )
+    national = data.get("interface_texts") or {}
+    if national:
+        sheet = workbook.create_sheet(PLATFORM_SHEET)
+        columns = [language for language in languages if language in national]
+        sheet.append(["text", *columns])
+        for msgid in sorted({msgid for texts in national.values() for msgid in texts}):
+            sheet.append([msgid, *[national[language].get(msgid, "") for language in columns]])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -196,6 +196,36 @@ def test_platform_texts_travel_with_the_version_its_copies_and_its_xlsform(agenc
     assert survey_to_dict(draft)["interface_texts"] == {}
 
 
+def test_five_national_languages_fully_translated_survive_the_xlsform(agency):
+    # All texts in five languages are some 40,000 characters: more than one spreadsheet
+    # cell keeps (32,767), so they travel in a sheet of their own, a text a row.
+    from survey.interface_texts import as_the_interface_words_it
+
+    national = ["wo", "sw", "qu", "ha", "yo"]
+    data = in_wolof_and_french(every_feature())
+
+    def add_languages(node):
+        if isinstance(node, dict):
+            if set(node) == {"fr", "wo"}:
+                node.update({code: f"{node['fr']} ({code})" for code in national})
+            for value in node.values():
+                add_languages(value)
+        elif isinstance(node, list):
+            for value in node:
+                add_languages(value)
+
+    add_languages(data)
+    data["languages"] = ["fr", *national]
+    french = as_the_interface_words_it("fr")
+    data["interface_texts"] = {
+        code: {text.msgid: f"{french[text.msgid]} [{code}]" for text in respondent_texts()}
+        for code in national
+    }
+    workbook = openpyxl.load_workbook(io.BytesIO(dict_to_xlsform(data)))
+    assert workbook["platform_texts"].max_row == len(respondent_texts()) + 1
+    assert parse_xlsform(dict_to_xlsform(data))["interface_texts"] == data["interface_texts"]
+
+
 def test_every_text_offered_is_one_the_interface_translates():
     """The texts come from the answering flow's sources: each is in the catalogues,
     so a text left empty falls back to a real translation."""
