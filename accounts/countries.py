@@ -100,10 +100,12 @@ def iso_countries() -> list[CountryRow]:
     return rows
 
 
-@lru_cache(maxsize=16)
-def _catalogue(language: str) -> gettext.NullTranslations:
+@lru_cache(maxsize=64)
+def pycountry_catalogue(domain: str, language: str) -> gettext.NullTranslations:
+    """pycountry's translations of one ISO standard ("iso3166-1" countries, "iso639-3"
+    languages) into an interface language; English names pass through unchanged."""
     code = _PYCOUNTRY_LOCALE.get(language, language.replace("-", "_"))
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[code], fallback=True)
 
 
 def localized_country_name(alpha2: str, english_name: str, language: str | None = None) -> str:
@@ -111,4 +113,4 @@ def localized_country_name(alpha2: str, english_name: str, language: str | None 
     language = language or translation.get_language() or "en"
     if language.startswith("en"):
         return english_name
-    return _catalogue(language).gettext(english_name)
+    return pycountry_catalogue("iso3166-1", language).gettext(english_name)

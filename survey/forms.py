@@ -25,9 +25,9 @@ from survey.i18n import (
 )
 from survey.interface_texts import MAX_LENGTH as INTERFACE_TEXT_MAX
 from survey.interface_texts import (
-    InterfaceText,
     as_the_interface_words_it,
     interface_field_name,
+    respondent_texts,
     text_problem,
 )
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
@@ -920,11 +920,10 @@ class InterfaceTextsForm(AccessibleForm):
         *args: Any,
         language: str,
         fallback_language: str,
-        texts: tuple[InterfaceText, ...],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.texts = {interface_field_name(text.msgid): text for text in texts}
+        self.texts = {interface_field_name(text.msgid): text for text in respondent_texts()}
         shown = as_the_interface_words_it(fallback_language)
         english = as_the_interface_words_it("en")
         direction = "rtl" if is_rtl(language) else "ltr"

@@ -6,7 +6,6 @@ here: the requested language, then the survey's default language.
 
 from __future__ import annotations
 
-import gettext as gettext_module
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -18,6 +17,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from accounts.countries import pycountry_catalogue
 
 # BCP 47, the common shapes: language, optional script, optional region or numeric area.
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$")
@@ -85,10 +86,6 @@ def language_name(code: str) -> str:
     return _iso_language_name(code, translation.get_language() or "en")
 
 
-# Our interface codes -> pycountry's gettext catalogue names.
-_PYCOUNTRY_LOCALE = {"zh-hans": "zh_CN", "zh-hant": "zh_TW"}
-
-
 @lru_cache(maxsize=1024)
 def _iso_language_name(code: str, interface: str) -> str:
     base, _sep, rest = code.partition("-")
@@ -99,12 +96,7 @@ def _iso_language_name(code: str, interface: str) -> str:
         found = None
     if found is None:
         return code
-    catalogue = gettext_module.translation(
-        "iso639-3",
-        pycountry.LOCALES_DIR,
-        languages=[_PYCOUNTRY_LOCALE.get(interface, interface.replace("-", "_"))],
-        fallback=True,
-    )
+    catalogue = pycountry_catalogue("iso639-3", interface)
     # "Swahili (macrolanguage)": the kind of language is no part of its name; and where
     # a catalogue gives several names ("中文; 汉语; 华语"), the first is the common one.
     name = catalogue.gettext(found.name).split(";")[0]
@@ -140,6 +132,11 @@ def _languages_changed(*, setting: str, **kwargs: Any) -> None:
         interface_codes.cache_clear()
         _interface_language.cache_clear()
         respondent_interface_language.cache_clear()
+
+
+def interface_has(language: str) -> bool:
+    """Whether the platform's interface is translated into `language` (the UN six)."""
+    return interface_language_for(language, "") != ""
 
 
 def interface_language_for(content_language: str, fallback: str) -> str:

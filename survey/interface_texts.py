@@ -18,7 +18,7 @@ import ast
 import gettext as gettext_module
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext, trans_real
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.template import templatize
 
-from survey.i18n import interface_codes, respondent_interface_language
+from survey.i18n import interface_has, respondent_interface_language
 
 # The invitation's and the reminder's subjects: fieldwork sends them from a
 # module that is mostly the agency's, so they are named here, among the texts offered.
@@ -164,10 +164,9 @@ def text_problem(msgid: str, translated: str) -> str | None:
     return None
 
 
-def interface_has(language: str) -> bool:
-    """Whether the platform's interface is translated into `language` (the UN six)."""
-    codes = interface_codes()
-    return language.lower() in codes or language.split("-")[0].lower() in codes
+def national_languages(languages: Iterable[str]) -> list[str]:
+    """The languages, of those given, that the interface lacks: their platform texts are the agency's."""
+    return [language for language in languages if not interface_has(language)]
 
 
 def clean_texts(texts: Mapping[str, Any]) -> dict[str, str]:
@@ -182,14 +181,24 @@ def clean_texts(texts: Mapping[str, Any]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Progress:
+    language: str
     translated: int
     total: int
+    fallback: str  # the interface language of the texts not translated
 
 
-def interface_progress(texts: Mapping[str, str]) -> Progress:
-    """How many of the texts a respondent can meet have a translation."""
+def interface_progress(
+    *, language: str, default_language: str, national_texts: Mapping[str, Mapping[str, str]]
+) -> Progress:
+    """How many of the texts a respondent can meet have the agency's translation in `language`."""
+    texts = national_texts.get(language) or {}
     known = respondent_texts()
-    return Progress(sum(1 for text in known if texts.get(text.msgid)), len(known))
+    return Progress(
+        language,
+        sum(1 for text in known if texts.get(text.msgid)),
+        len(known),
+        respondent_interface_language(language, default_language),
+    )
 
 
 class NationalTranslation(gettext_module.NullTranslations):

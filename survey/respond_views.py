@@ -162,9 +162,8 @@ def _state_of(request: HttpRequest, token: str, response: Response) -> str:
     The page goes back only to whoever sent that state; signing afresh would
     give the same access for the cost of an HMAC.
     """
-    known = getattr(request, "_cepa_state", None)
-    if known is not None and known[0] == token and known[1] == str(response.pk):
-        return known[2]
+    if _posted_state(request, token) == str(response.pk):
+        return request._cepa_posted[2]
     return _state_for(token, response.pk)
 
 
@@ -214,7 +213,8 @@ def _own_form_token(
 
 
 def _private(response: HttpResponse, language: str) -> HttpResponse:
-    """Pages with a respondent's answers must never be kept by a browser or proxy cache.
+    """Respondent pages must never be kept by a browser or proxy cache: they hold answers,
+    the receipt code, or the link that opens a response ("continue later").
 
     Their language is the survey's, not the browser's that LocaleMiddleware
     would otherwise name in Content-Language.
@@ -246,9 +246,7 @@ def _remember(request: HttpRequest, response: HttpResponse, name: str, value: ob
 def _current_response(request: HttpRequest, token: str) -> Response | None:
     """The response this browser is answering: from the form or link's state, else the cookie."""
     pk = _posted_state(request, token)
-    if pk is not None:
-        request._cepa_state = (token, pk, request._cepa_posted[2])
-    else:
+    if pk is None:
         pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
@@ -279,9 +277,7 @@ def _render(
     with _interface(language, context.get("compiled")):
         context["ui_language"] = translation.get_language()
         context["ui_attr"] = ui_part(language)
-        response = render(request, template, context, status=status)
-    response["Content-Language"] = language
-    return response
+        return _private(render(request, template, context, status=status), language)
 
 
 def _refusal(

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Agency, User
 from survey.checks import check_survey
 from survey.exceptions import InUse, PublishRefused, SurveyError, VersionLocked
-from survey.interface_texts import clean_texts, interface_has, text_problem
+from survey.i18n import interface_has
+from survey.interface_texts import clean_texts, text_problem
 from survey.models import (
     Choice,
     ChoiceList,

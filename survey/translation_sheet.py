@@ -14,11 +14,11 @@ from typing import Any
 import openpyxl
 from django.utils.translation import gettext as _
 
-from survey.i18n import has_text
+from survey.i18n import has_text, interface_has
 from survey.interface_texts import (
     as_the_interface_words_it,
     interface_field_name,
-    interface_has,
+    national_languages,
     respondent_texts,
     text_problem,
 )
@@ -106,7 +106,7 @@ class PlatformSlot:
 
 def platform_slots(data: dict[str, Any]) -> Iterator[PlatformSlot]:
     """The platform's texts a respondent can meet, when the survey has a national language."""
-    national = [lang for lang in data["languages"] if not interface_has(lang)]
+    national = national_languages(data["languages"])
     if not national:
         return
     stored = data.get("interface_texts") or {}

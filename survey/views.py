@@ -46,14 +46,12 @@ from survey.i18n import (
     is_rtl,
     language_name,
     normalize_language,
-    respondent_interface_language,
 )
 from survey.interface_texts import (
     interface_field_name,
-    interface_has,
     interface_progress,
+    national_languages,
     respondent_interface,
-    respondent_texts,
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
@@ -782,13 +780,12 @@ def translations(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
         "slot_count": sum(1 for _slot in text_slots(data)),
         "edit_links": _edit_links(version),
         "national": [
-            (
-                language,
-                interface_progress(version.interface_texts.get(language, {})),
-                respondent_interface_language(language, version.default_language),
+            interface_progress(
+                language=language,
+                default_language=version.default_language,
+                national_texts=version.interface_texts,
             )
-            for language in version.languages
-            if not interface_has(language)
+            for language in national_languages(version.languages)
         ],
     }
     return render(request, "survey/translations.html", context)
@@ -801,12 +798,17 @@ def interface_texts(
     """The platform's words ("Next", errors) in one of the survey's national languages."""
     survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
     version = selectors.version_of(survey=survey, version_id=version_id)
-    if language not in version.languages or interface_has(language):
+    if language not in national_languages(version.languages):
         raise Http404
     can_edit = access.can(Action.DESIGN) and version.is_draft
     if request.method == "POST" and not can_edit:
         access, version = _for_design(request, survey_id, version_id)  # 403 when not a designer
         return _refuse(request, services.VersionLocked(), version)
+    progress = interface_progress(
+        language=language,
+        default_language=version.default_language,
+        national_texts=version.interface_texts,
+    )
     form = InterfaceTextsForm(
         request.POST or None,
         initial={
@@ -814,8 +816,7 @@ def interface_texts(
             for msgid, text in version.interface_texts.get(language, {}).items()
         },
         language=language,
-        fallback_language=respondent_interface_language(language, version.default_language),
-        texts=respondent_texts(),
+        fallback_language=progress.fallback,
     )
     if request.method == "POST" and form.is_valid():
         services.version_set_interface_texts(
@@ -829,7 +830,7 @@ def interface_texts(
         "language": language,
         "can_edit": can_edit,
         "form": form,
-        "progress": interface_progress(version.interface_texts.get(language, {})),
+        "progress": progress,
     }
     return render(request, "survey/interface_texts.html", context)
 

@@ -332,6 +332,19 @@ def test_every_page_names_its_own_language_not_the_browsers(client, collector):
     assert done["Content-Language"] == "fr"
 
 
+def test_the_continue_later_link_and_the_receipt_are_never_cached(client, collector):
+    # Either opens the response to whoever finds the page later, on a shared computer.
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    later = client.get(reverse("respond:later", args=[collector.token]))
+    assert "/resume/" in later.context["link"]
+    assert later["Cache-Control"] == "no-store, private"
+    for page in (PAGE_2, PAGE_3):
+        client.post(page_url(collector), page)
+    done = client.get(reverse("respond:done", args=[collector.token]))
+    assert done.context["receipt"] and done["Cache-Control"] == "no-store, private"
+
+
 def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
     start(client, collector, lang="fr")
     page = client.post(page_url(collector), {**PAGE_1, "age": "12", "region": "coast"})
