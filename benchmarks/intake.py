@@ -82,7 +82,10 @@ class Browser:
 
 
 # A follow-up the page keeps hidden until a choice shows it (respond.js does that in a
-# browser; this client runs no JavaScript, so, like a browser without it, it never sees one).
+# browser; this client runs no JavaScript, so it never sees one). It posts what a browser
+# running respond.js posts, without the no-script field the script removes: the next page
+# comes in the answer to each POST, as for most respondents; a browser running no script
+# gets a redirect and a GET instead.
 _HIDDEN_QUESTION = re.compile(r'<div class="q [^"]*" id="q-[^"]*"[^>]* hidden>.*?\n</div>', re.S)
 
 

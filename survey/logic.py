@@ -110,6 +110,10 @@ class PageResult:
 # The page form's field naming the questions the browser showed as their choice
 # was made (respond.js). The hyphen keeps it apart from every question code.
 LIVE_SHOWN_FIELD = "live-shown"
+# In every form of the answering flow, taken out by respond.js: a form that still
+# has it was sent by a browser running no script, which cannot turn the answer to
+# a POST into a plain entry in its history, so it gets a redirect to a GET instead.
+NO_SCRIPT_FIELD = "no-script"
 # Choice questions answered with one code: a follow-up can hang on their answer
 # in the browser, since the codes that show it are known in advance.
 _LIVE_CONTROLLERS = frozenset({QuestionType.SINGLE, QuestionType.LIKERT, QuestionType.YES_NO})

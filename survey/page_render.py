@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from survey.i18n import is_rtl, language_name, text_for
 from survey.logic import (
     DEFAULT_MAX_LENGTH,
+    NO_SCRIPT_FIELD,
     OTHER,
     CompiledQuestion,
     CompiledSection,
@@ -538,6 +539,7 @@ def _page_html(
         f'<form method="post" action="{_e(action_url)}" novalidate>',
         f'<input type="hidden" name="state" value="{_e(state)}">',
         f'<input type="hidden" name="page" value="{page_number}">',
+        f'<input type="hidden" name="{NO_SCRIPT_FIELD}" value="1">',
         f"<h1>{_e(title)}</h1>" if title else "",
         render_questions(
             compiled,

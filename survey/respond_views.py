@@ -49,6 +49,7 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.interface_texts import respondent_interface
+from survey.logic import NO_SCRIPT_FIELD
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, ui_part, welcome_page
 
@@ -172,6 +173,11 @@ def _carried_state(request: HttpRequest, token: str, response: Response) -> str:
     if _cookie_name(token) in request.COOKIES or COOKIE_CHECK in request.COOKIES:
         return ""
     return _state_of(request, token, response)
+
+
+def _page_address(token: str, language: str, page_number: int, carry: str) -> str:
+    """Where a page is read with a GET: what the browser's history keeps of it."""
+    return _carry(f"{_links(token).page_in(language)}&p={page_number}", carry)
 
 
 def _carry(url: str, state: str) -> str:
@@ -355,6 +361,10 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             carry = _carried_state(request, token, response)
             if response.status == ResponseStatus.COMPLETE:
                 answer = HttpResponseRedirect(_carry(_links(token).done, carry))
+            elif NO_SCRIPT_FIELD in request.POST:
+                answer = HttpResponseRedirect(
+                    _page_address(token, response.language, response.page, carry)
+                )
             else:
                 # Page 1 comes in the answer to the consent: no redirect round trip.
                 answer = _page(
@@ -462,8 +472,12 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             # The next page (or this one with its errors) comes in the answer to the POST:
             # one round trip a page instead of two on a poor connection. respond.js turns
             # the entry into a plain GET of this page (?p=), so reload does not resubmit
-            # and the browser's back button goes to the page before.
+            # and the browser's back button goes to the page before. A browser running
+            # no script gets the GET by a redirect instead (but for a page with errors,
+            # whose typed values live only in this answer).
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
+            if NO_SCRIPT_FIELD in request.POST and not errors and not raw:
+                return HttpResponseRedirect(_page_address(token, language, page_number, carry))
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
     return _page(request, token, response, compiled, language, errors, raw, page_number, carry)

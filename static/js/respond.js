@@ -6,6 +6,10 @@
      browser's back button goes to the page before. Where no cookie is kept (an embedded
      survey), the address carries the state, as the page's links do. */
   if (window.history && window.history.replaceState) {
+    /* This browser runs scripts: its forms need no redirect after they are sent. */
+    document.querySelectorAll("input[name=no-script]").forEach(function (field) {
+      field.parentNode.removeChild(field);
+    });
     var here = window.location.href;
     var form = document.querySelector("form[method=post]");
     var number = form && form.querySelector("input[name=page]");

@@ -234,6 +234,38 @@ def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone,
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_without_javascript_the_back_button_and_reload_work_too(browser, live_server, agency, lang):
+    """No script rewrites the history here: each sent page is followed by a plain GET."""
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    phone.goto(f"/r/{collector.token}/?lang={lang}")
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    expect(phone.locator("input[name=page]")).to_have_value("1")
+    phone.check("input[name=bio_heard][value=never_heard]")
+    phone.check("input[name=bio_importance][value=very_important]")
+    phone.click("button[name=next]")
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    assert "p=2" in phone.url
+    phone.reload()  # no "resend the form?" and nothing sent again
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    phone.go_back()
+    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
+    assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    phone.go_forward()
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    response = Response.objects.get(collector=collector)
+    assert response.answers == {"bio_heard": "never_heard", "bio_importance": "very_important"}
+    assert response.page == 2
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
 def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     """Continue later (with an error), deletion, and a link that does not work."""
     collector = _survey_with_a_constraint(agency)

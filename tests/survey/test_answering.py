@@ -923,3 +923,59 @@ def test_a_page_asked_for_by_the_history_is_shown_up_to_the_first_one_needing_an
     back = client.get(url + "?p=1")
     assert 'value="30"' in back.content.decode()  # with its answers
     assert Response.objects.get().page == 2  # looking changes nothing
+
+
+def test_a_browser_running_no_script_reads_each_sent_page_back_with_a_get(client, collector):
+    """Back and reload then work without script: no entry of the history is a POST's answer."""
+    entry = reverse("respond:entry", args=[collector.token])
+    url = page_url(collector)
+    welcome = client.get(entry + "?lang=fr")
+    assert 'name="no-script"' in welcome.content.decode()  # respond.js takes it out
+    plain = {"no-script": "1"}
+    started = client.post(
+        entry, {"consent": "yes", "nonce": nonce_of(welcome), "lang": "fr", **plain}
+    )
+    assert started.status_code == 302 and started["Location"] == f"{url}?lang=fr&p=1"
+    first = client.get(started["Location"])
+    assert shown_page(first) == 1 and 'name="no-script"' in first.content.decode()
+    # A page with an error comes back in the answer itself, with what was typed.
+    wrong = client.post(url, {**PAGE_1, "age": "12", **plain})
+    assert shown_page(wrong) == 1 and 'value="12"' in wrong.content.decode()
+    sent = client.post(url, {**PAGE_1, **plain})
+    assert sent.status_code == 302 and sent["Location"] == f"{url}?lang=fr&p=2"
+    # A follow-up shown by a choice: the page is read again, the choice kept.
+    without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}
+    again = client.post(url, {**without_meaning, **plain})
+    assert again["Location"] == f"{url}?lang=fr&p=2"
+    shown = client.get(again["Location"]).content.decode()
+    assert re.search(r'id="q-meaning"[^>]*>', shown).group(0).endswith('">')
+    assert 'value="heard_know" checked' in shown
+    back = client.post(url, {**PAGE_2, "back": "1", **plain})
+    assert back["Location"] == f"{url}?lang=fr&p=1"
+    assert client.post(url, {**PAGE_1, **plain})["Location"] == f"{url}?lang=fr&p=2"
+    assert client.post(url, {**PAGE_2, **plain})["Location"] == f"{url}?lang=fr&p=3"
+    done = client.post(url, {**PAGE_3, **plain})
+    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    response = Response.objects.get()
+    assert (
+        response.status == ResponseStatus.COMPLETE
+        and response.answers["meaning"] == "Variety of life"
+    )
+
+
+def test_without_script_or_cookies_the_address_read_back_carries_the_state(collector):
+    """An embedded survey in a browser that keeps no cookie and runs no script."""
+    browser = Client()
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = browser.get(entry)
+    browser.cookies.clear()
+    started = browser.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), "no-script": "1"})
+    assert "&p=1&state=" in started["Location"]
+    browser.cookies.clear()
+    first = browser.get(started["Location"])
+    browser.cookies.clear()
+    sent = browser.post(page_url(collector), {**PAGE_1, "state": state_of(first), "no-script": "1"})
+    assert "&p=2&state=" in sent["Location"]
+    browser.cookies.clear()
+    assert shown_page(browser.get(sent["Location"])) == 2
+    assert Response.objects.get().answers["age"] == 30
