@@ -73,21 +73,31 @@ def language_name(code: str) -> str:
     name in the interface language: 'wo' -> 'Wolof', or '沃洛夫语' on a Chinese page;
     the code when unknown. Respondents pick their language from these names.
     """
+    return language_label(code)[0]
+
+
+def language_label(code: str) -> tuple[str, str]:
+    """language_name and the language that name is written in, for its `lang` attribute.
+
+    A screen reader reads 'Kiswahili' with a Swahili voice, but '沃洛夫语' (Wolof
+    named in Chinese) with the page's voice: marking it `wo` would garble it.
+    """
     known = LANGUAGE_NAMES.get(code)
     if known is not None:
-        return known
+        return known, code
     exact = LANG_INFO.get(code.lower(), {}).get("name_local")
     if exact:
-        return exact
+        return exact, code
     base, _sep, rest = code.partition("-")
     own = LANG_INFO.get(base.lower(), {}).get("name_local")
     if own:
-        return f"{own} ({rest})" if rest else own
+        return (f"{own} ({rest})" if rest else own), code
     return _iso_language_name(code, translation.get_language() or "en")
 
 
 @lru_cache(maxsize=1024)
-def _iso_language_name(code: str, interface: str) -> str:
+def _iso_language_name(code: str, interface: str) -> tuple[str, str]:
+    """The ISO 639 name in the interface language, or in English where pycountry has none."""
     base, _sep, rest = code.partition("-")
     field = "alpha_2" if len(base) == 2 else "alpha_3"
     try:
@@ -95,13 +105,16 @@ def _iso_language_name(code: str, interface: str) -> str:
     except (KeyError, LookupError):
         found = None
     if found is None:
-        return code
+        return code, code  # an unknown code stands as it is
     catalogue = pycountry_catalogue("iso639-3", interface)
+    translated = catalogue.gettext(found.name)
     # "Swahili (macrolanguage)": the kind of language is no part of its name; and where
     # a catalogue gives several names ("中文; 汉语; 华语"), the first is the common one.
-    name = catalogue.gettext(found.name).split(";")[0]
-    name = re.sub(r"\s*[(（].*[)）]\s*$", "", name)
-    return f"{name} ({rest})" if rest else name
+    name = re.sub(r"\s*[(（].*[)）]\s*$", "", translated.split(";")[0])
+    # Where the catalogue lacks the name, it comes in English ("Wolof" on a Spanish page).
+    has_it = found.name in getattr(catalogue, "_catalog", {})
+    written_in = interface if has_it or interface.startswith("en") else "en"
+    return (f"{name} ({rest})" if rest else name), written_in
 
 
 def is_rtl(code: str) -> bool:

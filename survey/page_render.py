@@ -22,7 +22,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from survey.i18n import is_rtl, language_name, text_for
+from survey.i18n import is_rtl, language_label, text_for
 from survey.logic import (
     DEFAULT_MAX_LENGTH,
     NO_SCRIPT_FIELD,
@@ -577,7 +577,7 @@ def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
         "content_dir": "rtl" if is_rtl(language) else "ltr",
         "ui_language": translation.get_language(),
         "ui_attr": ui_part(language),
-        "languages": [(code, language_name(code)) for code in compiled.languages],
+        "languages": [(code, *language_label(code)) for code in compiled.languages],
     }
 
 

@@ -45,7 +45,7 @@ from survey.i18n import (
     choose_language,
     interface_language_for,
     is_rtl,
-    language_name,
+    language_label,
     normalize_language,
 )
 from survey.interface_texts import respondent_interface
@@ -648,7 +648,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     language = normalize_language(
         interface_language_for(normalize_language(request.GET.get("lang", "")[:16]), browser)
     )
-    languages = [(code, language_name(code)) for code in LANGUAGE_NAMES]
+    languages = [(code, *language_label(code)) for code in LANGUAGE_NAMES]
     message = ""
     if request.method == "POST":
         try:

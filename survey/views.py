@@ -44,7 +44,7 @@ from survey.forms import (
 from survey.i18n import (
     choose_language,
     is_rtl,
-    language_name,
+    language_label,
     normalize_language,
 )
 from survey.interface_texts import (
@@ -255,7 +255,7 @@ def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> Htt
         "duplicate_form": DuplicateForm(
             initial={"name": _("Copy of %(name)s") % {"name": survey.name}}
         ),
-        "languages": [(code, language_name(code)) for code in version.languages],
+        "languages": [(code, *language_label(code)) for code in version.languages],
         "rounds": Round.objects.filter(version__survey=survey).select_related("version"),
     }
     return render(request, "survey/version_editor.html", context)
@@ -739,7 +739,7 @@ def _preview_context(
         "compiled": compiled,
         "language": language,
         "content_dir": "rtl" if is_rtl(language) else "ltr",
-        "content_languages": [(code, language_name(code)) for code in compiled.languages],
+        "content_languages": [(code, *language_label(code)) for code in compiled.languages],
         "answers": answers,
         "answers_json": json.dumps(answers, ensure_ascii=False, indent=1),
     }

@@ -6,8 +6,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from survey import i18n as survey_i18n
 from survey.i18n import language_name, text_for
 from survey.interface_texts import respondent_interface
 from survey.links import is_safe_link
@@ -110,3 +112,10 @@ def in_language(texts: dict[str, str] | None, language: str) -> str:
 def language_name_filter(code: str) -> str:
     """'fr' -> 'Français', 'wo' -> 'Wolof' (survey.i18n.language_name)."""
     return language_name(code)
+
+
+@register.filter
+def language_label(code: str) -> SafeString:
+    """A language's name in a span marked with the language that name is written in."""
+    name, written_in = survey_i18n.language_label(code)
+    return format_html('<span lang="{}">{}</span>', written_in, name)

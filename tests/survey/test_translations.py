@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from survey import services
+from survey import fieldwork, services
 from survey.i18n import choose_language, text_for
 from survey.serialization import survey_from_dict, survey_to_dict
 from survey.translation_sheet import (
@@ -167,7 +167,7 @@ def test_the_preview_offers_only_the_survey_languages_and_turns_arabic_right_to_
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5").content.decode()
     assert '<div class="respondent" lang="ar" dir="rtl">' in page
     assert "هل سمعت من قبل بكلمة «التنوع البيولوجي»؟" in page
-    offered = set(re.findall(r'<a lang="([^"]+)" href="\?lang=', page))
+    offered = set(re.findall(r'<a lang="([^"]+)" hreflang="\1" href="\?lang=', page))
     assert offered == {"en", "fr", "es", "ru", "zh-Hans"}  # the other five of the survey
     chinese = client.get(url + "?lang=zh-Hans").content.decode()
     assert '<div class="respondent" lang="zh-Hans" dir="ltr">' in chinese
@@ -201,3 +201,26 @@ def test_a_national_language_is_named_not_shown_as_a_code(interface, names):
 
     with translation.override(interface):
         assert [language_name(c) for c in ["fr", "sw", "sw-KE", "wo", "qu", "xx"]] == names
+
+
+def test_a_language_name_is_marked_with_the_language_it_is_written_in(client, agency):
+    """A screen reader reads 沃洛夫语 with a Chinese voice, Français with a French one."""
+    from django.utils import translation
+
+    from survey.i18n import language_label
+
+    with translation.override("zh-hans"):
+        assert language_label("wo") == ("沃洛夫语", "zh-hans")
+        assert language_label("fr") == ("Français", "fr")
+    with translation.override("ar"):  # pycountry has no Arabic name for Wolof
+        assert language_label("wo") == ("Wolof", "en")
+    assert language_label("xx") == ("xx", "xx")
+    version = services.survey_publish(
+        version=survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=None),
+        by=None,
+    )
+    collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
+    welcome = client.get(reverse("respond:entry", args=[collector.token]) + "?lang=fr")
+    html = welcome.content.decode()
+    assert '<a lang="fr" hreflang="wo" href="?lang=wo">Wolof</a>' in html
+    assert '<span aria-current="true" lang="fr">Français</span>' in html
