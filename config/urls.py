@@ -16,3 +16,5 @@ urlpatterns += i18n_patterns(
     path("", include("accounts.urls")),
     prefix_default_language=True,
 )
+
+handler400 = "config.views.bad_request"

@@ -1,0 +1,47 @@
+"""Site-wide refusal pages, in the visitor's language, with a way back.
+
+Django's own pages for these two cases are English developer prose ("CSRF
+cookie not set") without the site's layout; people do meet them.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the refused form came from, when it is one of ours."""
+    came_from = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return came_from
+    return ""
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by Django's CSRF check (settings.CSRF_FAILURE_VIEW).
+
+    People meet this, not only forged requests: a form left open while they
+    signed in again in another tab (signing in changes the token), or a browser
+    that keeps no cookies. What they typed cannot be kept, so the page says how
+    to send it again.
+    """
+    return render(
+        request,
+        "403_csrf.html",
+        {"back": _back(request), "no_cookie": reason == REASON_NO_CSRF_COOKIE},
+        status=403,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refuses before any view sees it (config.urls.handler400).
+
+    For example a form far larger than any page of ours sends
+    (DATA_UPLOAD_MAX_MEMORY_SIZE), or with thousands of fields.
+    """
+    return render(request, "400.html", {"back": _back(request)}, status=400)

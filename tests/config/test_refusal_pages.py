@@ -1,0 +1,77 @@
+"""A refused form or request gets a page in the person's language that says what to do next."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from survey import fieldwork, services
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+
+def _csrf_token(page) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("fr", "Ce formulaire n’a pas pu être envoyé"), ("ar", "تعذّر إرسال هذا النموذج")],
+)
+def test_a_form_left_open_while_signing_in_elsewhere_says_how_to_send_it_again(lang, title):
+    browser = Client(enforce_csrf_checks=True)
+    with translation.override(lang):
+        login = reverse("account_login")
+    form = browser.get(login)
+    stale = _csrf_token(form)
+    browser.get(login)  # another tab: the token is renewed (as signing in does)
+    browser.cookies["csrftoken"] = "x" * 32
+    refused = browser.post(
+        login,
+        {"csrfmiddlewaretoken": stale, "login": "a@example.org", "password": "secret"},
+        HTTP_REFERER=f"http://testserver{login}",
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert f"<h1>{title}</h1>" in html
+    assert f'<html lang="{lang}"' in html
+    assert f'href="http://testserver{login}"' in html  # back to the form
+    assert "CSRF" not in html
+
+
+def test_a_browser_without_the_cookie_is_told_to_allow_it(client):
+    browser = Client(enforce_csrf_checks=True)
+    refused = browser.post(reverse("account_login"), {"login": "a@example.org"})
+    assert refused.status_code == 403
+    assert "Allow cookies for this site" in refused.content.decode()
+
+
+def test_a_link_back_is_offered_only_to_a_page_of_this_site(client):
+    browser = Client(enforce_csrf_checks=True)
+    refused = browser.post(
+        reverse("account_login"), {}, HTTP_REFERER="https://elsewhere.example/phish"
+    )
+    assert "elsewhere.example" not in refused.content.decode()
+
+
+def test_a_page_far_larger_than_any_form_sends_is_refused_in_the_respondents_language(agency):
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    collector = fieldwork.round_create(version=version, label="Baseline").collectors.get()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    page = reverse("respond:page", args=[collector.token])
+    fields = "&".join(f"f{n}=1" for n in range(2000))  # Django reads at most 1,000 fields
+    refused = browser.generic(
+        "POST", page, fields, content_type="application/x-www-form-urlencoded"
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تعذّرت قراءة هذا الطلب" in html
