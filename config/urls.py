@@ -18,3 +18,4 @@ urlpatterns += i18n_patterns(
 )
 
 handler400 = "config.views.bad_request"
+handler404 = "config.views.page_not_found"

@@ -1,7 +1,8 @@
 """Site-wide refusal pages, in the visitor's language, with a way back.
 
-Django's own pages for these two cases are English developer prose ("CSRF
-cookie not set") without the site's layout; people do meet them.
+Django's own pages for a refused form or request are English developer prose
+("CSRF cookie not set") without the site's layout; people do meet them. A
+survey link that leads nowhere is met by members of the public, not staff.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
+
+from config.middleware import is_respondent_path
+from survey.respond_views import link_not_found
 
 
 def _back(request: HttpRequest) -> str:
@@ -45,3 +50,14 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     (DATA_UPLOAD_MAX_MEMORY_SIZE), or with thousands of fields.
     """
     return render(request, "400.html", {"back": _back(request)}, status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 (config.urls.handler404): on a survey link, a page for its respondent.
+
+    A link copied from a poster with a character missing must not send a member
+    of the public to a staff page that offers the sign-in.
+    """
+    if is_respondent_path(request):
+        return link_not_found(request)
+    return defaults.page_not_found(request, exception)

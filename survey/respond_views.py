@@ -600,6 +600,25 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
     return redirect_to
 
 
+def link_not_found(request: HttpRequest) -> HttpResponse:
+    """An unknown survey link (config.views.page_not_found): what to check, in the browser's language."""
+    return _render(
+        request,
+        "survey/respond/message.html",
+        translation.get_language() or "en",
+        {
+            "message": _("This survey link does not work"),
+            "detail": _(
+                "Check that the address is complete, exactly as it was given to you, or scan "
+                "the code again. If it is complete, the survey may have been withdrawn by the "
+                "agency that ran it."
+            ),
+            "kind": "unknown_link",
+        },
+        status=404,
+    )
+
+
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = answering.invitation_for_token(token=token)
     if found is None:

@@ -75,3 +75,26 @@ def test_a_page_far_larger_than_any_form_sends_is_refused_in_the_respondents_lan
     assert refused.status_code == 400
     assert '<html lang="ar" dir="rtl">' in html
     assert "تعذّرت قراءة هذا الطلب" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "advice"),
+    [
+        ("en", "This survey link does not work", "scan the code again"),
+        ("zh-hans", "此调查链接无效", "重新扫描二维码"),
+        ("ar", "رابط الاستبيان هذا لا يعمل", "امسح الرمز مرة أخرى"),
+    ],
+)
+def test_a_mistyped_survey_link_speaks_to_the_respondent_not_to_staff(lang, title, advice):
+    browser = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    for address in ("/r/demo-public-lin/", "/r/demo-public-lin/page/", "/r/demo-public-lin/done/"):
+        missing = browser.get(address, follow=True)
+        html = missing.content.decode()
+        assert missing.status_code == 404
+        assert re.search(f"<h1[^>]*>{title}</h1>", html) and advice in html
+        assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+        assert reverse("account_login") not in html  # a respondent's page: no staff sign-in
+        assert missing["Cache-Control"] == "no-store, private"
+    with translation.override(lang):
+        staff_page = browser.get(reverse("accounts:home") + "no-such-page/")
+    assert staff_page.status_code == 404 and title not in staff_page.content.decode()
