@@ -20,7 +20,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from survey.i18n import is_rtl, language_label, text_for
 from survey.logic import (
@@ -71,6 +73,27 @@ def _question_texts(
         return text, _e(text), _texts(compiled, question.data.get("hint"), language)
 
     return _memo(compiled, ("texts", question.code, language), make)
+
+
+def _summary_question(compiled: CompiledSurvey, question: CompiledQuestion, language: str) -> str:
+    """A question's text as the error summary names it: its start, when it is long."""
+    text = _question_texts(compiled, question, language)[0]
+    return Truncator(" ".join(text.split())).chars(SUMMARY_QUESTION_CHARS)
+
+
+def _summary_item(code: str, question: str, message: str, separator: str, ui: str) -> str:
+    # A question that ends as a sentence does ("…?", "…？", "…؟") needs no colon after it.
+    joint = " " if question[-1:] in _SENTENCE_ENDS else separator
+    return (
+        # One child in the link (a flex box, for its 44 px height): the two parts flow as text.
+        f'<li><a href="#q-{_e(code)}"><span><span class="summary-question">{_e(question)}</span>'
+        f"<span{ui}>{_e(joint)}{_e(message)}</span></span></a></li>"
+    )
+
+
+# Enough to tell the questions of a page apart, short enough to scan a list of them.
+SUMMARY_QUESTION_CHARS = 80
+_SENTENCE_ENDS = frozenset("?？؟:：.。!！…")
 
 
 def _option_markup(
@@ -520,8 +543,16 @@ def _page_html(
             f"<p{ui}>{_e(notice)}</p></div>"
         )
     if errors:
+        # Each item names its question: "This question needs an answer." twice over
+        # tells a screen reader's user nothing about where to go.
+        asked = {question.code: question for question in page.questions}
+        separator = pgettext("between a question and its error in the error summary", ": ")
         items = "".join(
-            f'<li><a href="#q-{_e(code)}">{_e(message)}</a></li>'
+            _summary_item(
+                code, _summary_question(compiled, asked[code], language), message, separator, ui
+            )
+            if code in asked
+            else f'<li><a href="#q-{_e(code)}"{ui}>{_e(message)}</a></li>'
             for code, message in errors.items()
         )
         parts.append(

@@ -979,3 +979,39 @@ def test_without_script_or_cookies_the_address_read_back_carries_the_state(colle
     browser.cookies.clear()
     assert shown_page(browser.get(sent["Location"])) == 2
     assert Response.objects.get().answers["age"] == 30
+
+
+@pytest.mark.parametrize(("lang", "separator"), [("en", ": "), ("fr", " : ")])
+def test_the_error_summary_names_each_question_it_lists(client, collector, lang, separator):
+    """Two "This question needs an answer." links side by side tell nobody where to go."""
+    start(client, collector, lang=lang)
+    page = client.post(page_url(collector), {"page": "1", "day": "2040-01-01"}).content.decode()
+    summary = page.split('id="error-summary"')[1].split("</ul>")[0]
+    item = r'<li><a href="#q-([^"]+)"><span><span class="summary-question">([^<]*)</span><span[^>]*>([^<]*)</span>'
+    items = re.findall(item, summary)
+    assert len(items) >= 2 and items[0][0] == "age"
+    assert len({question for _code, question, _message in items}) == len(items)
+    for code, question, message in items:
+        assert question and unescape(question) in unescape(page.split(f'id="q-{code}"')[1])
+        assert message.startswith(separator)
+
+
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    # A question ending in a question mark takes no colon after it.
+    [
+        ("zh-Hans", "您听说过“生物多样性”这个词吗？ 此问题需要作答。"),
+        ("ar", "هل سمعت من قبل بكلمة «التنوع البيولوجي»؟ "),
+    ],
+)
+def test_the_error_summary_names_the_question_in_chinese_and_arabic(client, agency, lang, named):
+    from survey.demo import demo_survey_load
+
+    version = demo_survey_load(agency=agency).versions.get()  # published already
+    demo = fieldwork.round_create(version=version, label="Demo").collectors.get()
+    start(client, demo, lang=lang)
+    page = client.post(page_url(demo), {"page": "1"}).content.decode()
+    summary = unescape(
+        re.sub(r"<[^>]+>", "", page.split('id="error-summary"')[1].split("</ul>")[0])
+    )
+    assert named in summary
