@@ -18,6 +18,7 @@ from survey import services
 from survey.answering import compiled_for
 from survey.bank import AICHI_LISTS, AICHI_SECTIONS, UN
 from survey.i18n import un_texts
+from survey.logic import CompiledSurvey
 from survey.models import Collector, Response, ResponseStatus, Round, Survey
 from survey.serialization import FORMAT, survey_from_dict
 from survey.signals import responses_changed
@@ -127,7 +128,13 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     collector = Collector.objects.filter(token=DEMO_COLLECTOR_TOKEN).first()
     if collector is not None:
         return collector
-    round_ = Round.objects.create(version=version, label=DEMO_ROUND_LABEL, target_responses=1000)
+    # Opened four days ago: the sample responses below come from the last three.
+    round_ = Round.objects.create(
+        version=version,
+        label=DEMO_ROUND_LABEL,
+        target_responses=1000,
+        opens_at=timezone.now() - timedelta(days=4),
+    )
     collector = Collector.objects.create(
         round=round_, name="Public link", token=DEMO_COLLECTOR_TOKEN
     )
@@ -136,32 +143,7 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     now = timezone.now()
     responses = []
     for number in range(sample_responses):
-        answers: dict[str, Any] = {}
-        for question in compiled.questions.values():
-            options = [o.code for o in question.options]
-            if question.type == "single" and options:
-                shares = PROFILE_SHARES.get(question.code)
-                answers[question.code] = (
-                    rng.choices(list(shares), weights=list(shares.values()))[0]
-                    if shares
-                    else rng.choice(options)
-                )
-            elif question.type == "multiple" and options:
-                picked = [o for o in options if o != "none" and rng.random() < 0.35]
-                answers[question.code] = picked or ["none"]
-            elif question.type == "matrix":
-                for row in question.rows:
-                    answers[f"{question.code}_{row.code}"] = rng.choice(options)
-            elif question.type == "long_text":
-                answers[question.code] = rng.choice(
-                    [
-                        "The variety of life on Earth",
-                        "Nature and animals",
-                        "Forests",
-                        "Plants and species",
-                    ]
-                )
-        answers = compiled.settle(answers)
+        answers = _sample_answers(compiled, rng)
         duration = rng.randint(180, 900)
         responses.append(
             Response(
@@ -179,6 +161,59 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
                 receipt_code=f"DEMO{number:06d}",
             )
         )
+    # Some people stop on the way, most on the long page of statements: the round
+    # page shows where.
+    pages = compiled.pageable
+    for number in range(sample_responses // 8):
+        page = rng.choices(range(1, len(pages) + 1), weights=[2, 5, 2, 1][: len(pages)])[0]
+        kept = {key for section in pages[: page - 1] for key in section.answer_keys}
+        answers = {k: v for k, v in _sample_answers(compiled, rng).items() if k in kept}
+        idle = timedelta(minutes=rng.randint(2, 72 * 60))
+        responses.append(
+            Response(
+                round=round_,
+                version=version,
+                collector=collector,
+                start_nonce=f"demo-unfinished-{number}",
+                language=rng.choice(LANGS),
+                status=ResponseStatus.IN_PROGRESS,
+                answers=compiled.settle(answers),
+                page=page,
+                started_at=now - idle - timedelta(minutes=page * 2),
+                updated_at=now - idle,
+                receipt_code=f"DEMOU{number:05d}",
+            )
+        )
     Response.objects.bulk_create(responses)
     responses_changed(round_.pk)
     return collector
+
+
+def _sample_answers(compiled: CompiledSurvey, rng: random.Random) -> dict[str, Any]:
+    """Plausible answers to every question, with the demo's profile shares."""
+    answers: dict[str, Any] = {}
+    for question in compiled.questions.values():
+        options = [o.code for o in question.options]
+        if question.type == "single" and options:
+            shares = PROFILE_SHARES.get(question.code)
+            answers[question.code] = (
+                rng.choices(list(shares), weights=list(shares.values()))[0]
+                if shares
+                else rng.choice(options)
+            )
+        elif question.type == "multiple" and options:
+            picked = [o for o in options if o != "none" and rng.random() < 0.35]
+            answers[question.code] = picked or ["none"]
+        elif question.type == "matrix":
+            for row in question.rows:
+                answers[f"{question.code}_{row.code}"] = rng.choice(options)
+        elif question.type == "long_text":
+            answers[question.code] = rng.choice(
+                [
+                    "The variety of life on Earth",
+                    "Nature and animals",
+                    "Forests",
+                    "Plants and species",
+                ]
+            )
+    return compiled.settle(answers)

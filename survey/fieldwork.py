@@ -8,22 +8,25 @@ import secrets
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from smtplib import SMTPException
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
+from survey.answering import Refusal, check_can_start, compiled_for, keyed_hash, token_hash
 from survey.exceptions import SurveyError
+from survey.i18n import has_text, normalize_language, text_for
 from survey.interface_texts import EMAIL_SUBJECTS, respondent_interface
 from survey.models import (
     Collector,
@@ -420,6 +423,91 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         if round_.target_responses
         else None,
     }
+
+
+@dataclass
+class StopRow:
+    """Responses still in progress on one page of the questionnaire."""
+
+    number: int  # the page's place in the questionnaire, as the designer numbers it
+    title: str
+    title_language: str  # the reader's, or the survey's default where it lacks that one
+    answering: int  # saved a page within STOPPED_AFTER: may still be answering
+    stopped: int  # nothing saved for STOPPED_AFTER or longer
+
+
+# How long a response may rest before the round page counts it as stopped.
+STOPPED_AFTER = timedelta(hours=24)
+
+
+def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
+    """Unfinished responses by the page they are on: where people give up.
+
+    A page where many stop is often too long or unclear, and can still be
+    mended in a new version while the round runs. The page is found from each
+    response's own answers, since relevance can skip pages for some people and
+    not for others; a response's page number alone would mix pages up.
+    """
+    now = now or timezone.now()
+    compiled = compiled_for(round_.version)
+    order = {section.code: number for number, section in enumerate(compiled.pageable, start=1)}
+    answering: Counter[str] = Counter()
+    stopped: Counter[str] = Counter()
+    unfinished = Response.objects.filter(round=round_, status=ResponseStatus.IN_PROGRESS)
+    for page, answers, updated_at in unfinished.values_list(
+        "page", "answers", "updated_at"
+    ).iterator(chunk_size=2000):
+        pages = compiled.visible_sections(answers or {})
+        if not pages:
+            continue
+        code = pages[max(1, min(page, len(pages))) - 1].code
+        (stopped if now - updated_at >= STOPPED_AFTER else answering)[code] += 1
+    language = normalize_language(translation.get_language() or compiled.default_language)
+    return [
+        StopRow(
+            order[section.code],
+            text_for(section.title, language, compiled.default_language),
+            language if has_text(section.title, language) else compiled.default_language,
+            answering[section.code],
+            stopped[section.code],
+        )
+        for section in compiled.pageable
+        if answering[section.code] or stopped[section.code]
+    ]
+
+
+@dataclass
+class DayRow:
+    day: date
+    completed: int
+    busiest: int  # the most completed on one day of those shown: the scale of the bars
+
+
+def round_days(*, round_: Round, zone: str, days: int = 14) -> list[DayRow]:
+    """Responses completed on each of the last `days` days (in the agency's time zone).
+
+    Days without any are listed too: a gap after a campaign post is the news.
+    Empty before the first completed response.
+    """
+    tz = ZoneInfo(zone)
+    today = timezone.now().astimezone(tz).date()
+    first_day = today - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=tz)
+    counted = dict(
+        Response.objects.filter(
+            round=round_, status=ResponseStatus.COMPLETE, submitted_at__gte=since
+        )
+        .annotate(day=TruncDate("submitted_at", tzinfo=tz))
+        .values("day")
+        .annotate(completed=Count("pk"))
+        .values_list("day", "completed")
+    )
+    if not counted:
+        return []
+    start = min(counted)  # a round younger than `days` starts on its first day
+    shown = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    busiest = max(counted.values())
+    return [DayRow(day, counted.get(day, 0), busiest) for day in shown]
 
 
 QUALITY_FLAGS = {  # answering.quality_flags's codes, as the agency reads them

@@ -210,6 +210,11 @@ class CompiledSurvey:
     def question_visible(self, question: CompiledQuestion, answers: Mapping[str, Any]) -> bool:
         return question.relevance is None or ex.is_true(question.relevance, answers)
 
+    @property
+    def pageable(self) -> list[CompiledSection]:
+        """The sections that make pages (some question is shown), in order."""
+        return self._pageable
+
     def visible_sections(self, answers: Mapping[str, Any]) -> list[CompiledSection]:
         return [s for s in self._pageable if self.section_visible(s, answers)]
 

@@ -555,3 +555,81 @@ def test_a_scheduled_round_says_so_with_its_dates_in_chinese(designer_client, pu
     assert "无截止日期" in html
     assert "宽限期 120 分钟" in html
     assert "时间采用 Africa/Nairobi 时区。" in html  # the Kenyan agency's
+
+
+def _unfinished(round_, page, answers, idle, number):
+    response = Response.objects.create(
+        round=round_,
+        version=round_.version,
+        collector=round_.collectors.get(),
+        start_nonce=f"u{number}",
+        language="en",
+        answers=answers,
+        page=page,
+        receipt_code=f"U{number}",
+    )
+    Response.objects.filter(pk=response.pk).update(updated_at=timezone.now() - idle)
+
+
+def test_the_round_page_shows_on_which_page_unfinished_responses_stop(designer_client, agency):
+    data = every_feature()
+    data["sections"][1]["relevance"] = "${age} >= 18"  # page 2 only for adults
+    data["sections"][2]["relevance"] = ""
+    version = services.survey_publish(
+        version=survey_from_dict(data, agency=agency, by=None), by=None
+    )
+    round_ = fieldwork.round_create(version=version, label="R")
+    adult, minor = {"age": 30}, {"age": 16}
+    _unfinished(round_, 1, {}, timedelta(minutes=5), 1)
+    _unfinished(round_, 2, adult, timedelta(minutes=5), 2)
+    _unfinished(round_, 2, adult, timedelta(days=2), 3)
+    # A 16-year-old's second page is the questionnaire's third: counted there.
+    _unfinished(round_, 2, minor, timedelta(days=3), 4)
+    stops = fieldwork.round_stops(round_=round_)
+    assert [(r.number, r.title, r.answering, r.stopped) for r in stops] == [
+        (1, "About you", 1, 0),
+        (2, "", 1, 1),
+        (3, "", 0, 1),
+    ]
+    with translation.override("fr"):
+        assert fieldwork.round_stops(round_=round_)[0].title == "Vous"
+        url = reverse("survey:round", args=[version.survey_id, round_.pk])
+    page = designer_client.get(url).content.decode()
+    assert "Réponses inachevées, selon la page où elles en sont" in page
+    assert '<td>1</td><td><bdi lang="fr">Vous</bdi></td><td>1</td><td>0</td>' in page
+    assert "<td>3</td><td>—</td><td>0</td><td>1</td>" in page
+    with translation.override("ar"):
+        arabic = designer_client.get(
+            reverse("survey:round", args=[version.survey_id, round_.pk])
+        ).content.decode()
+    assert '<bdi lang="en">About you</bdi>' in arabic  # the survey has no Arabic title
+
+
+def test_the_round_page_counts_completed_responses_day_by_day_in_the_agencys_time(
+    designer_client, published
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    link = round_.collectors.get()
+    _responses(round_, [(link, "complete", 60)] * 4)
+    nairobi = ZoneInfo("Africa/Nairobi")
+    today = timezone.now().astimezone(nairobi).replace(hour=12, minute=0)
+    for response, when in zip(
+        Response.objects.order_by("pk"),
+        [today, today, today - timedelta(days=3), today - timedelta(days=30)],
+        strict=True,
+    ):
+        Response.objects.filter(pk=response.pk).update(submitted_at=when)
+    days = fieldwork.round_days(round_=round_, zone="Africa/Nairobi", days=14)
+    # From the first day with a response within the fortnight; days without one listed.
+    assert [(row.day, row.completed) for row in days] == [
+        ((today - timedelta(days=n)).date(), count) for n, count in [(3, 1), (2, 0), (1, 0), (0, 2)]
+    ]
+    assert {row.busiest for row in days} == {2}
+    with translation.override("zh-hans"):
+        url = reverse("survey:round", args=[published.survey_id, round_.pk])
+    page = designer_client.get(url).content.decode()
+    assert "最近 4 天每天完成的答卷" in page
+    assert '<meter min="0" max="2" value="0" aria-hidden="true">' in page
+    empty = fieldwork.round_create(version=published, label="Nobody yet")
+    assert fieldwork.round_days(round_=empty, zone="UTC") == []
+    assert fieldwork.round_stops(round_=empty) == []
