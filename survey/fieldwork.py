@@ -450,18 +450,30 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
     """
     now = now or timezone.now()
     compiled = compiled_for(round_.version)
+    if not compiled.pageable:
+        return []
     order = {section.code: number for number, section in enumerate(compiled.pageable, start=1)}
     answering: Counter[str] = Counter()
     stopped: Counter[str] = Counter()
     unfinished = Response.objects.filter(round=round_, status=ResponseStatus.IN_PROGRESS)
-    for page, answers, updated_at in unfinished.values_list(
-        "page", "answers", "updated_at"
-    ).iterator(chunk_size=2000):
-        pages = compiled.visible_sections(answers or {})
-        if not pages:
-            continue
-        code = pages[max(1, min(page, len(pages))) - 1].code
-        (stopped if now - updated_at >= STOPPED_AFTER else answering)[code] += 1
+    if all(section.relevance is None for section in compiled.pageable):
+        # Everybody sees every page: the page number says it, and SQL counts.
+        old = Q(updated_at__lte=now - STOPPED_AFTER)
+        for row in unfinished.values("page").annotate(
+            answering=Count("pk", filter=~old), stopped=Count("pk", filter=old)
+        ):
+            code = compiled.pageable[max(1, min(row["page"], len(compiled.pageable))) - 1].code
+            answering[code] += row["answering"]
+            stopped[code] += row["stopped"]
+    else:
+        for page, answers, updated_at in unfinished.values_list(
+            "page", "answers", "updated_at"
+        ).iterator(chunk_size=2000):
+            pages = compiled.visible_sections(answers or {})
+            if not pages:
+                continue
+            code = pages[max(1, min(page, len(pages))) - 1].code
+            (stopped if now - updated_at >= STOPPED_AFTER else answering)[code] += 1
     language = normalize_language(translation.get_language() or compiled.default_language)
     return [
         StopRow(

@@ -598,6 +598,23 @@ def test_the_round_page_shows_on_which_page_unfinished_responses_stop(designer_c
     assert "Réponses inachevées, selon la page où elles en sont" in page
     assert '<td>1</td><td><bdi lang="fr">Vous</bdi></td><td>1</td><td>0</td>' in page
     assert "<td>3</td><td>—</td><td>0</td><td>1</td>" in page
+    # Without relevance on any page, SQL counts by page number: the same figures.
+    data["sections"][1]["relevance"] = ""
+    plain = fieldwork.round_create(
+        version=services.survey_publish(
+            version=survey_from_dict(data, agency=agency, by=None), by=None
+        ),
+        label="Plain",
+    )
+    _unfinished(plain, 1, {}, timedelta(minutes=5), 5)
+    _unfinished(plain, 2, adult, timedelta(minutes=5), 6)
+    _unfinished(plain, 2, adult, timedelta(days=2), 7)
+    _unfinished(plain, 3, minor, timedelta(days=3), 8)
+    assert [(r.number, r.answering, r.stopped) for r in fieldwork.round_stops(round_=plain)] == [
+        (1, 1, 0),
+        (2, 1, 1),
+        (3, 0, 1),
+    ]
     with translation.override("ar"):
         arabic = designer_client.get(
             reverse("survey:round", args=[version.survey_id, round_.pk])
