@@ -6,11 +6,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from survey import fieldwork, services
-from survey.models import SurveyVersion, VersionStatus
+from survey.models import Response, SurveyVersion, VersionStatus
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature, in_wolof_and_french
 
@@ -129,8 +130,23 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
         link_for=lambda token: f"/i/{token}/",
         keep_for_reminders=True,
     )
+    for number, status in enumerate(["complete", "in_progress"]):  # for the day and page tables
+        Response.objects.create(
+            round=round_,
+            version=published,
+            collector=mailing,
+            start_nonce=f"n{number}",
+            language="en",
+            status=status,
+            page=2,
+            answers={"age": 30},
+            submitted_at=timezone.now() if status == "complete" else None,
+            receipt_code=f"R{number}",
+        )
     desktop.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(4)
+    expect(desktop.locator("table.by-day meter")).to_have_count(1)
+    expect(desktop.locator("#stops")).to_be_visible()
     assert _serious(desktop) == []
     # Erasing the kept addresses cannot be undone: it asks first.
     erase = desktop.locator(f"#collector-{mailing.pk} details.confirm")
