@@ -7,4 +7,4 @@ class SurveyConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from survey import signals  # noqa: F401  (connects the receivers)
+        from survey import deploy_checks, signals  # noqa: F401  (registers, connects)

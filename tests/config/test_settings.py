@@ -44,9 +44,23 @@ def test_check_deploy_is_silent_with_production_settings():
         DEBUG="0",
         SECRET_KEY="k7#Qz!9vR2@pL5$wX8^mN3&bT6*yH1(jF4)dG0_sA-=eC+uI{oP}",
         ALLOWED_HOSTS="survey.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_rate_limits_are_counted_per_process():
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="k7#Qz!9vR2@pL5$wX8^mN3&bT6*yH1(jF4)dG0_sA-=eC+uI{oP}",
+        ALLOWED_HOSTS="survey.example.org",
+        REDIS_URL="",
+    )
+    assert "survey.W001" in result.stdout + result.stderr
+    assert "Set REDIS_URL" in result.stdout + result.stderr
 
 
 def test_a_malformed_boolean_is_reported_by_name():

@@ -1,0 +1,34 @@
+"""Deployment checks for the answering flow (`manage.py check --deploy`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+
+# Caches whose counts stay inside one server process.
+_PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def shared_rate_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Rate limits and the small sum's single use are counted in the cache.
+
+    With a cache of each process's own, gunicorn's four workers allow four
+    times the limit, and a sum solved in one worker can be used again in another.
+    """
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend not in _PER_PROCESS_CACHES:
+        return []
+    return [
+        checks.Warning(
+            "Respondent rate limits and one-time sums are counted in a cache that each "
+            "server process keeps for itself.",
+            hint="Set REDIS_URL so that every process shares one count.",
+            id="survey.W001",
+        )
+    ]
