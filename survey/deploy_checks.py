@@ -18,8 +18,8 @@ _PER_PROCESS_CACHES = {
 def shared_rate_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Rate limits and the small sum's single use are counted in the cache.
 
-    With a cache of each process's own, gunicorn's four workers allow four
-    times the limit, and a sum solved in one worker can be used again in another.
+    With a cache of each process's own, n gunicorn workers allow n times the
+    limit, and a sum solved in one worker can be used again in another.
     """
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend not in _PER_PROCESS_CACHES:
