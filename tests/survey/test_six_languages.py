@@ -1,0 +1,86 @@
+"""A member of the public answers the demo survey from start to end in each UN language.
+
+Every page is in the language chosen: the questions, the options, the platform's
+own words; nothing falls back to English on the way, and the response says
+which language it was given in.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from survey import fieldwork
+from survey.bank import UN
+from survey.demo import demo_survey_dict, demo_survey_load
+from survey.models import Response, ResponseStatus
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = re.compile(r'<div class="q [^"]*" id="q-[^"]*"[^>]* hidden>.*?\n</div>', re.S)
+
+
+def _english_texts() -> set[str]:
+    """Every question text of the demo survey in English: none may show on a non-English page."""
+    texts = set()
+    for section in demo_survey_dict()["sections"]:
+        for question in section["questions"]:
+            english = (question.get("text") or {}).get("en", "")
+            if len(english) > 12:
+                texts.add(english)
+    return texts
+
+
+def _answers(html: str) -> dict[str, list[str]]:
+    """The first option of every question the page shows, as a person might pick."""
+    html = HIDDEN.sub("", html)
+    data: dict[str, list[str]] = {}
+    for name, value in re.findall(
+        r'<input type="(?:radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
+    ):
+        data.setdefault(name, [value])
+    for name in re.findall(r'<input type="text" name="([^"]+)"[^>]*inputmode="numeric"', html):
+        data[name] = ["1990"]
+    data["page"] = [re.search(r'name="page" value="(\d+)"', html).group(1)]
+    data["next"] = ["1"]
+    return data
+
+
+@pytest.mark.parametrize("lang", list(UN))
+def test_the_demo_survey_is_answered_whole_in_each_un_language(agency, lang):
+    version = demo_survey_load(agency=agency).versions.get()
+    collector = fieldwork.round_create(version=version, label="Six languages").collectors.get()
+    with translation.override(lang):
+        next_word, send_word = translation.gettext("Next"), translation.gettext("Send my answers")
+    english = _english_texts()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")  # an English phone: the choice is what counts
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = browser.get(f"{entry}?lang={lang}").content.decode()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', welcome).group(1)
+    page = browser.post(entry, {"consent": "yes", "nonce": nonce, "lang": lang})
+    seen = english_seen = 0
+    while page.status_code == 200:
+        html = page.content.decode()
+        seen += 1
+        assert f'<html lang="{lang}"' in html
+        words = unescape(html)
+        assert next_word in words or send_word in words
+        shown_in_english = [text for text in english if text in words]
+        if lang == "en":
+            english_seen += len(shown_in_english)  # the check below can see them
+        else:
+            assert not shown_in_english, lang
+        page = browser.post(reverse("respond:page", args=[collector.token]), _answers(html))
+        assert seen < 12, "the survey never ended"
+    assert page.status_code == 302 and page["Location"].endswith("/done/")
+    done = unescape(browser.get(page["Location"]).content.decode())
+    assert demo_survey_dict()["thank_you"][lang] in done
+    response = Response.objects.get(collector=collector)
+    assert response.status == ResponseStatus.COMPLETE and response.language == lang
+    assert seen >= 4  # every page of the demo survey, each once at least
+    assert english_seen > 10 or lang != "en"
