@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from config.middleware import is_respondent_path
-from survey.respond_views import link_not_found
+from survey.respond_views import message_page
 
 
 def _back(request: HttpRequest) -> str:
@@ -59,5 +60,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     of the public to a staff page that offers the sign-in.
     """
     if is_respondent_path(request):
-        return link_not_found(request)
+        return message_page(
+            request,
+            _("This survey link does not work"),
+            _(
+                "Check that the address is complete, exactly as it was given to you, or scan "
+                "the code again. If it is complete, the survey may have been withdrawn by the "
+                "agency that ran it."
+            ),
+            kind="unknown_link",
+            status=404,
+        )
     return defaults.page_not_found(request, exception)

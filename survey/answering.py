@@ -23,13 +23,14 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from survey import selectors
+from survey.i18n import interface_has
 from survey.interface_texts import respondent_interface
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
@@ -124,7 +125,14 @@ def _opening(round_: Round) -> Any:
         if not zone:  # the page says it twice (title and heading): one query
             zone.append(selectors.time_zone_of(version_id=round_.version_id))
         with timezone.override(zone[0]):
-            moment = formats.date_format(timezone.localtime(round_.opens_at), "DATETIME_FORMAT")
+            local = timezone.localtime(round_.opens_at)
+        # The interface's languages have date formats and month names; a national
+        # language has neither (Django would mix its fallback's month names into an
+        # English order: "déc. 1, 2026, 9 matin"), so it gets the date in figures.
+        if interface_has(translation.get_language() or ""):
+            moment = formats.date_format(local, "DATETIME_FORMAT")
+        else:
+            moment = local.strftime("%Y-%m-%d %H:%M")
         return gettext("This survey opens on %(date)s (%(zone)s time). Please come back then.") % {
             "date": moment,
             "zone": zone[0].replace("_", " "),

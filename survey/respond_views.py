@@ -600,22 +600,21 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
     return redirect_to
 
 
-def link_not_found(request: HttpRequest) -> HttpResponse:
-    """An unknown survey link (config.views.page_not_found): what to check, in the browser's language."""
+def message_page(
+    request: HttpRequest, message: str, detail: str, kind: str, status: int
+) -> HttpResponse:
+    """A respondent's page with one message, in the browser's language, outside any survey.
+
+    For pages the site shows on a respondent's address (config.views): their
+    texts are not among those an agency translates for its survey, since no
+    survey is known there.
+    """
     return _render(
         request,
         "survey/respond/message.html",
         translation.get_language() or "en",
-        {
-            "message": _("This survey link does not work"),
-            "detail": _(
-                "Check that the address is complete, exactly as it was given to you, or scan "
-                "the code again. If it is complete, the survey may have been withdrawn by the "
-                "agency that ran it."
-            ),
-            "kind": "unknown_link",
-        },
-        status=404,
+        {"message": message, "detail": detail, "kind": kind},
+        status=status,
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import polib
@@ -24,7 +26,7 @@ from survey.interface_texts import (
 from survey.serialization import survey_from_dict, survey_to_dict
 from survey.xlsform import dict_to_xlsform, parse_xlsform
 from tests.survey.factories import every_feature, in_wolof_and_french
-from tests.survey.test_answering import PAGE_1, nonce_of, page_url
+from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, nonce_of, page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -335,3 +337,45 @@ def test_the_preview_shows_the_wolof_platform_texts(client, agency, draft, membe
     assert ">Ci kanam<" in page and "Suivant" not in page
     refused = client.post(url + "?lang=wo&page=1", {**PAGE_1, "region": "atlantis"})
     assert "Tànnal benn ci li ñu la jox." in unescape(refused.content.decode())
+
+
+def test_a_date_in_a_national_language_comes_in_figures_not_in_a_mix_of_two_languages(
+    client, draft
+):
+    # Django has no date format nor month names for Wolof: worded, the date would
+    # come out as "juin 5, 2027, 9 matin" (an English order, French words).
+    opening = "This survey opens on %(date)s (%(zone)s time). Please come back then."
+    texts = {**WOLOF, opening: "Làqum bii dina ubbeeku %(date)s (waxtu %(zone)s)."}
+    services.version_set_interface_texts(version=draft, language="wo", texts=texts)
+    version = services.survey_publish(version=draft, by=None)
+    round_ = fieldwork.round_create(
+        version=version,
+        label="Dakar",
+        opens_at=datetime(2027, 6, 5, 9, 0, tzinfo=ZoneInfo("Africa/Nairobi")),
+    )
+    entry = reverse("respond:entry", args=[round_.collectors.get().token])
+    wolof = unescape(client.get(f"{entry}?lang=wo").content.decode())
+    assert "Làqum bii dina ubbeeku 2027-06-05 09:00 (waxtu Africa/Nairobi)." in wolof
+    french = unescape(client.get(f"{entry}?lang=fr").content.decode())
+    assert "Cette enquête ouvre le 5 juin 2027 09:00" in french
+
+
+def test_the_thank_you_and_continue_later_pages_speak_wolof_then_french_never_english(
+    client, draft
+):
+    # Those pages are rendered with the request, and the site's language switcher
+    # (a context processor) used to put the English interface back in their midst.
+    texts = {**WOLOF, "Thank you!": "Jërëjëf!", "Your receipt": "Sa kayit"}
+    services.version_set_interface_texts(version=draft, language="wo", texts=texts)
+    version = services.survey_publish(version=draft, by=None)
+    collector = fieldwork.round_create(version=version, label="Dakar").collectors.get()
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = client.get(entry + "?lang=wo", HTTP_ACCEPT_LANGUAGE="en")
+    client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), "lang": "wo"})
+    later = unescape(client.get(reverse("respond:later", args=[collector.token])).content.decode())
+    assert "Enquête anonyme" in later and "Anonymous survey" not in later
+    for answers in (PAGE_1, PAGE_2, PAGE_3):
+        sent = client.post(page_url(collector), answers)
+    thanks = unescape(client.get(sent["Location"]).content.decode())
+    assert "Jërëjëf!" in thanks and "Sa kayit" in thanks
+    assert "Enquête anonyme" in thanks and "Anonymous survey" not in thanks
