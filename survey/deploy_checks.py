@@ -32,3 +32,22 @@ def shared_rate_limits(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
             id="survey.W001",
         )
     ]
+
+
+@checks.register(deploy=True)
+def respondent_text_sources(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The platform texts an agency translates are read from the answering flow's sources."""
+    from survey.interface_texts import missing_sources
+
+    missing = missing_sources()
+    if not missing:
+        return []
+    return [
+        checks.Error(
+            "The answering flow's source files are missing: " + ", ".join(missing) + ".",
+            hint="Deploy the project's .py and template files, not compiled files alone: "
+            "the platform texts that agencies translate into national languages are read "
+            "from them.",
+            id="survey.E001",
+        )
+    ]

@@ -100,6 +100,11 @@ def _from_template(source: str) -> Iterator[InterfaceText]:
         yield InterfaceText(*words[:2])
 
 
+def missing_sources() -> list[str]:
+    """The files respondent_texts reads that this installation lacks (one shipped as .pyc only)."""
+    return [name for name in (*_SOURCES, *_EMAIL_SOURCES) if not (_ROOT / name).is_file()]
+
+
 @lru_cache(maxsize=1)
 def respondent_texts() -> tuple[InterfaceText, ...]:
     """Every text of the platform's that a respondent can read, each once, in reading order."""

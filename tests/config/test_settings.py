@@ -131,3 +131,12 @@ def test_a_statement_repeated_on_a_connection_is_prepared_on_postgresql(db):
             ["SELECT $1::int + 1%"],
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_check_deploy_names_missing_answering_flow_sources(monkeypatch):
+    from survey import deploy_checks, interface_texts
+
+    assert deploy_checks.respondent_text_sources() == []
+    monkeypatch.setattr(interface_texts, "_SOURCES", (*interface_texts._SOURCES, "survey/gone.py"))
+    [error] = deploy_checks.respondent_text_sources()
+    assert error.id == "survey.E001" and "survey/gone.py" in error.msg

@@ -51,6 +51,8 @@ def test_a_designer_opens_a_round_with_a_public_link(designer_client, published)
     assert f"/r/{collector.token}/" in page
     assert "&lt;iframe src=" in page  # the embed snippet, ready to copy
     assert len(collector.token) >= 20
+    # Its name says what it is: the kind is not said twice ("Public link · Public link").
+    assert re.search(r"<h3>Public link <span class=\"muted\"></span></h3>", page)
 
 
 def test_a_draft_cannot_be_fielded(designer_client, agency):
