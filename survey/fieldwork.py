@@ -139,6 +139,16 @@ def collector_create(*, round_: Round, name: str, kind: str = "link", **fields: 
     )
 
 
+def collector_rename(*, collector: Collector, name: str) -> Collector:
+    """A new name for a collector ("Instagram campain" mistyped): its link stays the same."""
+    name = name.strip()
+    if not name:
+        raise SurveyError(_("A collector needs a name."))
+    collector.name = name
+    collector.save(update_fields=["name"])
+    return collector
+
+
 def collector_set_active(*, collector: Collector, active: bool) -> Collector:
     collector.active = active
     collector.paused_at = None if active else timezone.now()

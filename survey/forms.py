@@ -855,6 +855,14 @@ class CollectorForm(AccessibleForm):
         ]
 
 
+class CollectorNameForm(AccessibleForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+    @staticmethod
+    def prefix_for(collector_id: int) -> str:
+        return f"name-{collector_id}"
+
+
 class InvitationsForm(AccessibleForm):
     addresses = forms.CharField(
         label=_("Email addresses"),

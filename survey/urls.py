@@ -77,6 +77,11 @@ urlpatterns = [
         name="collector_toggle",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/rename/",
+        views.collector_rename,
+        name="collector_rename",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/qr.<str:kind>",
         views.collector_qr,
         name="collector_qr",

@@ -28,6 +28,7 @@ from survey.forms import (
     ChoiceForm,
     ChoiceListForm,
     CollectorForm,
+    CollectorNameForm,
     DuplicateForm,
     InterfaceTextsForm,
     InvitationsForm,
@@ -947,6 +948,7 @@ def _round_page(
     can_design: bool,
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
+    rename: tuple[int, CollectorNameForm] | None = None,
     change_form: RoundChangeForm | None = None,
 ) -> HttpResponse:
     """The round page; with a form sent back with its errors (and what was typed) when given.
@@ -962,8 +964,14 @@ def _round_page(
             form = invite[1]
         else:
             form = InvitationsForm(prefix=InvitationsForm.prefix_for(pk))
-        cards.append((row, form))
-    sent_back = collector_form is not None or invite is not None or change_form is not None
+        if rename is not None and rename[0] == pk:
+            name_form = rename[1]
+        else:
+            name_form = CollectorNameForm(
+                prefix=CollectorNameForm.prefix_for(pk), initial={"name": row.collector.name}
+            )
+        cards.append((row, form, name_form))
+    sent_back = any(f is not None for f in (collector_form, invite, rename, change_form))
     return render(
         request,
         "survey/round_detail.html",
@@ -1070,6 +1078,26 @@ def _collector(
     if found is None:
         raise Http404
     return round_, found
+
+
+@login_required
+@require_POST
+def collector_rename(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    form = CollectorNameForm(request.POST, prefix=CollectorNameForm.prefix_for(collector.pk))
+    if not form.is_valid():
+        return _round_page(request, round_, can_design=True, rename=(collector.pk, form))
+    try:
+        fieldwork.collector_rename(collector=collector, name=form.cleaned_data["name"])
+    except SurveyError as error:
+        form.add_error("name", error.message)
+        return _round_page(request, round_, can_design=True, rename=(collector.pk, form))
+    messages.success(request, _("The collector is renamed. Its link stays the same."))
+    return redirect(
+        reverse("survey:round", args=[survey_id, round_.pk]) + f"#collector-{collector.pk}"
+    )
 
 
 @login_required

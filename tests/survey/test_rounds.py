@@ -447,6 +447,12 @@ def test_viewers_see_progress_but_cannot_change_fieldwork(
         client.post(reverse("survey:round_update", args=base), {"change-label": "x"}).status_code
         == 403
     )
+    public = round_.collectors.get()
+    rename = reverse("survey:collector_rename", args=[*base, public.pk])
+    assert client.post(rename, {f"name-{public.pk}-name": "x"}).status_code == 403
+    assert "Rename" not in client.get(reverse("survey:round", args=base)).content.decode()
+    public.refresh_from_db()
+    assert public.name == "Public link"
 
 
 def test_another_agency_gets_404_for_rounds(client, other_agency, member_factory, login, published):
@@ -652,3 +658,31 @@ def test_the_round_page_counts_completed_responses_day_by_day_in_the_agencys_tim
     empty = fieldwork.round_create(version=published, label="Nobody yet")
     assert fieldwork.round_days(round_=empty, zone="UTC") == []
     assert fieldwork.round_stops(round_=empty) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "required"), [("en", "This field is required."), ("ar", "هذا الحقل مطلوب.")]
+)
+def test_a_designer_renames_a_mistyped_collector_and_its_link_stays(
+    designer_client, published, lang, required
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    mistyped = fieldwork.collector_create(round_=round_, name="Instagram campain")
+    other = round_.collectors.exclude(pk=mistyped.pk).get()
+    with translation.override(lang):
+        rename = reverse(
+            "survey:collector_rename", args=[published.survey_id, round_.pk, mistyped.pk]
+        )
+    # An empty name is refused next to its field, in the designer's language; nothing changes.
+    refused = designer_client.post(rename, {f"name-{mistyped.pk}-name": "  "})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert required in html and f'id="id_name-{mistyped.pk}-name"' in html
+    assert f'id="id_name-{other.pk}-name"' in html  # each card has its own field
+    renamed = designer_client.post(rename, {f"name-{mistyped.pk}-name": " Instagram campaign "})
+    assert renamed.status_code == 302 and renamed["Location"].endswith(f"#collector-{mistyped.pk}")
+    token = mistyped.token
+    mistyped.refresh_from_db()
+    assert (mistyped.name, mistyped.token) == ("Instagram campaign", token)
+    progress = fieldwork.round_progress(round_=round_)
+    assert "Instagram campaign" in [row.label for row in progress["collectors"]]
