@@ -48,6 +48,18 @@ def phone(browser: Browser, live_server) -> Iterator[Page]:
 
 
 @pytest.fixture
+def phone_without_javascript(browser: Browser, live_server) -> Iterator[Page]:
+    """A phone whose browser runs no script (switched off, or too old for ours)."""
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def desktop(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(10_000)

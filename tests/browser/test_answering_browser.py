@@ -155,16 +155,10 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
-    browser, live_server, agency, lang
+    phone_without_javascript, agency, lang
 ):
     collector = _survey_with_a_constraint(agency)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        base_url=live_server.url,
-        java_script_enabled=False,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = phone_without_javascript
     page.goto(f"/r/{collector.token}/?lang={lang}")
     page.check("#consent")
     page.click("button[type=submit]")
@@ -184,7 +178,6 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
         "bio_meaning": "The variety of life",
         "bio_importance": "very_important",
     }
-    context.close()
 
 
 def _to_page_2_in_arabic_by_keyboard(phone, agency) -> None:
@@ -234,14 +227,12 @@ def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone,
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
-def test_without_javascript_the_back_button_and_reload_work_too(browser, live_server, agency, lang):
+def test_without_javascript_the_back_button_and_reload_work_too(
+    phone_without_javascript, agency, lang
+):
     """No script rewrites the history here: each sent page is followed by a plain GET."""
     collector = _survey_with_a_constraint(agency)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, base_url=live_server.url, java_script_enabled=False
-    )
-    context.set_default_timeout(10_000)
-    phone = context.new_page()
+    phone = phone_without_javascript
     phone.goto(f"/r/{collector.token}/?lang={lang}")
     phone.check("#consent")
     phone.click("button[type=submit]")
@@ -262,7 +253,6 @@ def test_without_javascript_the_back_button_and_reload_work_too(browser, live_se
     response = Response.objects.get(collector=collector)
     assert response.answers == {"bio_heard": "never_heard", "bio_importance": "very_important"}
     assert response.page == 2
-    context.close()
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
