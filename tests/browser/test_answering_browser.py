@@ -48,6 +48,13 @@ def _survey_with_a_constraint(agency):
     return fieldwork.round_create(version=version, label="Browser round").collectors.get()
 
 
+def _consent(page, collector, lang: str) -> None:
+    """The welcome page in `lang`, the consent ticked and sent: page 1 follows."""
+    page.goto(f"/r/{collector.token}/?lang={lang}")
+    page.check("#consent")
+    page.click("button[type=submit]")
+
+
 def _serious(page) -> list[str]:
     return [
         f"{v['id']}: {v['help']}"
@@ -159,9 +166,7 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
 ):
     collector = _survey_with_a_constraint(agency)
     page = phone_without_javascript
-    page.goto(f"/r/{collector.token}/?lang={lang}")
-    page.check("#consent")
-    page.click("button[type=submit]")
+    _consent(page, collector, lang)
     meaning = page.locator("textarea[name=bio_meaning]")
     page.check("input[name=bio_heard][value=heard_know]")
     expect(meaning).to_be_hidden()  # nothing runs in the page to show it yet
@@ -233,9 +238,7 @@ def test_without_javascript_the_back_button_and_reload_work_too(
     """No script rewrites the history here: each sent page is followed by a plain GET."""
     collector = _survey_with_a_constraint(agency)
     phone = phone_without_javascript
-    phone.goto(f"/r/{collector.token}/?lang={lang}")
-    phone.check("#consent")
-    phone.click("button[type=submit]")
+    _consent(phone, collector, lang)
     expect(phone.locator("input[name=page]")).to_have_value("1")
     phone.check("input[name=bio_heard][value=never_heard]")
     phone.check("input[name=bio_importance][value=very_important]")
@@ -259,9 +262,7 @@ def test_without_javascript_the_back_button_and_reload_work_too(
 def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     """Continue later (with an error), deletion, and a link that does not work."""
     collector = _survey_with_a_constraint(agency)
-    phone.goto(f"/r/{collector.token}/?lang={lang}")
-    phone.check("#consent")
-    phone.click("button[type=submit]")
+    _consent(phone, collector, lang)
     phone.click("button[name=later]")
     phone.fill("input[name=email]", "not-an-address")
     phone.click("form button[type=submit]")
@@ -278,9 +279,7 @@ def test_respondent_pages_are_small(browser, live_server, agency):
     collector = _survey_with_a_constraint(agency)
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
-    page.goto(f"/r/{collector.token}/?lang=en")
-    page.check("#consent")
-    page.click("button[type=submit]")
+    _consent(page, collector, "en")
     page.locator("input[name=bio_heard]").first.wait_for()
     sizes = []
     page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
@@ -298,9 +297,7 @@ def test_respondent_pages_reflow_at_320_css_pixels_with_44px_targets(
     collector = _survey_with_a_constraint(agency)
     context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server.url)
     page = context.new_page()
-    page.goto(f"/r/{collector.token}/?lang={lang}")
-    page.check("#consent")
-    page.click("button[type=submit]")
+    _consent(page, collector, lang)
     page.locator("input[name=bio_heard]").first.wait_for()
     # Next with nothing answered: the summary's links lead to the questions to correct.
     page.click("button[name=next]")
