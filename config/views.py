@@ -36,11 +36,25 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     that keeps no cookies. What they typed cannot be kept, so the page says how
     to send it again.
     """
+    no_cookie = reason == REASON_NO_CSRF_COOKIE
+    if is_respondent_path(request):
+        # A respondent's page has no staff header; the survey's own links lead on.
+        return message_page(
+            request,
+            _("This form could not be sent"),
+            _(
+                "Your browser did not send this site's cookie. Allow cookies for this site, "
+                "then load the form again and send it."
+            )
+            if no_cookie
+            else _(
+                "Load the form again and send it once more. What you typed in it was not saved."
+            ),
+            kind="csrf",
+            status=403,
+        )
     return render(
-        request,
-        "403_csrf.html",
-        {"back": _back(request), "no_cookie": reason == REASON_NO_CSRF_COOKIE},
-        status=403,
+        request, "403_csrf.html", {"back": _back(request), "no_cookie": no_cookie}, status=403
     )
 
 
@@ -50,6 +64,17 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     For example a form far larger than any page of ours sends
     (DATA_UPLOAD_MAX_MEMORY_SIZE), or with thousands of fields.
     """
+    if is_respondent_path(request):
+        return message_page(
+            request,
+            _("This request could not be read"),
+            _(
+                "What was sent is too large or not in a form this site accepts. "
+                "Nothing of it was saved."
+            ),
+            kind="bad_request",
+            status=400,
+        )
     return render(request, "400.html", {"back": _back(request)}, status=400)
 
 

@@ -73,7 +73,7 @@ def test_a_page_far_larger_than_any_form_sends_is_refused_in_the_respondents_lan
     )
     html = refused.content.decode()
     assert refused.status_code == 400
-    assert '<html lang="ar" dir="rtl">' in html
+    assert '<body class="respondent-page">' in html and '<html lang="ar" dir="rtl">' in html
     assert "تعذّرت قراءة هذا الطلب" in html
 
 
@@ -98,3 +98,20 @@ def test_a_mistyped_survey_link_speaks_to_the_respondent_not_to_staff(lang, titl
     with translation.override(lang):
         staff_page = browser.get(reverse("accounts:home") + "no-such-page/")
     assert staff_page.status_code == 404 and title not in staff_page.content.decode()
+
+
+def test_a_respondents_refused_form_gets_a_respondents_page(agency):
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    collector = fieldwork.round_create(version=version, label="Baseline").collectors.get()
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ar")
+    entry = reverse("respond:entry", args=[collector.token])
+    browser.get(entry)
+    refused = browser.post(entry, {"consent": "yes", "nonce": "forged"})
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert '<body class="respondent-page">' in html and '<html lang="ar" dir="rtl">' in html
+    assert "تعذّر إرسال هذا النموذج" in html
+    assert reverse("account_login") not in html  # no staff sign-in on a respondent's page
+    assert refused["Cache-Control"] == "no-store, private"
