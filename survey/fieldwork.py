@@ -18,7 +18,6 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -509,27 +508,35 @@ def round_days(*, round_: Round, zone: str, days: int = 14) -> list[DayRow]:
     """Responses completed on each of the last `days` days (in the agency's time zone).
 
     Days without any are listed too: a gap after a campaign post is the news.
-    Empty before the first completed response.
+    Empty before the first completed response. One query, a count per day over
+    the (round, status, submitted_at) index: no date function runs per row
+    (SQLite's runs in Python, 0.45 s for 132,000 responses).
     """
     tz = ZoneInfo(zone)
     today = timezone.now().astimezone(tz).date()
-    first_day = today - timedelta(days=days - 1)
-    since = datetime.combine(first_day, time.min, tzinfo=tz)
-    counted = dict(
-        Response.objects.filter(
-            round=round_, status=ResponseStatus.COMPLETE, submitted_at__gte=since
-        )
-        .annotate(day=TruncDate("submitted_at", tzinfo=tz))
-        .values("day")
-        .annotate(completed=Count("pk"))
-        .values_list("day", "completed")
+    shown = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
+    bounds = [datetime.combine(day, time.min, tzinfo=tz) for day in shown]
+    bounds.append(datetime.combine(today + timedelta(days=1), time.min, tzinfo=tz))
+    counts = Response.objects.filter(
+        round=round_,
+        status=ResponseStatus.COMPLETE,
+        submitted_at__gte=bounds[0],
+        submitted_at__lt=bounds[-1],
+    ).aggregate(
+        **{
+            f"day_{n}": Count(
+                "pk", filter=Q(submitted_at__gte=bounds[n], submitted_at__lt=bounds[n + 1])
+            )
+            for n in range(days)
+        }
     )
-    if not counted:
+    completed = [counts[f"day_{n}"] for n in range(days)]
+    first = next((n for n, count in enumerate(completed) if count), None)
+    if first is None:
         return []
-    start = min(counted)  # a round younger than `days` starts on its first day
-    shown = [start + timedelta(days=n) for n in range((today - start).days + 1)]
-    busiest = max(counted.values())
-    return [DayRow(day, counted.get(day, 0), busiest) for day in shown]
+    busiest = max(completed)
+    # A round younger than `days` starts on its first day with a response.
+    return [DayRow(shown[n], completed[n], busiest) for n in range(first, days)]
 
 
 QUALITY_FLAGS = {  # answering.quality_flags's codes, as the agency reads them
