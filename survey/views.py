@@ -1082,6 +1082,7 @@ def _collector(
 
 @login_required
 @require_POST
+@_in_agency_time
 def collector_rename(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:

@@ -679,6 +679,10 @@ def test_a_designer_renames_a_mistyped_collector_and_its_link_stays(
     html = refused.content.decode()
     assert required in html and f'id="id_name-{mistyped.pk}-name"' in html
     assert f'id="id_name-{other.pk}-name"' in html  # each card has its own field
+    # Sent back in the agency's time, as the round page itself shows it.
+    shown = designer_client.get(reverse("survey:round", args=[published.survey_id, round_.pk]))
+    zone = re.search(r"\(([A-Za-z_]+/[A-Za-z_]+)\)", shown.content.decode()).group(1)
+    assert f"({zone})" in html
     renamed = designer_client.post(rename, {f"name-{mistyped.pk}-name": " Instagram campaign "})
     assert renamed.status_code == 302 and renamed["Location"].endswith(f"#collector-{mistyped.pk}")
     token = mistyped.token
