@@ -384,18 +384,22 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
     """
     complete = Q(status=ResponseStatus.COMPLETE)
     responses = Response.objects.filter(round=round_)
-    counted = {
-        row["collector_id"]: (row["started"], row["completed"])
-        for row in responses.values("collector_id").annotate(
-            started=Count("pk"), completed=Count("pk", filter=complete)
-        )
-    }
-    per_group = (
-        responses.values("target_group")
+    # One pass over the round's responses gives the three tables: per collector, per
+    # target group, and the totals (three queries took three times as long).
+    counted: Counter[int] = Counter()
+    finished: Counter[int] = Counter()
+    group_started: Counter[str] = Counter()
+    group_completed: Counter[str] = Counter()
+    for row in (
+        responses.values("collector_id", "target_group")
         .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
-        .order_by("target_group")
-    )
-    totals = responses.aggregate(started=Count("pk"), completed=Count("pk", filter=complete))
+        .order_by()
+    ):
+        counted[row["collector_id"]] += row["started"]
+        finished[row["collector_id"]] += row["completed"]
+        group_started[row["target_group"]] += row["started"]
+        group_completed[row["target_group"]] += row["completed"]
+    totals = {"started": counted.total(), "completed": finished.total()}
     durations = list(
         responses.filter(complete)
         .exclude(duration_seconds=None)
@@ -417,13 +421,15 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
     return {
         "total": ProgressRow("", totals["started"], totals["completed"], flagged.total()),
         "collectors": [
-            ProgressRow(collector.name, *counted.get(collector.pk, (0, 0)), flagged[collector.pk])
+            ProgressRow(
+                collector.name, counted[collector.pk], finished[collector.pk], flagged[collector.pk]
+            )
             for collector in round_.collectors.order_by("name", "pk")
         ],
         "flags": [(label, kinds[code]) for code, label in QUALITY_FLAGS.items() if kinds[code]],
         "groups": [
-            ProgressRow(target_group_label(r["target_group"]), r["started"], r["completed"])
-            for r in per_group
+            ProgressRow(target_group_label(group), group_started[group], group_completed[group])
+            for group in sorted(group_started)
         ],
         "median_seconds": median,
         "median_text": duration_text(median) if median is not None else "",
