@@ -354,6 +354,62 @@ def response_save_page(
     return PageOutcome(step.errors, step.raw, step.page)
 
 
+@dataclass
+class TypedPage:
+    """A page that came back with errors, kept for a browser that reads it with a GET."""
+
+    page: int
+    errors: dict[str, str]
+    raw: dict[str, Any]
+
+
+# How long a page sent back with errors waits for a browser running no script to read
+# it (at once, then again with Back or reload): long enough for a person, not for ever.
+TYPED_SECONDS = 3600
+
+
+def typed_page_keep(
+    *, response: Response, page: int, errors: dict[str, str], raw: dict[str, Any]
+) -> str:
+    """Keep what was typed on a page with errors; the key its address carries.
+
+    A browser without script cannot turn the answer to a POST into a plain
+    history entry, so it is sent to a GET of the page instead; the invalid
+    values typed (which are not saved as answers) wait in the cache for it.
+    """
+    key = secrets.token_urlsafe(9)
+    kept = {
+        "page": page,
+        "errors": {k: str(v) for k, v in errors.items()},
+        "raw": raw,
+        "answers": _answers_digest(response.answers),
+    }
+    cache.set(_typed_cache_key(response.pk, key), kept, timeout=TYPED_SECONDS)
+    return key
+
+
+def typed_page(*, response: Response, key: str) -> TypedPage | None:
+    """A page kept by typed_page_keep for this response, while it is kept and still true.
+
+    Once anything has been saved since (the page corrected, another page sent),
+    its errors are old news: Back then shows the page as saved.
+    """
+    if not key:
+        return None
+    kept = cache.get(_typed_cache_key(response.pk, key[:16]))
+    if not kept or kept["answers"] != _answers_digest(response.answers):
+        return None
+    return TypedPage(kept["page"], kept["errors"], kept["raw"])
+
+
+def _answers_digest(answers: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(answers, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _typed_cache_key(response_pk: int, key: str) -> str:
+    return f"cepa:typed:{response_pk}:{key}"
+
+
 _UPDATES: dict[tuple[str, tuple[str, ...]], tuple[str, list[Any]]] = {}
 
 

@@ -175,9 +175,13 @@ def _carried_state(request: HttpRequest, token: str, response: Response) -> str:
     return _state_of(request, token, response)
 
 
-def _page_address(token: str, language: str, page_number: int, carry: str) -> str:
-    """Where a page is read with a GET: what the browser's history keeps of it."""
-    return _carry(f"{_links(token).page_in(language)}&p={page_number}", carry)
+def _page_address(token: str, language: str, page_number: int, carry: str, typed: str = "") -> str:
+    """Where a page is read with a GET: what the browser's history keeps of it.
+
+    `typed` names what was typed on a page sent back with errors (answering.typed_page).
+    """
+    address = f"{_links(token).page_in(language)}&p={page_number}"
+    return _carry(f"{address}&typed={typed}" if typed else address, carry)
 
 
 def _carry(url: str, state: str) -> str:
@@ -426,6 +430,9 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             page_number = answering.page_to_show(
                 response=response, compiled=compiled, asked=request.GET["p"][:9]
             )
+            kept = answering.typed_page(response=response, key=request.GET.get("typed", ""))
+            if kept is not None and kept.page == page_number:
+                errors, raw = kept.errors, kept.raw
         if request.method == "POST":
             try:
                 posted_page = int(request.POST.get("page", response.page))
@@ -473,11 +480,18 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
             # one round trip a page instead of two on a poor connection. respond.js turns
             # the entry into a plain GET of this page (?p=), so reload does not resubmit
             # and the browser's back button goes to the page before. A browser running
-            # no script gets the GET by a redirect instead (but for a page with errors,
-            # whose typed values live only in this answer).
+            # no script gets the GET by a redirect instead; a page with errors is kept
+            # for that GET with what was typed.
             errors, raw, page_number = outcome.errors, outcome.raw, outcome.next_page or page_number
-            if NO_SCRIPT_FIELD in request.POST and not errors and not raw:
-                return HttpResponseRedirect(_page_address(token, language, page_number, carry))
+            if NO_SCRIPT_FIELD in request.POST:
+                typed = ""
+                if errors or raw:
+                    typed = answering.typed_page_keep(
+                        response=response, page=page_number, errors=errors, raw=raw
+                    )
+                return HttpResponseRedirect(
+                    _page_address(token, language, page_number, carry, typed)
+                )
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
     return _page(request, token, response, compiled, language, errors, raw, page_number, carry)

@@ -240,16 +240,22 @@ def test_without_javascript_the_back_button_and_reload_work_too(
     phone = phone_without_javascript
     _consent(phone, collector, lang)
     expect(phone.locator("input[name=page]")).to_have_value("1")
-    phone.check("input[name=bio_heard][value=never_heard]")
     phone.check("input[name=bio_importance][value=very_important]")
+    phone.click("button[name=next]")  # the first question is left unanswered
+    expect(phone.locator("#error-summary")).to_be_visible()
+    phone.reload()  # the error and the choice made stay: nothing is sent again
+    expect(phone.locator("#error-summary")).to_be_visible()
+    expect(phone.locator("input[name=bio_importance][value=very_important]")).to_be_checked()
+    phone.check("input[name=bio_heard][value=never_heard]")
     phone.click("button[name=next]")
     expect(phone.locator("input[name=page]")).to_have_value("2")
     assert "p=2" in phone.url
     phone.reload()  # no "resend the form?" and nothing sent again
     expect(phone.locator("input[name=page]")).to_have_value("2")
-    phone.go_back()
+    phone.go_back()  # to page 1 as it came back with its error: now corrected and saved
     expect(phone.locator("input[name=page]")).to_have_value("1")
     expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
+    expect(phone.locator("#error-summary")).to_have_count(0)
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     phone.go_forward()
     expect(phone.locator("input[name=page]")).to_have_value("2")

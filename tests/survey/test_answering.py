@@ -938,11 +938,20 @@ def test_a_browser_running_no_script_reads_each_sent_page_back_with_a_get(client
     assert started.status_code == 302 and started["Location"] == f"{url}?lang=fr&p=1"
     first = client.get(started["Location"])
     assert shown_page(first) == 1 and 'name="no-script"' in first.content.decode()
-    # A page with an error comes back in the answer itself, with what was typed.
+    # A page with an error is read with a GET too, with the error and what was typed.
     wrong = client.post(url, {**PAGE_1, "age": "12", **plain})
-    assert shown_page(wrong) == 1 and 'value="12"' in wrong.content.decode()
+    assert wrong.status_code == 302 and "&p=1&typed=" in wrong["Location"]
+    for _read in range(2):  # and again, with Back or reload
+        shown = client.get(wrong["Location"])
+        assert shown_page(shown) == 1
+        assert all(s in shown.content.decode() for s in ('value="12"', "error-summary", "16 ans"))
+    forged = client.get(f"{url}?lang=fr&p=1&typed=forged").content.decode()
+    assert "error-summary" not in forged  # an unknown key: the page as saved
     sent = client.post(url, {**PAGE_1, **plain})
     assert sent.status_code == 302 and sent["Location"] == f"{url}?lang=fr&p=2"
+    # Corrected and saved since: Back to the page with the error shows it as saved now.
+    back_to_error = client.get(wrong["Location"]).content.decode()
+    assert "error-summary" not in back_to_error and 'value="30"' in back_to_error
     # A follow-up shown by a choice: the page is read again, the choice kept.
     without_meaning = {k: v for k, v in PAGE_2.items() if k != "meaning"}
     again = client.post(url, {**without_meaning, **plain})
