@@ -462,6 +462,11 @@ def test_another_agency_gets_404_for_rounds(client, other_agency, member_factory
         client.get(reverse("survey:round", args=[published.survey_id, round_.pk])).status_code
         == 404
     )
+    public = round_.collectors.get()
+    rename = reverse("survey:collector_rename", args=[published.survey_id, round_.pk, public.pk])
+    assert client.post(rename, {f"name-{public.pk}-name": "Hijacked"}).status_code == 404
+    public.refresh_from_db()
+    assert public.name == "Public link"
 
 
 def test_address_list_errors_are_in_the_designers_language(designer_client, published):
