@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from survey import selectors
 from survey.i18n import interface_has
-from survey.interface_texts import respondent_interface
+from survey.interface_texts import survey_interface
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
     Collector,
@@ -588,10 +588,7 @@ def response_resume_link(*, response: Response) -> str:
 
 def resume_link_email(*, response: Response, link: str, address: str) -> None:
     """Send the 'continue later' link in the respondent's language; the address is not kept."""
-    compiled = compiled_for(response.collector.round.version)
-    with respondent_interface(
-        response.language, compiled.default_language, compiled.interface_texts
-    ):
+    with survey_interface(compiled_for(response.collector.round.version), response.language):
         body = render_to_string("survey/respond/later_email.txt", {"link": link})
         send_mail(str(_("Continue the survey later")), body, None, [address])
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import random
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -142,14 +143,12 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     rng = random.Random(2026)  # noqa: S311 - sample data, not security
     now = timezone.now()
     responses = []
+    in_round = partial(Response, round=round_, version=version, collector=collector)
     for number in range(sample_responses):
         answers = _sample_answers(compiled, rng)
         duration = rng.randint(180, 900)
         responses.append(
-            Response(
-                round=round_,
-                version=version,
-                collector=collector,
+            in_round(
                 start_nonce=f"demo-{number}",
                 language=rng.choice(LANGS),
                 status=ResponseStatus.COMPLETE,
@@ -170,10 +169,7 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
         answers = {k: v for k, v in _sample_answers(compiled, rng).items() if k in kept}
         idle = timedelta(minutes=rng.randint(2, 72 * 60))
         responses.append(
-            Response(
-                round=round_,
-                version=version,
-                collector=collector,
+            in_round(
                 start_nonce=f"demo-unfinished-{number}",
                 language=rng.choice(LANGS),
                 status=ResponseStatus.IN_PROGRESS,

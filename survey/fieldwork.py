@@ -26,7 +26,8 @@ from django.utils.translation import gettext_lazy
 from survey.answering import Refusal, check_can_start, compiled_for, keyed_hash, token_hash
 from survey.exceptions import SurveyError
 from survey.i18n import has_text, normalize_language, text_for
-from survey.interface_texts import EMAIL_SUBJECTS, respondent_interface
+from survey.interface_texts import EMAIL_SUBJECTS, survey_interface
+from survey.logic import page_at
 from survey.models import (
     Collector,
     Invitation,
@@ -257,7 +258,7 @@ def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> N
     version = collector.round.version
     language = collector.preset_language or version.default_language
     title = version.title.get(language) or version.title.get(version.default_language, "")
-    with respondent_interface(language, version.default_language, version.interface_texts):
+    with survey_interface(version, language):
         subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
         body = render_to_string(
             "survey/respond/reminder_email.txt"
@@ -399,7 +400,6 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         finished[row["collector_id"]] += row["completed"]
         group_started[row["target_group"]] += row["started"]
         group_completed[row["target_group"]] += row["completed"]
-    totals = {"started": counted.total(), "completed": finished.total()}
     durations = list(
         responses.filter(complete)
         .exclude(duration_seconds=None)
@@ -419,7 +419,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
             flagged[collector_id] += 1
             kinds.update(set(flags))
     return {
-        "total": ProgressRow("", totals["started"], totals["completed"], flagged.total()),
+        "total": ProgressRow("", counted.total(), finished.total(), flagged.total()),
         "collectors": [
             ProgressRow(
                 collector.name, counted[collector.pk], finished[collector.pk], flagged[collector.pk]
@@ -434,7 +434,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         "median_seconds": median,
         "median_text": duration_text(median) if median is not None else "",
         "target": round_.target_responses,
-        "target_share": round(100 * totals["completed"] / round_.target_responses, 1)
+        "target_share": round(100 * finished.total() / round_.target_responses, 1)
         if round_.target_responses
         else None,
     }
@@ -467,7 +467,6 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
     compiled = compiled_for(round_.version)
     if not compiled.pageable:
         return []
-    order = {section.code: number for number, section in enumerate(compiled.pageable, start=1)}
     answering: Counter[str] = Counter()
     stopped: Counter[str] = Counter()
     unfinished = Response.objects.filter(round=round_, status=ResponseStatus.IN_PROGRESS)
@@ -477,7 +476,7 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
         for row in unfinished.values("page").annotate(
             answering=Count("pk", filter=~old), stopped=Count("pk", filter=old)
         ):
-            code = compiled.pageable[max(1, min(row["page"], len(compiled.pageable))) - 1].code
+            code = page_at(compiled.pageable, row["page"]).code
             answering[code] += row["answering"]
             stopped[code] += row["stopped"]
     else:
@@ -487,18 +486,18 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
             pages = compiled.visible_sections(answers or {})
             if not pages:
                 continue
-            code = pages[max(1, min(page, len(pages))) - 1].code
+            code = page_at(pages, page).code
             (stopped if now - updated_at >= STOPPED_AFTER else answering)[code] += 1
     language = normalize_language(translation.get_language() or compiled.default_language)
     return [
         StopRow(
-            order[section.code],
+            number,
             text_for(section.title, language, compiled.default_language),
             language if has_text(section.title, language) else compiled.default_language,
             answering[section.code],
             stopped[section.code],
         )
-        for section in compiled.pageable
+        for number, section in enumerate(compiled.pageable, start=1)
         if answering[section.code] or stopped[section.code]
     ]
 

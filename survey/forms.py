@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -926,10 +927,12 @@ class InterfaceTextsForm(AccessibleForm):
     def __init__(
         self,
         *args: Any,
+        saved: Mapping[str, str],
         language: str,
         fallback_language: str,
         **kwargs: Any,
     ) -> None:
+        kwargs["initial"] = {interface_field_name(msgid): text for msgid, text in saved.items()}
         super().__init__(*args, **kwargs)
         self.texts = {interface_field_name(text.msgid): text for text in respondent_texts()}
         shown = as_the_interface_words_it(fallback_language)

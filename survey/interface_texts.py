@@ -267,3 +267,9 @@ def respondent_interface(
     if wanted == translation.get_language():
         return nullcontext()
     return translation.override(wanted)
+
+
+def survey_interface(survey: Any, language: str) -> AbstractContextManager[Any]:
+    """respondent_interface around one survey's content: a version or its compiled form,
+    whose default language and national-language texts decide the words."""
+    return respondent_interface(language, survey.default_language, survey.interface_texts)

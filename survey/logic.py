@@ -463,8 +463,7 @@ class CompiledSurvey:
         self, answers: Mapping[str, Any], page: int, post: Mapping[str, Any], language: str
     ) -> dict[str, Any]:
         """What was typed on a page, to show it again when it could not be saved."""
-        pages = self.visible_sections(answers)
-        section = pages[max(1, min(page, len(pages))) - 1]
+        section = page_at(self.visible_sections(answers), page)
         return self.read_page(section, post, answers, language).raw
 
     def read_page(
@@ -658,6 +657,12 @@ class CompiledSurvey:
         if high is not None and number > Decimal(str(high)):
             return None, _("Enter a number of at most %(max)s.") % {"max": high}, typed
         return (int(number) if integer else float(number)), None, typed
+
+
+def page_at(pages: list[CompiledSection], number: int) -> CompiledSection:
+    """The page a number names; a number out of range (sent from an old tab, or stored
+    before relevance skipped pages) names the nearest one."""
+    return pages[max(1, min(number, len(pages))) - 1]
 
 
 def _answered(question: CompiledQuestion, answers: Mapping[str, Any]) -> bool:

@@ -48,7 +48,7 @@ from survey.i18n import (
     language_label,
     normalize_language,
 )
-from survey.interface_texts import respondent_interface
+from survey.interface_texts import respondent_interface, survey_interface
 from survey.logic import NO_SCRIPT_FIELD
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, ui_part, welcome_page
@@ -96,7 +96,7 @@ def _interface(language: str, compiled: Any = None) -> Any:
     """
     if compiled is None:
         return respondent_interface(language, "")
-    return respondent_interface(language, compiled.default_language, compiled.interface_texts)
+    return survey_interface(compiled, language)
 
 
 NONCE_SALT = "cepa.respond.nonce"
@@ -619,9 +619,8 @@ def message_page(
 ) -> HttpResponse:
     """A respondent's page with one message, in the browser's language, outside any survey.
 
-    For pages the site shows on a respondent's address (config.views): their
-    texts are not among those an agency translates for its survey, since no
-    survey is known there.
+    For an unknown invitation, and for the pages the site shows on a respondent's
+    address (config.views): no survey is known there, so no agency's texts apply.
     """
     return _render(
         request,
@@ -636,17 +635,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = answering.invitation_for_token(token=token)
     if found is None:
         # Mistyped, or replaced by a reminder's link: say what to do, not just "not found".
-        return _render(
+        return message_page(
             request,
-            "survey/respond/message.html",
-            translation.get_language() or "en",
-            {
-                "message": _(
-                    "This invitation link does not work. If we sent you a newer email, "
-                    "please use the link in it."
-                ),
-                "kind": "unknown_invitation",
-            },
+            _(
+                "This invitation link does not work. If we sent you a newer email, "
+                "please use the link in it."
+            ),
+            "",
+            kind="unknown_invitation",
             status=404,
         )
     collector = found.collector

@@ -49,10 +49,9 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.interface_texts import (
-    interface_field_name,
     interface_progress,
     national_languages,
-    respondent_interface,
+    survey_interface,
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
@@ -78,6 +77,15 @@ def _for_design(request: HttpRequest, survey_id: int, version_id: int) -> tuple[
         user=request.user, survey_id=survey_id, action=Action.DESIGN
     )
     return access, selectors.version_of(survey=survey, version_id=version_id)
+
+
+def _for_reading(
+    request: HttpRequest, survey_id: int, version_id: int
+) -> tuple[Any, Any, SurveyVersion, bool]:
+    """Survey, access and version for a page any member may read; whether they may edit it."""
+    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
+    version = selectors.version_of(survey=survey, version_id=version_id)
+    return survey, access, version, access.can(Action.DESIGN) and version.is_draft
 
 
 def _direction(request: HttpRequest) -> int:
@@ -238,9 +246,7 @@ def export_xlsform(request: HttpRequest, survey_id: int, version_id: int) -> Htt
 @login_required
 @_in_agency_time
 def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
-    version = selectors.version_of(survey=survey, version_id=version_id)
-    can_edit = access.can(Action.DESIGN) and version.is_draft
+    survey, access, version, can_edit = _for_reading(request, survey_id, version_id)
     problems = check_survey(survey_to_dict(version)) if can_edit else []
     context = {
         "survey": survey,
@@ -502,17 +508,15 @@ def choice_list_add(request: HttpRequest, survey_id: int, version_id: int) -> Ht
 def choice_list_detail(
     request: HttpRequest, survey_id: int, version_id: int, list_id: int
 ) -> HttpResponse:
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
-    version = selectors.version_of(survey=survey, version_id=version_id)
+    survey, _access, version, can_edit = _for_reading(request, survey_id, version_id)
     choice_list = selectors.choice_list_of(version=version, list_id=list_id)
-    can_edit = access.can(Action.DESIGN) and version.is_draft
     rename_form = ChoiceListForm(
         initial={"name": choice_list.name}, version=version, choice_list=choice_list, prefix="list"
     )
     choice_form = ChoiceForm(choice_list=choice_list, prefix="choice")
     if request.method == "POST":
         if not can_edit:
-            access, version = _for_design(
+            _access, version = _for_design(
                 request, survey_id, version_id
             )  # 403 for roles that may not design
             return _refuse(request, services.VersionLocked(), version)
@@ -696,7 +700,7 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
     raw: dict[str, Any] = {}
     if request.method == "POST" and pages:
         # Worded as the respondent would read them, like the preview's buttons.
-        with respondent_interface(language, compiled.default_language, compiled.interface_texts):
+        with survey_interface(compiled, language):
             step = compiled.submit_page(
                 answers, page_number, request.POST, language, going_back="back" in request.POST
             )
@@ -752,13 +756,11 @@ def _preview_context(
 @login_required
 def translations(request: HttpRequest, survey_id: int, version_id: int) -> HttpResponse:
     """Completeness per language, the translator's spreadsheet out and back in."""
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
-    version = selectors.version_of(survey=survey, version_id=version_id)
-    can_edit = access.can(Action.DESIGN) and version.is_draft
+    survey, _access, version, can_edit = _for_reading(request, survey_id, version_id)
     form = TranslationSheetForm(request.POST or None, request.FILES or None)
     report: dict[str, Any] = {}
     if request.method == "POST":
-        access, version = _for_design(request, survey_id, version_id)
+        _access, version = _for_design(request, survey_id, version_id)
         if not version.is_draft:
             return _refuse(request, services.VersionLocked(), version)
         if form.is_valid():
@@ -797,13 +799,11 @@ def interface_texts(
     request: HttpRequest, survey_id: int, version_id: int, language: str
 ) -> HttpResponse:
     """The platform's words ("Next", errors) in one of the survey's national languages."""
-    survey, access = selectors.survey_for(user=request.user, survey_id=survey_id)
-    version = selectors.version_of(survey=survey, version_id=version_id)
+    survey, _access, version, can_edit = _for_reading(request, survey_id, version_id)
     if language not in national_languages(version.languages):
         raise Http404
-    can_edit = access.can(Action.DESIGN) and version.is_draft
     if request.method == "POST" and not can_edit:
-        access, version = _for_design(request, survey_id, version_id)  # 403 when not a designer
+        _access, version = _for_design(request, survey_id, version_id)  # 403 when not a designer
         return _refuse(request, services.VersionLocked(), version)
     progress = interface_progress(
         language=language,
@@ -812,10 +812,7 @@ def interface_texts(
     )
     form = InterfaceTextsForm(
         request.POST or None,
-        initial={
-            interface_field_name(msgid): text
-            for msgid, text in version.interface_texts.get(language, {}).items()
-        },
+        saved=version.interface_texts.get(language, {}),
         language=language,
         fallback_language=progress.fallback,
     )

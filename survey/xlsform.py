@@ -526,13 +526,15 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
 def _platform_texts(rows: list[Row], problems: list[XLSProblem]) -> dict[str, dict[str, str]]:
     """{language: {text: translation}} from the platform texts sheet ("text", then a code a column)."""
     found: dict[str, dict[str, str]] = {}
+    refused: set[str] = set()  # each unknown column said once, not once a row
     for row in rows:
         msgid = row.values.get("text", "")
         for column, translated in row.values.items():
-            if column == "text" or not msgid or not translated:
+            if column == "text" or not msgid or not translated or column in refused:
                 continue
             language = normalize_language(column)
             if not is_valid_language(language):
+                refused.add(column)
                 problems.append(
                     XLSProblem(
                         PLATFORM_SHEET,

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from survey import i18n as survey_i18n
 from survey.i18n import language_name, text_for
-from survey.interface_texts import respondent_interface
+from survey.interface_texts import survey_interface
 from survey.links import is_safe_link
 from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
@@ -26,7 +26,7 @@ class _RespondentWordsNode(template.Node):
     def render(self, context: template.Context) -> str:
         compiled = self.compiled.resolve(context)
         language = self.language.resolve(context)
-        with respondent_interface(language, compiled.default_language, compiled.interface_texts):
+        with survey_interface(compiled, language):
             return self.nodelist.render(context)
 
 

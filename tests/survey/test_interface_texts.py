@@ -198,6 +198,23 @@ def test_platform_texts_travel_with_the_version_its_copies_and_its_xlsform(agenc
     assert survey_to_dict(draft)["interface_texts"] == {}
 
 
+def test_a_platform_texts_column_that_names_no_language_is_refused_once(draft):
+    from survey.xlsform import PLATFORM_SHEET, XLSFormRefused
+
+    services.version_set_interface_texts(version=draft, language="wo", texts=WOLOF)
+    book = openpyxl.load_workbook(io.BytesIO(dict_to_xlsform(survey_to_dict(draft))))
+    sheet = book[PLATFORM_SHEET]
+    sheet.cell(row=1, column=sheet.max_column + 1, value="Wolof!")
+    for row in range(2, sheet.max_row + 1):  # a value on every row, one problem in all
+        sheet.cell(row=row, column=sheet.max_column, value="Ci kanam")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(XLSFormRefused) as refused:
+        parse_xlsform(out.getvalue())
+    [problem] = refused.value.problems
+    assert "“wolof!” names no language code" in str(problem)
+
+
 def test_five_national_languages_fully_translated_survive_the_xlsform(agency):
     # All texts in five languages are some 40,000 characters: more than one spreadsheet
     # cell keeps (32,767), so they travel in a sheet of their own, a text a row.
