@@ -16,7 +16,7 @@ from accounts.forms import AccessibleForm
 from survey import expressions as ex
 from survey.checks import answer_keys
 from survey.exceptions import SurveyError
-from survey.fieldwork import ROUND_CHANGEABLE, parse_addresses
+from survey.fieldwork import ROUND_CHANGEABLE
 from survey.i18n import (
     UN_LANGUAGES,
     is_rtl,
@@ -31,6 +31,7 @@ from survey.interface_texts import (
     respondent_texts,
     text_problem,
 )
+from survey.invitations import parse_addresses
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import Action
 from accounts.selectors import agency_access
 from survey import expressions as ex
-from survey import fieldwork, selectors, services
+from survey import fieldwork, invitations, selectors, services
 from survey.checks import answer_keys, check_survey
 from survey.exceptions import PublishRefused, SurveyError
 from survey.forms import (
@@ -985,8 +985,8 @@ def _round_page(
             "state": fieldwork.round_state(round_=round_),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
-            "reminder_gap_days": fieldwork.REMINDER_GAP.days,
-            "max_reminders": fieldwork.MAX_REMINDERS,
+            "reminder_gap_days": invitations.REMINDER_GAP.days,
+            "max_reminders": invitations.MAX_REMINDERS,
         },
         status=400 if sent_back else 200,
     )
@@ -1130,7 +1130,7 @@ def collector_remind(
 ) -> HttpResponse:
     round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     try:
-        reminded = fieldwork.invitations_remind(
+        reminded = invitations.invitations_remind(
             collector=collector, link_for=_invitation_link(request)
         )
     except SurveyError as error:
@@ -1146,7 +1146,7 @@ def collector_forget_addresses(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int
 ) -> HttpResponse:
     round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
-    erased = fieldwork.invitations_forget_addresses(collector=collector)
+    erased = invitations.invitations_forget_addresses(collector=collector)
     messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
     return redirect("survey:round", survey_id, round_.pk)
 
@@ -1175,7 +1175,7 @@ def collector_invite(
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, invite=(collector.pk, form))
     try:
-        sent, skipped = fieldwork.invitations_send(
+        sent, skipped = invitations.invitations_send(
             collector=collector,
             addresses=form.cleaned_data["valid"],
             link_for=_invitation_link(request),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.models import Response, SurveyVersion, VersionStatus
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature, in_wolof_and_french
@@ -124,7 +124,7 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
     )
     round_ = fieldwork.round_create(version=published, label="Baseline")
     mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
-    fieldwork.invitations_send(
+    invitations.invitations_send(
         collector=mailing,
         addresses=["ana@example.org"],
         link_for=lambda token: f"/i/{token}/",

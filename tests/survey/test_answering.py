@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.answering import token_hash
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from survey.serialization import survey_from_dict
@@ -608,7 +608,7 @@ def test_a_link_used_before_the_round_opens_says_when_to_come_back(client, colle
 
 
 def test_an_invitation_answers_once(client, collector, mailoutbox):
-    fieldwork.invitations_send(
+    invitations.invitations_send(
         collector=collector, addresses=["ana@example.org"], link_for=lambda t: f"/i/{t}/"
     )
     invitation = Invitation.objects.get()

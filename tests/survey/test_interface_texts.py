@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.interface_texts import (
     interface_field_name,
     respondent_interface,
@@ -281,7 +281,7 @@ def test_the_invitation_email_of_a_wolof_collector_is_in_wolof(agency, draft, ma
     collector = fieldwork.collector_create(
         round_=round_, name="Invitations", kind="email", preset_language="wo"
     )
-    fieldwork.invitations_send(
+    invitations.invitations_send(
         collector=collector, addresses=["awa@example.org"], link_for=lambda token: f"/i/{token}/"
     )
     assert re.match(r"Sa xalaat ci biodiversité: ", mailoutbox[0].subject)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.answering import token_hash
 from survey.exceptions import SurveyError
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
@@ -38,7 +38,7 @@ def mailing(agency):
 
 
 def invite(collector, *addresses, keep=True):
-    fieldwork.invitations_send(
+    invitations.invitations_send(
         collector=collector,
         addresses=list(addresses),
         link_for=lambda token: f"/i/{token}/",
@@ -63,7 +63,7 @@ def answer_everything(client, collector, link):
 
 
 def remind(collector, days_later: float) -> int:
-    return fieldwork.invitations_remind(
+    return invitations.invitations_remind(
         collector=collector,
         link_for=lambda token: f"/i/{token}/",
         now=timezone.now() + timedelta(days=days_later),
@@ -201,7 +201,7 @@ def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailout
             raise ConnectionRefusedError
         sent.append(to)
 
-    monkeypatch.setattr(fieldwork, "send_mail", flaky)
+    monkeypatch.setattr(invitations, "send_mail", flaky)
     with pytest.raises(SurveyError, match="stopped the reminders after 1 were sent"):
         remind(mailing, days_later=3)
     after = dict(Invitation.objects.values_list("email", "token_hash"))

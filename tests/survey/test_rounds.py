@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import Role
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.models import Collector, Invitation, Response, Round, RoundStatus
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature
@@ -138,7 +138,7 @@ def test_closing_a_round_asks_first_and_says_what_it_ends(designer_client, publi
     _responses(round_, [(link, "in_progress", None), (link, "in_progress", None)])
     _responses(round_, [(link, "complete", 300)], first=2)
     mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
-    fieldwork.invitations_send(
+    invitations.invitations_send(
         collector=mailing,
         addresses=["ana@example.org", "li@example.org", "omar@example.org"],
         link_for=lambda token: f"/i/{token}/",
@@ -305,7 +305,7 @@ def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
     round_ = fieldwork.round_create(version=published, label="R")
     email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
     url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
-    real = fieldwork.send_mail
+    real = invitations.send_mail
     calls = []
 
     def flaky(*args, **kwargs):
@@ -314,7 +314,7 @@ def test_a_mail_server_failure_leaves_no_invitation_without_its_email(
             raise ConnectionRefusedError
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(fieldwork, "send_mail", flaky)
+    monkeypatch.setattr(invitations, "send_mail", flaky)
     addresses = invite(email, addresses="a@example.org, b@example.org")
     page = designer_client.post(url, addresses, follow=True)
     assert "The mail server stopped the invitations after 1 were sent." in page.content.decode()

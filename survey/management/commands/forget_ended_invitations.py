@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from survey.fieldwork import invitations_forget_ended
+from survey.invitations import invitations_forget_ended
 
 
 class Command(BaseCommand):
