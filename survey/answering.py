@@ -35,6 +35,7 @@ from survey.interface_texts import survey_interface
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
     Collector,
+    CollectorKind,
     Invitation,
     QuestionType,
     Response,
@@ -152,6 +153,24 @@ def check_can_start(collector: Collector) -> None:
         raise Refusal("paused", _("This survey is paused for now. Please come back later."))
 
 
+def check_respondent_can_start(collector: Collector, invitation: Invitation | None) -> None:
+    """check_can_start, and an email collector's own rule: only its invitations start.
+
+    Its address (/r/<token>/) is where an invitation link leads, so it shows in
+    the browser and can be passed on; without this, whoever it reached could
+    answer as often as they liked, among people the agency chose to invite.
+    """
+    check_can_start(collector)
+    if collector.kind == CollectorKind.EMAIL and invitation is None:
+        raise Refusal(
+            "invitation_only",
+            _(
+                "This survey is answered by invitation only. Please open it with the link "
+                "in the email you received."
+            ),
+        )
+
+
 def check_can_continue(response: Response) -> None:
     """People mid-survey may finish within the grace period after a pause or the close."""
     collector = response.collector
@@ -246,7 +265,7 @@ def response_start(
     invitation: Invitation | None = None,
 ) -> Response:
     """The in-progress response for this start (a double click gives the same one)."""
-    check_can_start(collector)
+    check_respondent_can_start(collector, invitation)
     # No look-up first: the unique (collector, nonce) constraint catches a double click.
     if invitation is not None:
         if invitation.used_at is not None:

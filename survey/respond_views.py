@@ -385,7 +385,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             _remember(request, answer, _cookie_name(token), response.pk)
             return answer
     try:
-        answering.check_can_start(collector)
+        answering.check_respondent_can_start(collector, invitation)
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
     with _interface(language, compiled):

@@ -630,6 +630,30 @@ def test_an_invitation_answers_once(client, collector, mailoutbox):
     assert Response.objects.count() == 1
 
 
+def test_an_email_collector_opens_only_through_its_invitations(client, collector, mailoutbox):
+    mailing = fieldwork.collector_create(round_=collector.round, name="Teachers", kind="email")
+    entry = reverse("respond:entry", args=[mailing.token])
+    # Its address shows in the browser once an invitation has led there, and can be passed on.
+    welcome = client.get(entry + "?lang=fr")
+    html = welcome.content.decode()
+    assert "Ce questionnaire se remplit sur invitation seulement." in html
+    assert 'name="consent"' not in html
+    # A consent posted anyway (a nonce from the public link's page) starts nothing.
+    nonce = nonce_of(client.get(reverse("respond:entry", args=[collector.token])))
+    refused = client.post(entry, {"consent": "yes", "nonce": nonce, "lang": "en"})
+    assert "answered by invitation only" in refused.content.decode()
+    assert not Response.objects.exists()
+    # The invitation's own link opens it.
+    invitations.invitations_send(
+        collector=mailing, addresses=["ana@example.org"], link_for=lambda t: f"/i/{t}/"
+    )
+    link = mailoutbox[0].body.split("/i/")[1].split("/")[0]
+    invited = Client()
+    assert invited.get(f"/i/{link}/").status_code == 302
+    start(invited, mailing)
+    assert Response.objects.get().invitation == Invitation.objects.get()
+
+
 def test_withdrawal_with_the_receipt_code_deletes_the_response(client, collector):
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
