@@ -180,6 +180,13 @@ RESPONDENT_RATE_LIMITS = {
 # within this many seconds. 0: read on every request.
 LINK_CACHE_SECONDS = env_int("LINK_CACHE_SECONDS", 5)
 
+# Email invitations: how long one request of the round page may spend mailing them
+# (under gunicorn's 30-second timeout); the rest wait for the next press of "Send the
+# waiting invitations" or for `manage.py send_invitations`, which builds the links
+# from SITE_URL (https://survey.example.org), as it has no request to take them from.
+INVITATION_SEND_SECONDS = env_int("INVITATION_SEND_SECONDS", 20)
+SITE_URL = env_str("SITE_URL").rstrip("/")
+
 # Analytics: cells with fewer respondents are suppressed in every output; PostgreSQL
 # workers that extract a round's responses in parallel (0: one process).
 ANALYTICS_MIN_CELL_SIZE = env_int("ANALYTICS_MIN_CELL_SIZE", 30)

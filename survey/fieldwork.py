@@ -23,6 +23,7 @@ from survey.i18n import has_text, normalize_language, text_for
 from survey.logic import page_at
 from survey.models import (
     Collector,
+    CollectorKind,
     Invitation,
     Response,
     ResponseStatus,
@@ -50,8 +51,8 @@ def round_set_status(*, round_: Round, status: str) -> Round:
     round_.status = status
     round_.status_changed_at = timezone.now()
     round_.save(update_fields=["status", "status_changed_at"])
-    if status == RoundStatus.CLOSED:  # no more reminders: the addresses kept for them go
-        Invitation.objects.filter(collector__round=round_).exclude(email="").update(email="")
+    if status == RoundStatus.CLOSED:  # no more invitations nor reminders: their addresses go
+        invitations.invitations_end(round_=round_)
     return round_
 
 
@@ -63,12 +64,14 @@ class ClosingEffects:
     grace_minutes: int
     unanswered_invitations: int  # their links stop working
     kept_addresses: int  # erased at once
+    waiting_invitations: int  # not sent yet: cancelled
 
 
 def round_closing_effects(*, round_: Round) -> ClosingEffects:
     counts = Invitation.objects.filter(collector__round=round_).aggregate(
         unanswered=Count("pk", filter=Q(sent_at__isnull=False, used_at__isnull=True)),
-        kept=Count("pk", filter=~Q(email="")),
+        kept=Count("pk", filter=invitations.KEPT),
+        waiting=Count("pk", filter=Q(sent_at__isnull=True)),
     )
     return ClosingEffects(
         in_progress=Response.objects.filter(
@@ -77,6 +80,7 @@ def round_closing_effects(*, round_: Round) -> ClosingEffects:
         grace_minutes=round_.grace_minutes,
         unanswered_invitations=counts["unanswered"],
         kept_addresses=counts["kept"],
+        waiting_invitations=counts["waiting"],
     )
 
 
@@ -358,7 +362,7 @@ class CollectorRow:
     """One collector as the round page shows it."""
 
     collector: Collector
-    url: str
+    url: str  # "" for email collectors: only their invitations' own links open the survey
     embed: str
     invitations: invitations.InvitationSummary | None  # email collectors only
 
@@ -367,17 +371,12 @@ def collector_rows(*, round_: Round, link_for: Any) -> list[CollectorRow]:
     """The round's collectors with their public link, embed snippet and invitations."""
     rows = []
     for collector in round_.collectors.all():
-        url = link_for(collector.token)
-        rows.append(
-            CollectorRow(
-                collector,
-                url,
-                embed_snippet(url, collector.name),
-                invitations.invitation_summary(collector=collector)
-                if collector.kind == "email"
-                else None,
-            )
-        )
+        if collector.kind == CollectorKind.EMAIL:
+            summary = invitations.invitation_summary(collector=collector)
+            rows.append(CollectorRow(collector, "", "", summary))
+        else:
+            url = link_for(collector.token)
+            rows.append(CollectorRow(collector, url, embed_snippet(url, collector.name), None))
     return rows
 
 

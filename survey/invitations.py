@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPServerDisconnected
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
 from survey.interface_texts import EMAIL_SUBJECTS, survey_interface
-from survey.models import Collector, Invitation, RoundStatus
+from survey.models import Collector, Invitation, Round, RoundStatus
 
 
 def parse_addresses(
@@ -87,46 +88,184 @@ def _file_cells(upload: bytes, filename: str) -> list[str]:
     raise SurveyError(_("Choose a CSV or XLSX file."))
 
 
-def invitations_send(
-    *, collector: Collector, addresses: list[str], link_for: Any, keep_for_reminders: bool = False
-) -> tuple[int, int]:
-    """One single-use link per new address; (sent, already invited). Addresses are not kept.
+@dataclass(frozen=True)
+class Sent:
+    """What one batch of emails did."""
 
-    Each invitation is stored and mailed in its own transaction: if the mail
-    server fails half way, those already mailed keep working links, the rest
-    are not stored, and sending the same list again invites only them.
+    sent: int
+    left: int = 0  # invitations still waiting to be sent, or reminders still due
+    skipped: int = 0  # addresses already invited (invitations_send only)
+
+
+def invitations_send(
+    *,
+    collector: Collector,
+    addresses: list[str],
+    link_for: Any,
+    keep_for_reminders: bool = False,
+    seconds: float | None = None,
+) -> Sent:
+    """Store one invitation per new address, then mail them for as long as `seconds` allows.
+
+    A list of thousands of addresses takes longer to mail than a request may
+    last, so the whole list is stored first: what does not fit waits, address
+    included, for the round page's "Send the waiting invitations" or for
+    `manage.py send_invitations`. An address already on this collector's list is
+    skipped, so sending the same list again invites only the new ones.
     """
-    sent = skipped = 0
-    for address in addresses:
-        token = secrets.token_urlsafe(24)
-        try:
-            with transaction.atomic():
+    skipped = invitations_queue(
+        collector=collector, addresses=addresses, keep_for_reminders=keep_for_reminders
+    )
+    batch = invitations_send_waiting(link_for=link_for, collector=collector, seconds=seconds)
+    return Sent(batch.sent, batch.left, skipped)
+
+
+def invitations_queue(
+    *, collector: Collector, addresses: list[str], keep_for_reminders: bool = False
+) -> int:
+    """Store an unsent invitation for each address not yet on the list; the number skipped.
+
+    Until it is sent, an invitation's link hash is a random value that no link
+    hashes to: nothing can answer through it.
+    """
+    before = collector.invitations.count()
+    Invitation.objects.bulk_create(
+        [
+            Invitation(
+                collector=collector,
+                token_hash=secrets.token_hex(32),
+                email_hash=keyed_hash(address, rotate_daily=False),
+                email=address,
+                keep_address=keep_for_reminders,
+            )
+            for address in addresses
+        ],
+        batch_size=500,
+        ignore_conflicts=True,  # the address is already on this collector's list
+    )
+    return len(addresses) - (collector.invitations.count() - before)
+
+
+def _waiting(collector: Collector | None, now: datetime) -> Any:
+    """Invitations not sent yet, oldest first; never those of a round that has ended."""
+    waiting = Invitation.objects.filter(sent_at__isnull=True).exclude(
+        _ended(now, prefix="collector__round__")
+    )
+    if collector is not None:
+        waiting = waiting.filter(collector=collector)
+    return waiting.order_by("pk")
+
+
+def _ended(now: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": RoundStatus.CLOSED}) | Q(**{f"{prefix}closes_at__lte": now})
+
+
+def invitations_send_waiting(
+    *, link_for: Any, collector: Collector | None = None, seconds: float | None = None
+) -> Sent:
+    """Mail the invitations that wait (one collector's, or all), oldest first.
+
+    Each is claimed and mailed in one transaction, with its link's hash and
+    the address dropped unless kept for reminders: if the mail server fails,
+    the one that was not mailed keeps waiting, and two requests sending at
+    once never mail anyone twice (the second finds it claimed). Stops after
+    the first message that ends past `seconds`; None: until none wait.
+    """
+    with _Mailer(seconds) as mailer:
+        while mailer.has_time():
+            batch = list(
+                _waiting(collector, timezone.now()).select_related("collector__round__version")[
+                    :100
+                ]
+            )
+            if not batch:
+                break
+            for invitation in batch:
+                if not mailer.has_time():
+                    break
+                token = secrets.token_urlsafe(24)
                 try:
                     with transaction.atomic():
-                        Invitation.objects.create(
-                            collector=collector,
+                        claimed = Invitation.objects.filter(
+                            pk=invitation.pk, sent_at__isnull=True
+                        ).update(
                             token_hash=token_hash(token),
-                            email_hash=keyed_hash(address, rotate_daily=False),
-                            email=address if keep_for_reminders else "",
                             sent_at=timezone.now(),
+                            email=invitation.email if invitation.keep_address else "",
                         )
-                except IntegrityError:
-                    skipped += 1
-                    continue
-                _mail(collector, address, link_for(token), reminder=False)
-        except (SMTPException, OSError):
-            raise SurveyError(
-                _(
-                    "The mail server stopped the invitations after %(count)d were sent. "
-                    "Send the same list again later: those already invited are skipped."
-                )
-                % {"count": sent}
-            ) from None
-        sent += 1
-    return sent, skipped
+                        if not claimed:  # sent or cancelled by another request meanwhile
+                            continue
+                        mailer.send(
+                            _message(
+                                invitation.collector,
+                                invitation.email,
+                                link_for(token),
+                                reminder=False,
+                            )
+                        )
+                except (SMTPException, OSError):
+                    raise SurveyError(
+                        _(
+                            "The mail server stopped the invitations after %(count)d were "
+                            "sent. The other %(left)d wait: press “Send the waiting "
+                            "invitations” later."
+                        )
+                        % {
+                            "count": mailer.sent,
+                            "left": _waiting(collector, timezone.now()).count(),
+                        }
+                    ) from None
+    return Sent(mailer.sent, _waiting(collector, timezone.now()).count())
 
 
-def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> None:
+def invitations_cancel_waiting(*, collector: Collector) -> int:
+    """Delete the invitations not sent yet, with their addresses; the number deleted.
+
+    For a list sent to the wrong collector, or by mistake: nobody on it gets
+    an email, and the list can be sent again later.
+    """
+    deleted, _by_model = collector.invitations.filter(sent_at__isnull=True).delete()
+    return deleted
+
+
+class _Mailer:
+    """One connection to the mail server for a whole batch, and the time the batch may take.
+
+    Django's send_mail opens a connection for every message (with most
+    providers a TLS handshake and a login too): even with a mail server on the
+    same machine that was 44 ms a message against 1.1 ms on one connection,
+    and a list of a few hundred addresses no longer fitted in one request.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.connection = get_connection()
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.sent = 0
+
+    def has_time(self) -> bool:
+        """Always for the first message, so that every batch moves the list on."""
+        return self.sent == 0 or self.deadline is None or time.monotonic() < self.deadline
+
+    def send(self, message: EmailMessage) -> None:
+        message.connection = self.connection
+        self.connection.open()  # once; Django's backend would otherwise open one per message
+        try:
+            message.send()
+        except SMTPServerDisconnected:
+            # Some providers end a connection after so many messages: a new one, once.
+            self.connection.close()
+            self.connection.open()
+            message.send()
+        self.sent += 1
+
+    def __enter__(self) -> _Mailer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.connection.close()
+
+
+def _message(collector: Collector, address: str, link: str, *, reminder: bool) -> EmailMessage:
     """The invitation (or reminder) email, in the collector's language when the UI has it."""
     version = collector.round.version
     language = collector.preset_language or version.default_language
@@ -139,7 +278,7 @@ def _mail(collector: Collector, address: str, link: str, *, reminder: bool) -> N
             else "survey/respond/invitation_email.txt",
             {"title": title, "link": link},
         )
-    send_mail(subject, body, None, [address])
+    return EmailMessage(subject, body, to=[address])
 
 
 # A reminder goes at least this long after the invitation or the last reminder, and
@@ -154,6 +293,7 @@ class InvitationSummary:
     answered: int
     kept: int  # addresses still kept for reminders
     due: int  # of those, how many a reminder would go to now
+    waiting: int  # not sent yet
 
 
 def invitation_summary(*, collector: Collector) -> InvitationSummary:
@@ -161,32 +301,49 @@ def invitation_summary(*, collector: Collector) -> InvitationSummary:
     counts = collector.invitations.aggregate(
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
         answered=Count("pk", filter=Q(used_at__isnull=False)),
-        kept=Count("pk", filter=~Q(email="")),
+        kept=Count("pk", filter=KEPT),
+        waiting=Count("pk", filter=Q(sent_at__isnull=True)),
     )
     return InvitationSummary(
-        counts["sent"], counts["answered"], counts["kept"], _due(collector, timezone.now()).count()
+        counts["sent"],
+        counts["answered"],
+        counts["kept"],
+        _due(collector, timezone.now()).count(),
+        counts["waiting"],
     )
+
+
+# Sent, with the address kept for reminders (an invitation not sent yet holds its address too).
+KEPT = Q(sent_at__isnull=False) & ~Q(email="")
 
 
 def _due(collector: Collector, now: datetime) -> Any:
     last_contact_before = now - REMINDER_GAP
     return (
-        collector.invitations.exclude(email="")
-        .filter(used_at__isnull=True, sent_at__isnull=False, reminders__lt=MAX_REMINDERS)
+        collector.invitations.filter(KEPT)
+        .filter(used_at__isnull=True, reminders__lt=MAX_REMINDERS)
         .filter(
             Q(reminded_at__isnull=True, sent_at__lte=last_contact_before)
             | Q(reminded_at__lte=last_contact_before)
         )
+        .order_by("pk")
     )
 
 
-def invitations_remind(*, collector: Collector, link_for: Any, now: datetime | None = None) -> int:
-    """Remind every kept address that has not answered and is due; the number reminded.
+def invitations_remind(
+    *,
+    collector: Collector,
+    link_for: Any,
+    now: datetime | None = None,
+    seconds: float | None = None,
+) -> Sent:
+    """Remind every kept address that has not answered and is due, for as long as `seconds` allows.
 
     Only a hash of each link is stored, so a reminder carries a new link and the
     earlier one stops working (the reminder says so). Each reminder is sent in
     its own transaction with the new hash: a mail server failing half way never
-    leaves anyone holding a link that does not work.
+    leaves anyone holding a link that does not work. Those the time did not
+    allow stay due.
     """
     now = now or timezone.now()
     try:
@@ -195,43 +352,59 @@ def invitations_remind(*, collector: Collector, link_for: Any, now: datetime | N
         raise SurveyError(
             _("Reminders can be sent only while the round is open and the collector active.")
         ) from None
-    reminded = 0
-    for invitation in _due(collector, now):
-        token = secrets.token_urlsafe(24)
-        try:
-            with transaction.atomic():
-                changed = Invitation.objects.filter(
-                    pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
-                ).update(
-                    token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1
-                )
-                if not changed:  # answered, or reminded by another request, meanwhile
-                    continue
-                _mail(collector, invitation.email, link_for(token), reminder=True)
-        except (SMTPException, OSError):
-            raise SurveyError(
-                _(
-                    "The mail server stopped the reminders after %(count)d were sent. "
-                    "Please try again later: the others are still due."
-                )
-                % {"count": reminded}
-            ) from None
-        reminded += 1
-    return reminded
+    with _Mailer(seconds) as mailer:
+        for invitation in _due(collector, now):
+            if not mailer.has_time():
+                break
+            token = secrets.token_urlsafe(24)
+            try:
+                with transaction.atomic():
+                    changed = Invitation.objects.filter(
+                        pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
+                    ).update(
+                        token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1
+                    )
+                    if not changed:  # answered, or reminded by another request, meanwhile
+                        continue
+                    mailer.send(
+                        _message(collector, invitation.email, link_for(token), reminder=True)
+                    )
+            except (SMTPException, OSError):
+                raise SurveyError(
+                    _(
+                        "The mail server stopped the reminders after %(count)d were sent. "
+                        "Please try again later: the others are still due."
+                    )
+                    % {"count": mailer.sent}
+                ) from None
+    return Sent(mailer.sent, _due(collector, now).count())
 
 
 def invitations_forget_addresses(*, collector: Collector) -> int:
     """Erase the addresses kept for reminders now; the number erased (hashes stay)."""
-    return collector.invitations.exclude(email="").update(email="")
+    return collector.invitations.filter(KEPT).update(email="")
+
+
+def invitations_end(*, round_: Round) -> int:
+    """What closing a round does to its invitations; the number of addresses gone.
+
+    Those not sent yet are deleted (their links could only meet a closed
+    round) and the addresses kept for reminders are erased.
+    """
+    return _forget(Invitation.objects.filter(collector__round=round_))
 
 
 def invitations_forget_ended(*, now: datetime | None = None) -> int:
-    """Erase the addresses kept for rounds that have ended; the number erased.
+    """Do for rounds that ended by their closing date what closing does; addresses gone.
 
-    Closing a round erases them at once (round_set_status); a round that ends
-    by its closing date has nobody to press a button, so `manage.py
+    Closing a round does it at once (invitations_end); a round that ends by its
+    closing date has nobody to press a button, so `manage.py
     forget_ended_invitations`, run daily, does it.
     """
     now = now or timezone.now()
-    ended = Q(collector__round__status=RoundStatus.CLOSED) | Q(collector__round__closes_at__lte=now)
-    return Invitation.objects.filter(ended).exclude(email="").update(email="")
+    return _forget(Invitation.objects.filter(_ended(now, prefix="collector__round__")))
+
+
+def _forget(invitations: Any) -> int:
+    cancelled, _by_model = invitations.filter(sent_at__isnull=True).delete()
+    return cancelled + invitations.filter(KEPT).update(email="")

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -507,8 +508,14 @@ class Invitation(models.Model):
     collector = models.ForeignKey(Collector, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     email_hash = models.CharField(max_length=64)
-    email = models.EmailField(blank=True, help_text=_("Kept only when the agency chose reminders."))
-    sent_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(
+        blank=True,
+        help_text=_(
+            "Kept until the email is sent, and after only when the agency chose reminders."
+        ),
+    )
+    keep_address = models.BooleanField(default=False)  # for reminders, once sent
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: waiting to be sent
     used_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(default=0)
@@ -518,6 +525,12 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 fields=["collector", "email_hash"], name="invitation_once_per_address"
             ),
+        ]
+        # The invitations waiting to be sent: few at any time, looked for every few minutes.
+        indexes = [
+            models.Index(
+                fields=["id"], condition=Q(sent_at__isnull=True), name="invitation_waiting"
+            )
         ]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")

@@ -97,6 +97,16 @@ urlpatterns = [
         name="collector_remind",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/send/",
+        views.collector_send_waiting,
+        name="collector_send_waiting",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/cancel/",
+        views.collector_cancel_waiting,
+        name="collector_cancel_waiting",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/forget/",
         views.collector_forget_addresses,
         name="collector_forget_addresses",

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -55,7 +56,7 @@ from survey.interface_texts import (
 )
 from survey.links import MAX_LINKS
 from survey.logic import compile_survey
-from survey.models import Collector, Round, RoundStatus, SurveyVersion
+from survey.models import Collector, CollectorKind, Round, RoundStatus, SurveyVersion
 from survey.serialization import survey_to_dict
 from survey.translation_sheet import (
     TranslationSheetRefused,
@@ -1113,8 +1114,8 @@ def collector_qr(
     request: HttpRequest, survey_id: int, round_id: int, collector_id: int, kind: str
 ) -> HttpResponse:
     round_, collector = _collector(request, survey_id, round_id, collector_id)
-    if kind not in {"svg", "png"}:
-        raise Http404
+    if kind not in {"svg", "png"} or collector.kind == CollectorKind.EMAIL:
+        raise Http404  # an email collector's address answers only its invitations
     content, content_type = fieldwork.qr_code(_entry_link(request)(collector.token), kind)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
@@ -1131,12 +1132,66 @@ def collector_remind(
     round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
     try:
         reminded = invitations.invitations_remind(
-            collector=collector, link_for=_invitation_link(request)
+            collector=collector,
+            link_for=_invitation_link(request),
+            seconds=settings.INVITATION_SEND_SECONDS,
         )
     except SurveyError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded})
+        messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded.sent})
+        if reminded.left:
+            messages.warning(
+                request,
+                _(
+                    "Still due: %(count)d. A request may only last so long: press “Send "
+                    "reminders” again to send more."
+                )
+                % {"count": reminded.left},
+            )
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+@require_POST
+def collector_send_waiting(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    try:
+        sent = invitations.invitations_send_waiting(
+            link_for=_invitation_link(request),
+            collector=collector,
+            seconds=settings.INVITATION_SEND_SECONDS,
+        )
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Invitations sent: %(count)d.") % {"count": sent.sent})
+        _tell_waiting(request, sent.left)
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+def _tell_waiting(request: HttpRequest, waiting: int) -> None:
+    if waiting:
+        messages.warning(
+            request,
+            _(
+                "Waiting to be sent: %(count)d. A request may only last so long: press “Send "
+                "the waiting invitations” to send more."
+            )
+            % {"count": waiting},
+        )
+
+
+@login_required
+@require_POST
+def collector_cancel_waiting(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    cancelled = invitations.invitations_cancel_waiting(collector=collector)
+    messages.success(request, _("Invitations cancelled: %(count)d.") % {"count": cancelled})
     return redirect("survey:round", survey_id, round_.pk)
 
 
@@ -1175,11 +1230,12 @@ def collector_invite(
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, invite=(collector.pk, form))
     try:
-        sent, skipped = invitations.invitations_send(
+        sent = invitations.invitations_send(
             collector=collector,
             addresses=form.cleaned_data["valid"],
             link_for=_invitation_link(request),
             keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
+            seconds=settings.INVITATION_SEND_SECONDS,
         )
     except SurveyError as error:
         messages.error(request, str(error.message))
@@ -1190,8 +1246,9 @@ def collector_invite(
         _(
             "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses not valid."
         )
-        % {"sent": sent, "skipped": skipped, "invalid": len(invalid)},
+        % {"sent": sent.sent, "skipped": sent.skipped, "invalid": len(invalid)},
     )
+    _tell_waiting(request, sent.left)
     if invalid:
         # Named, so that they can be corrected and sent again.
         shown = ", ".join(invalid[:INVALID_SHOWN]) + ("…" if len(invalid) > INVALID_SHOWN else "")

@@ -83,3 +83,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {engine}"
+
+
+@pytest.fixture
+def mail_server(settings, mailoutbox):
+    """The mail server invitations go through; mailoutbox holds what it accepted."""
+    from tests.survey import mail
+
+    mail.SERVER = mail.Server()
+    settings.EMAIL_BACKEND = "tests.survey.mail.Backend"
+    return mail.SERVER

@@ -286,3 +286,40 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_t
     expect(phone.locator(".progress-text")).to_contain_text("Xët 1/")
     expect(phone.locator("button[name=next]")).to_have_text("Ci kanam")
     assert _serious(phone) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
+    phone, agency, member_factory, password, lang, settings
+):
+    settings.INVITATION_SEND_SECONDS = 0  # each request has time for one email
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
+    invitations.invitations_queue(
+        collector=mailing, addresses=[f"t{n}@example.org" for n in range(4)]
+    )
+    _sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    card = phone.locator(f"#collector-{mailing.pk}")
+    expect(card).to_contain_text("4")
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert _serious(phone) == []
+
+    card.locator("form[action$='/send/'] button").click()
+    expect(phone.locator(".message-warning")).to_contain_text("3")
+    assert mailing.invitations.filter(sent_at__isnull=False).count() == 1
+    assert _serious(phone) == []
+
+    cancel = phone.locator(f"#collector-{mailing.pk} details.confirm")
+    expect(cancel.locator("button.danger")).to_be_hidden()
+    cancel.locator("summary").click()
+    expect(cancel.locator(".confirm-box p")).to_contain_text("3")
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    cancel.locator("button.danger").click()
+    expect(phone.locator(".message-success")).to_contain_text("3")
+    expect(phone.locator(f"#collector-{mailing.pk} form[action$='/send/']")).to_have_count(0)
+    assert mailing.invitations.count() == 1

@@ -62,12 +62,13 @@ def answer_everything(client, collector, link):
     client.post(page_url(collector), PAGE_3)
 
 
-def remind(collector, days_later: float) -> int:
+def remind(collector, days_later: float, seconds: float | None = None) -> int:
     return invitations.invitations_remind(
         collector=collector,
         link_for=lambda token: f"/i/{token}/",
         now=timezone.now() + timedelta(days=days_later),
-    )
+        seconds=seconds,
+    ).sent
 
 
 def test_only_people_who_have_not_answered_are_reminded_with_a_new_link(
@@ -191,24 +192,39 @@ def test_an_unknown_invitation_link_is_explained_in_arabic(client):
     assert re.search(r"<title>رابط الدعوة هذا لا يعمل[^<]*</title>", html)  # was empty
 
 
-def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailoutbox, monkeypatch):
+def test_a_mail_server_failure_keeps_the_link_that_was_not_sent(mailing, mailoutbox, mail_server):
     invite(mailing, "ana@example.org", "ben@example.org")
     before = dict(Invitation.objects.values_list("email", "token_hash"))
-    sent = []
-
-    def flaky(subject, body, sender, to):
-        if sent:
-            raise ConnectionRefusedError
-        sent.append(to)
-
-    monkeypatch.setattr(invitations, "send_mail", flaky)
+    mail_server.accept(1)
     with pytest.raises(SurveyError, match="stopped the reminders after 1 were sent"):
         remind(mailing, days_later=3)
+    reminded = mailoutbox[-1].to[0]
     after = dict(Invitation.objects.values_list("email", "token_hash"))
     changed = [email for email in before if before[email] != after[email]]
-    assert changed == sent[0]  # the one reminded has a new link; the other keeps its own
-    monkeypatch.undo()
+    assert changed == [reminded]  # the one reminded has a new link; the other keeps its own
+    mail_server.accept(None)
     assert remind(mailing, days_later=3) == 1  # still due, and reminded next time
+
+
+def test_reminders_that_take_too_long_for_one_request_stay_due(
+    client, agency, member_factory, login, mailing, mailoutbox, settings
+):
+    login(member_factory(Role.DESIGNER, agency=agency))
+    invite(mailing, "ana@example.org", "ben@example.org", "chen@example.org")
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=3))
+    settings.INVITATION_SEND_SECONDS = 0  # one email a request
+    url = reverse(
+        "survey:collector_remind",
+        args=[mailing.round.version.survey_id, mailing.round_id, mailing.pk],
+    )
+    page = client.post(url, follow=True).content.decode()
+    assert "Reminders sent: 1." in page
+    assert "Still due: 2. A request may only last so long" in page
+    assert "Still due: 1." in client.post(url, follow=True).content.decode()
+    last = client.post(url, follow=True).content.decode()
+    assert "Reminders sent: 1." in last
+    assert "Still due" not in last
+    assert len(mailoutbox) == 3 + 3  # the invitations, then one reminder each
 
 
 def test_a_round_that_ends_by_its_date_loses_its_addresses_with_the_daily_command(mailing, capsys):

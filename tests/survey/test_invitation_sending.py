@@ -1,0 +1,254 @@
+"""An agency invites a long list of people by email, and nobody on it is lost or mailed twice.
+
+Mailing takes longer than a request may last once a list has a few hundred
+addresses, so a list is stored whole and mailed in parts: what does not fit
+waits, with its address, for the round page's button or the scheduled
+command. Each part goes through one connection to the mail server.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from survey import fieldwork, invitations, services
+from survey.answering import token_hash
+from survey.models import Invitation, RoundStatus
+from survey.serialization import survey_from_dict
+from tests.survey.factories import every_feature
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ["ana@example.org", "ben@example.org", "chen@example.org"]
+
+
+@pytest.fixture
+def mailing(agency):
+    version = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
+    )
+    round_ = fieldwork.round_create(version=version, label="Baseline")
+    return fieldwork.collector_create(round_=round_, name="Teachers", kind="email")
+
+
+@pytest.fixture
+def designer(client, agency, member_factory, login) -> Client:
+    login(member_factory(Role.DESIGNER, agency=agency))
+    return client
+
+
+def url(name: str, collector) -> str:
+    args = [collector.round.version.survey_id, collector.round_id]
+    per_round = name in {"survey:round", "survey:round_close"}
+    return reverse(name, args=args if per_round else [*args, collector.pk])
+
+
+def post_list(client, collector, addresses, **fields):
+    data = {f"invite-{collector.pk}-addresses": "\n".join(addresses)}
+    data.update({f"invite-{collector.pk}-{name}": value for name, value in fields.items()})
+    return client.post(url("survey:collector_invite", collector), data, follow=True)
+
+
+def link_in(message) -> str:
+    return re.search(r"(https?://\S+/i/[^/\s]+/)", message.body).group(1)
+
+
+def test_a_list_too_long_for_one_request_waits_and_goes_out_with_the_button_then_the_command(
+    designer, mailing, mail_server, mailoutbox, settings
+):
+    settings.INVITATION_SEND_SECONDS = 0  # as if each request had time for one email only
+    page = post_list(designer, mailing, PEOPLE).content.decode()
+    assert "1 invitations sent, 0 already invited, 0 addresses not valid." in page
+    assert "Waiting to be sent: 2. A request may only last so long" in page
+    assert "Invitations sent: 1. Answered: 0." in page
+    assert "Waiting to be sent: 2. A long list goes out in parts, oldest first." in page
+    assert [m.to[0] for m in mailoutbox] == PEOPLE[:1]
+    # Until it is sent, an invitation holds its address; once sent, only hashes stay.
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == ["", *PEOPLE[1:]]
+
+    page = designer.post(url("survey:collector_send_waiting", mailing), follow=True)
+    assert "Invitations sent: 1." in page.content.decode()
+    assert "Waiting to be sent: 1." in page.content.decode()
+
+    settings.SITE_URL = "https://survey.example.org"
+    call_command("send_invitations")
+    assert [m.to[0] for m in mailoutbox] == PEOPLE
+    assert link_in(mailoutbox[-1]).startswith("https://survey.example.org/i/")
+    assert set(Invitation.objects.values_list("email", flat=True)) == {""}
+    page = designer.get(url("survey:round", mailing)).content.decode()
+    assert "Invitations sent: 3. Answered: 0." in page
+    assert "Waiting to be sent" not in page
+    # Every link works, the command's included.
+    for message in mailoutbox:
+        path = "/i/" + link_in(message).split("/i/")[1]
+        assert Client().get(path).status_code == 302
+
+
+def test_the_command_says_what_it_sent_and_what_is_left(mailing, mail_server, settings, capsys):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    settings.SITE_URL = "https://survey.example.org/"
+    call_command("send_invitations", "--seconds", "0")
+    assert "Invitations sent: 1. Still waiting: 2." in capsys.readouterr().out
+    call_command("send_invitations")
+    assert "Invitations sent: 2. Still waiting: 0." in capsys.readouterr().out
+
+
+def test_the_command_needs_the_site_address_for_the_links(mailing, mail_server, settings):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    settings.SITE_URL = ""
+    with pytest.raises(CommandError, match="Set SITE_URL to this site's address"):
+        call_command("send_invitations")
+    assert not Invitation.objects.filter(sent_at__isnull=False).exists()
+
+
+def test_a_whole_list_goes_through_one_connection_to_the_mail_server(
+    mailing, mail_server, mailoutbox
+):
+    addresses = [f"teacher{n}@example.org" for n in range(250)]
+    sent = invitations.invitations_send(
+        collector=mailing, addresses=addresses, link_for=lambda token: f"/i/{token}/"
+    )
+    assert (sent.sent, sent.left, sent.skipped) == (250, 0, 0)
+    assert len(mailoutbox) == 250
+    assert mail_server.connections == 1  # Django's send_mail would have opened 250
+
+
+def test_a_server_that_ends_connections_after_100_messages_gets_a_new_one(
+    mailing, mail_server, mailoutbox
+):
+    mail_server.per_connection = 100
+    addresses = [f"teacher{n}@example.org" for n in range(250)]
+    invitations.invitations_send(
+        collector=mailing, addresses=addresses, link_for=lambda token: f"/i/{token}/"
+    )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(addresses)
+    assert mail_server.connections == 3
+
+
+def test_a_mail_server_failure_leaves_the_rest_waiting_with_their_addresses(
+    designer, mailing, mail_server, mailoutbox
+):
+    mail_server.accept(1)
+    page = post_list(designer, mailing, PEOPLE).content.decode()
+    assert "The mail server stopped the invitations after 1 were sent. The other 2 wait" in page
+    assert [m.to[0] for m in mailoutbox] == PEOPLE[:1]
+    waiting = Invitation.objects.filter(sent_at__isnull=True)
+    assert sorted(waiting.values_list("email", flat=True)) == PEOPLE[1:]
+    # The same list sent again once the server is back: nobody is invited twice.
+    mail_server.accept(None)
+    page = post_list(designer, mailing, PEOPLE).content.decode()
+    assert "2 invitations sent, 3 already invited, 0 addresses not valid." in page
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(PEOPLE)
+
+
+def test_addresses_kept_for_reminders_stay_after_sending(mailing, mail_server, mailoutbox):
+    invitations.invitations_send(
+        collector=mailing,
+        addresses=PEOPLE,
+        link_for=lambda token: f"/i/{token}/",
+        keep_for_reminders=True,
+    )
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == sorted(PEOPLE)
+    sent = mailoutbox[0]
+    stored = Invitation.objects.get(email=sent.to[0])
+    assert stored.token_hash == token_hash(link_in_path(sent))
+
+
+def link_in_path(message) -> str:
+    return re.search(r"/i/([^/\s]+)/", message.body).group(1)
+
+
+def test_an_invitation_not_sent_yet_cannot_be_answered(mailing, client):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE[:1])
+    waiting = Invitation.objects.get()
+    assert waiting.sent_at is None
+    # Its stored hash is random: no link hashes to it until the email goes.
+    assert client.get(f"/i/{waiting.token_hash}/").status_code == 404
+
+
+def test_the_designer_cancels_the_waiting_invitations(
+    designer, mailing, mail_server, mailoutbox, settings
+):
+    settings.INVITATION_SEND_SECONDS = 0
+    post_list(designer, mailing, PEOPLE)
+    page = designer.get(url("survey:round", mailing)).content.decode()
+    assert "These 2 invitations are deleted with their addresses: nobody gets them." in page
+    done = designer.post(url("survey:collector_cancel_waiting", mailing), follow=True)
+    assert "Invitations cancelled: 2." in done.content.decode()
+    assert list(Invitation.objects.values_list("email", flat=True)) == [""]  # the one sent
+    designer.post(url("survey:collector_send_waiting", mailing))
+    assert len(mailoutbox) == 1  # nothing was left to send
+
+
+def test_a_viewer_can_neither_send_nor_cancel(client, agency, member_factory, login, mailing):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    login(member_factory(Role.VIEWER, agency=agency))
+    assert client.post(url("survey:collector_send_waiting", mailing)).status_code == 403
+    assert client.post(url("survey:collector_cancel_waiting", mailing)).status_code == 403
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 3
+
+
+def test_an_invitation_cancelled_while_a_batch_is_sent_is_not_mailed(
+    mailing, mail_server, mailoutbox, monkeypatch
+):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    real = invitations._message
+
+    def and_meanwhile(*args, **kwargs):
+        # Another request cancels the rest while the first email is being written.
+        if not mailoutbox:
+            invitations.invitations_cancel_waiting(collector=mailing)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(invitations, "_message", and_meanwhile)
+    sent = invitations.invitations_send_waiting(link_for=lambda token: f"/i/{token}/")
+    assert (sent.sent, sent.left) == (1, 0)
+    assert len(mailoutbox) == 1
+
+
+def test_closing_the_round_cancels_what_waits_and_says_so_first(designer, mailing, mail_server):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    close = url("survey:round_close", mailing)
+    page = designer.get(close, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "3 invitations not sent yet are cancelled, with their addresses." in page
+    designer.post(close)
+    assert not Invitation.objects.exists()
+    mailing.round.refresh_from_db()
+    assert mailing.round.status == RoundStatus.CLOSED
+
+
+def test_a_round_that_ends_by_its_date_sends_nothing_more_and_the_daily_command_cancels(
+    mailing, mail_server, mailoutbox, capsys
+):
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    mailing.round.closes_at = timezone.now() - timedelta(minutes=1)
+    mailing.round.save()
+    sent = invitations.invitations_send_waiting(link_for=lambda token: f"/i/{token}/")
+    assert (sent.sent, sent.left) == (0, 0)
+    assert mailoutbox == []
+    call_command("forget_ended_invitations")
+    assert "Addresses erased: 3." in capsys.readouterr().out
+    assert not Invitation.objects.exists()
+
+
+def test_the_round_page_offers_no_public_link_qr_code_or_embed_for_an_email_collector(
+    designer, mailing
+):
+    page = designer.get(url("survey:round", mailing)).content.decode()
+    card = page[page.index(f'id="collector-{mailing.pk}"') :]
+    card = card[: card.index("</div>")]
+    assert "Only the single-use links in the invitation emails open this survey" in card
+    assert mailing.token not in card
+    assert "<iframe" not in card
+    qr = reverse(
+        "survey:collector_qr",
+        args=[mailing.round.version.survey_id, mailing.round_id, mailing.pk, "png"],
+    )
+    assert designer.get(qr).status_code == 404
