@@ -17,24 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from survey import fieldwork, invitations, services
+from survey import fieldwork, invitations
 from survey.answering import token_hash
 from survey.exceptions import SurveyError
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
-from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mailing(agency):
-    version = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
-    )
-    round_ = fieldwork.round_create(version=version, label="Baseline")
-    return fieldwork.collector_create(round_=round_, name="Schools in Region X", kind="email")
 
 
 def invite(collector, *addresses, keep=True):

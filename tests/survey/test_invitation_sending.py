@@ -18,24 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from survey import fieldwork, invitations, services
+from survey import invitations
 from survey.answering import token_hash
 from survey.models import Invitation, RoundStatus
-from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
 
 pytestmark = pytest.mark.django_db
 
 PEOPLE = ["ana@example.org", "ben@example.org", "chen@example.org"]
-
-
-@pytest.fixture
-def mailing(agency):
-    version = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
-    )
-    round_ = fieldwork.round_create(version=version, label="Baseline")
-    return fieldwork.collector_create(round_=round_, name="Teachers", kind="email")
 
 
 @pytest.fixture
