@@ -44,19 +44,19 @@ def parse_addresses(
     cells = _ADDRESS_LIKE.findall("\n".join(_file_cells(upload, filename))) if upload else []
     for line in text.replace(";", "\n").replace(",", "\n").splitlines():
         cells.append(line)
-    valid, invalid = [], []
+    valid: dict[str, None] = {}  # in the list's order, each once (a set would lose the order)
+    invalid = []
     for cell in cells:
         address = cell.strip().lower()
-        if not address or address in {"email", "e-mail", "address"}:
+        if not address or address in {"email", "e-mail", "address"} or address in valid:
             continue
         try:
             validate_email(address)
         except ValidationError:
             invalid.append(cell.strip()[:100])
         else:
-            if address not in valid:
-                valid.append(address)
-    return valid, invalid
+            valid[address] = None
+    return list(valid), invalid
 
 
 _ADDRESS_LIKE = re.compile(r"[^\s,;<>\"'()\[\]]+@[^\s,;<>\"'()\[\]]+")
