@@ -224,7 +224,21 @@ def invitations_cancel_waiting(*, collector: Collector) -> int:
     For a list sent to the wrong collector, or by mistake: nobody on it gets
     an email, and the list can be sent again later.
     """
-    deleted, _by_model = collector.invitations.filter(sent_at__isnull=True).delete()
+    return _delete_in_parts(collector.invitations.filter(sent_at__isnull=True))
+
+
+def _delete_in_parts(invitations: Any) -> int:
+    """Delete these invitations a few thousand at a time; the number deleted.
+
+    Django clears a deleted invitation from its response (SET_NULL) with one
+    query parameter per invitation, and PostgreSQL refuses a query of more than
+    65,535 when they are bound on the server (DB_SERVER_SIDE_BINDING): a list
+    of 80,000 waiting invitations could not be cancelled.
+    """
+    deleted = 0
+    while part := list(invitations.values_list("pk", flat=True)[:5000]):
+        count, _by_model = Invitation.objects.filter(pk__in=part).delete()
+        deleted += count
     return deleted
 
 
@@ -406,5 +420,5 @@ def invitations_forget_ended(*, now: datetime | None = None) -> int:
 
 
 def _forget(invitations: Any) -> int:
-    cancelled, _by_model = invitations.filter(sent_at__isnull=True).delete()
+    cancelled = _delete_in_parts(invitations.filter(sent_at__isnull=True))
     return cancelled + invitations.filter(KEPT).update(email="")

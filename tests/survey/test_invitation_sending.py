@@ -241,3 +241,17 @@ def test_the_round_page_offers_no_public_link_qr_code_or_embed_for_an_email_coll
         args=[mailing.round.version.survey_id, mailing.round_id, mailing.pk, "png"],
     )
     assert designer.get(qr).status_code == 404
+
+
+def test_a_list_of_70000_waiting_invitations_can_be_cancelled(mailing):
+    # PostgreSQL refuses a query with more than 65,535 parameters bound on the server,
+    # which is what deleting them all at once took.
+    Invitation.objects.bulk_create(
+        (
+            Invitation(collector=mailing, token_hash=f"w{n}", email_hash=f"h{n}", email="x@y.org")
+            for n in range(70_000)
+        ),
+        batch_size=5000,
+    )
+    assert invitations.invitations_cancel_waiting(collector=mailing) == 70_000
+    assert not Invitation.objects.exists()
