@@ -1229,6 +1229,7 @@ def collector_invite(
     )
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, invite=(collector.pk, form))
+    invalid = form.cleaned_data["invalid"]
     try:
         sent = invitations.invitations_send(
             collector=collector,
@@ -1237,18 +1238,18 @@ def collector_invite(
             keep_for_reminders=form.cleaned_data.get("keep_for_reminders", False),
             seconds=settings.INVITATION_SEND_SECONDS,
         )
-    except SurveyError as error:
+    except SurveyError as error:  # the mail server failed: the rest of the list waits
         messages.error(request, str(error.message))
-        return redirect("survey:round", survey_id, round_.pk)
-    invalid = form.cleaned_data["invalid"]
-    messages.success(
-        request,
-        _(
-            "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses not valid."
+    else:
+        messages.success(
+            request,
+            _(
+                "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses "
+                "not valid."
+            )
+            % {"sent": sent.sent, "skipped": sent.skipped, "invalid": len(invalid)},
         )
-        % {"sent": sent.sent, "skipped": sent.skipped, "invalid": len(invalid)},
-    )
-    _tell_waiting(request, sent.left)
+        _tell_waiting(request, sent.left)
     if invalid:
         # Named, so that they can be corrected and sent again.
         shown = ", ".join(invalid[:INVALID_SHOWN]) + ("…" if len(invalid) > INVALID_SHOWN else "")
