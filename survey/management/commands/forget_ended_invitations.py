@@ -5,7 +5,10 @@ from survey.invitations import invitations_forget_ended
 
 
 class Command(BaseCommand):
-    help = "Erase the email addresses kept for reminders of rounds that have ended (run daily)."
+    help = (
+        "For rounds that have ended: erase the email addresses kept for reminders and cancel "
+        "the invitations not sent yet (run daily)."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         erased = invitations_forget_ended()
