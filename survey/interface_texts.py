@@ -51,6 +51,7 @@ _SOURCES = (
     "templates/survey/respond/later.html",
     "templates/survey/respond/later_email.txt",
     "templates/survey/respond/withdraw.html",
+    "templates/survey/respond/stop_emails.html",
     "survey/answering.py",
     "survey/respond_views.py",
 )

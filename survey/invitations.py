@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPServerDisconnected
 from typing import Any
+from urllib.parse import urljoin
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,6 +202,7 @@ def invitations_send_waiting(
                         mailer.send(
                             _message(
                                 invitation.collector,
+                                invitation.pk,
                                 invitation.email,
                                 link_for(token),
                                 reminder=False,
@@ -279,20 +284,69 @@ class _Mailer:
         self.connection.close()
 
 
-def _message(collector: Collector, address: str, link: str, *, reminder: bool) -> EmailMessage:
-    """The invitation (or reminder) email, in the collector's language when the UI has it."""
+def _message(
+    collector: Collector, invitation_id: int, address: str, link: str, *, reminder: bool
+) -> EmailMessage:
+    """The invitation (or reminder) email, in the collector's language when the UI has it.
+
+    With a link to ask for no more emails, also in the List-Unsubscribe headers
+    that mail programs show as a button (RFC 8058's one click included): large
+    mail providers expect them of bulk mail, and people who cannot say "no more"
+    mark mail as spam instead.
+    """
     version = collector.round.version
     language = collector.preset_language or version.default_language
     title = version.title.get(language) or version.title.get(version.default_language, "")
+    # Same site as the link, whatever its address: the command has no request to ask.
+    stop = urljoin(link, reverse("respond:invitation_stop", args=[stop_token(invitation_id)]))
     with survey_interface(version, language):
         subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
         body = render_to_string(
             "survey/respond/reminder_email.txt"
             if reminder
             else "survey/respond/invitation_email.txt",
-            {"title": title, "link": link},
+            {"title": title, "link": link, "stop": stop},
         )
-    return EmailMessage(subject, body, to=[address])
+    headers = {}
+    if stop.startswith(("https://", "http://")):
+        headers = {
+            "List-Unsubscribe": f"<{stop}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return EmailMessage(subject, body, to=[address], headers=headers)
+
+
+# Signs the invitation's id: unlike its link, which each reminder replaces, this stays
+# the same, so the "no more emails" link of every email sent to a person keeps working.
+_STOP_SALT = "survey.invitation.stop"
+
+
+def stop_token(invitation_id: int) -> str:
+    return signing.Signer(salt=_STOP_SALT).sign_object(invitation_id)
+
+
+def invitation_for_stop_token(token: str) -> Invitation | None:
+    try:
+        invitation_id = signing.Signer(salt=_STOP_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(invitation_id, int):
+        return None
+    return (
+        Invitation.objects.select_related("collector__round__version")
+        .filter(pk=invitation_id, sent_at__isnull=False)
+        .first()
+    )
+
+
+def invitation_decline(*, invitation: Invitation) -> None:
+    """No more emails to this person: the address kept for reminders is erased now.
+
+    Their link keeps working until they have answered, should they change their mind.
+    """
+    Invitation.objects.filter(pk=invitation.pk).update(
+        email="", declined_at=Coalesce(F("declined_at"), timezone.now())
+    )
 
 
 # A reminder goes at least this long after the invitation or the last reminder, and
@@ -308,6 +362,7 @@ class InvitationSummary:
     kept: int  # addresses still kept for reminders
     due: int  # of those, how many a reminder would go to now
     waiting: int  # not sent yet
+    declined: int  # asked for no more emails
 
 
 def invitation_summary(*, collector: Collector) -> InvitationSummary:
@@ -317,6 +372,7 @@ def invitation_summary(*, collector: Collector) -> InvitationSummary:
         answered=Count("pk", filter=Q(used_at__isnull=False)),
         kept=Count("pk", filter=KEPT),
         waiting=Count("pk", filter=Q(sent_at__isnull=True)),
+        declined=Count("pk", filter=Q(declined_at__isnull=False)),
     )
     return InvitationSummary(
         counts["sent"],
@@ -324,6 +380,7 @@ def invitation_summary(*, collector: Collector) -> InvitationSummary:
         counts["kept"],
         _due(collector, timezone.now()).count(),
         counts["waiting"],
+        counts["declined"],
     )
 
 
@@ -381,7 +438,13 @@ def invitations_remind(
                     if not changed:  # answered, or reminded by another request, meanwhile
                         continue
                     mailer.send(
-                        _message(collector, invitation.email, link_for(token), reminder=True)
+                        _message(
+                            collector,
+                            invitation.pk,
+                            invitation.email,
+                            link_for(token),
+                            reminder=True,
+                        )
                     )
             except (SMTPException, OSError):
                 raise SurveyError(

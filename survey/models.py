@@ -519,6 +519,7 @@ class Invitation(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(default=0)
+    declined_at = models.DateTimeField(null=True, blank=True)  # asked for no more emails
 
     class Meta:
         constraints = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("r/<str:token>/done/", views.done, name="done"),
     path("r/<str:token>/later/", views.later, name="later"),
     path("r/<str:token>/resume/<str:resume_token>/", views.resume, name="resume"),
+    path("i/stop/<str:signed>/", views.invitation_stop, name="invitation_stop"),
     path("i/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -38,7 +38,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from survey import answering, selectors
+from survey import answering, invitations, selectors
 from survey.answering import Refusal
 from survey.i18n import (
     LANGUAGE_NAMES,
@@ -661,6 +661,33 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if existing is not None:
         _remember(request, redirect_to, _cookie_name(collector.token), existing.pk)
     return redirect_to
+
+
+# Mail programs' "unsubscribe" button posts to this address with no form token of
+# ours (RFC 8058); the signed address itself is what only the person was sent.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def invitation_stop(request: HttpRequest, signed: str) -> HttpResponse:
+    """No more emails about this survey: a page that asks, and the one-click answer."""
+    found = invitations.invitation_for_stop_token(signed)
+    if found is None:
+        return message_page(
+            request,
+            _("This link does not work. Please check that the whole address was copied."),
+            "",
+            kind="unknown_stop",
+            status=404,
+        )
+    compiled = answering.compiled_for(found.collector.round.version)
+    language = _language(request, found.collector, compiled)
+    if request.method == "POST":
+        invitations.invitation_decline(invitation=found)
+    return _render(
+        request,
+        "survey/respond/stop_emails.html",
+        language,
+        {"compiled": compiled, "done": request.method == "POST" or found.declined_at is not None},
+    )
 
 
 @xframe_options_exempt

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
             name='keep_address',
             field=models.BooleanField(default=False),
         ),
+        migrations.AddField(
+            model_name='invitation',
+            name='declined_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
         migrations.AlterField(
             model_name='invitation',
             name='email',

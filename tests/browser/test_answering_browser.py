@@ -6,12 +6,14 @@ import copy
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from survey import fieldwork, services
+from survey import fieldwork, invitations, services
 from survey.bank import UN
 from survey.demo import demo_survey_dict
-from survey.models import Response, ResponseStatus
+from survey.models import Invitation, Response, ResponseStatus
 from survey.serialization import survey_from_dict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -266,7 +268,7 @@ def test_without_javascript_the_back_button_and_reload_work_too(
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
 def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
-    """Continue later (with an error), deletion, and a link that does not work."""
+    """Continue later (with an error), deletion, a link that does not work, no more emails."""
     collector = _survey_with_a_constraint(agency)
     _consent(phone, collector, lang)
     phone.click("button[name=later]")
@@ -278,6 +280,21 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     assert phone.locator("html").get_attribute("lang") == lang
     assert _serious(phone) == []
     phone.goto("/i/not-a-real-link/")
+    assert _serious(phone) == []
+    mailing = fieldwork.collector_create(
+        round_=collector.round, name="Teachers", kind="email", preset_language=lang
+    )
+    invitations.invitations_queue(collector=mailing, addresses=["ana@example.org"])
+    stop = reverse(
+        "respond:invitation_stop", args=[invitations.stop_token(Invitation.objects.get().pk)]
+    )
+    Invitation.objects.update(sent_at=timezone.now())
+    phone.goto(stop)
+    assert phone.locator("html").get_attribute("lang") == lang
+    assert _serious(phone) == []
+    phone.locator("form button[type=submit]").click()
+    expect(phone.locator("h1")).not_to_have_text("")
+    assert Invitation.objects.get().declined_at is not None
     assert _serious(phone) == []
 
 

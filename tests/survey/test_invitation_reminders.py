@@ -225,3 +225,78 @@ def test_a_round_that_ends_by_its_date_loses_its_addresses_with_the_daily_comman
     call_command("forget_ended_invitations")
     assert Invitation.objects.get().email == ""
     assert "Addresses erased: 1." in capsys.readouterr().out
+
+
+def stop_link_in(message) -> str:
+    return re.search(r"(\S*/i/stop/[^/\s]+/)", message.body).group(1)
+
+
+def test_a_person_asks_for_no_more_emails_and_gets_no_reminder(mailing, mailoutbox):
+    invitations.invitations_send(
+        collector=mailing,
+        addresses=["ana@example.org", "ben@example.org"],
+        link_for=lambda token: f"https://survey.example.org/i/{token}/",
+        keep_for_reminders=True,
+    )
+    email = mail_to(mailoutbox, "ana@example.org")[0]
+    stop = stop_link_in(email)
+    assert stop.startswith("https://survey.example.org/i/stop/")
+    assert "no more emails about this survey" in email.body
+    # Mail programs show their own "unsubscribe" button from these headers.
+    assert email.extra_headers["List-Unsubscribe"] == f"<{stop}>"
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    path = stop.removeprefix("https://survey.example.org")
+    page = Client().get(path, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Ne plus recevoir de courriels sur ce questionnaire ?" in page
+    assert Invitation.objects.filter(declined_at__isnull=False).count() == 0  # only asked
+    # The one click of a mail program: a POST with no form token of ours.
+    clicked = Client(enforce_csrf_checks=True).post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert clicked.status_code == 200
+    declined = Invitation.objects.get(declined_at__isnull=False)
+    assert declined.email == ""  # erased at once
+    assert remind(mailing, days_later=3) == 1  # Ben only
+    assert mail_to(mailoutbox, "ana@example.org") == [email]
+    # Asking again changes nothing; the page says it is done.
+    again = Client().get(path, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vous ne recevrez plus de courriels sur ce questionnaire." in again
+    assert Invitation.objects.get(pk=declined.pk).declined_at == declined.declined_at
+
+
+def test_the_first_emails_stop_link_still_works_after_a_reminder_replaced_its_link(
+    mailing, mailoutbox
+):
+    invite(mailing, "ana@example.org")
+    first = mailoutbox[0]
+    remind(mailing, days_later=3)
+    assert link_in(mailoutbox[1]) != link_in(first)  # the invitation link was replaced
+    assert stop_link_in(mailoutbox[1]) == stop_link_in(first)
+    Client().post(stop_link_in(first))
+    assert Invitation.objects.get().declined_at is not None
+    # Changing one's mind: the latest link still opens the survey.
+    assert Client().get(link_in(mailoutbox[1])).status_code == 302
+
+
+def test_a_stop_link_with_a_changed_signature_is_refused_in_the_readers_language(
+    mailing, mailoutbox
+):
+    invite(mailing, "ana@example.org")
+    forged = stop_link_in(mailoutbox[0])[:-3] + "xx/"
+    page = Client().post(forged, HTTP_ACCEPT_LANGUAGE="ar")
+    assert page.status_code == 404
+    assert 'dir="rtl"' in page.content.decode()
+    assert Invitation.objects.get().declined_at is None
+
+
+def test_the_round_page_counts_those_who_asked_for_no_more_emails(
+    client, agency, member_factory, login, mailing, mailoutbox
+):
+    invite(mailing, "ana@example.org", "ben@example.org")
+    Client().post(stop_link_in(mailoutbox[0]))
+    login(member_factory(Role.VIEWER, agency=agency))
+    page = client.get(
+        reverse("survey:round", args=[mailing.round.version.survey_id, mailing.round_id])
+    )
+    assert "Invitations sent: 2. Answered: 0. Asked for no more emails: 1." in page.content.decode()
