@@ -270,8 +270,9 @@ class _Mailer:
         self.connection.open()  # once; Django's backend would otherwise open one per message
         try:
             message.send()
-        except SMTPServerDisconnected:
-            # Some providers end a connection after so many messages: a new one, once.
+        except (SMTPServerDisconnected, ConnectionError):
+            # Providers end a connection after so many messages, or when it idles: a new
+            # one, once (a server that refuses it again stops the batch).
             self.connection.close()
             self.connection.open()
             message.send()

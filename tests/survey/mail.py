@@ -14,6 +14,7 @@ class Server:
         self.connections = 0
         self.limit: int | None = None  # messages accepted before it refuses (OSError)
         self.per_connection: int | None = None  # messages before it drops a connection
+        self.drop: type[Exception] = SMTPServerDisconnected  # what the client then sees
         self.accepted = 0
         self.on_connection = 0
 
@@ -53,7 +54,7 @@ class Backend(locmem.EmailBackend):
                     and SERVER.on_connection >= SERVER.per_connection
                 ):
                     self.is_open = False
-                    raise SMTPServerDisconnected("Connection unexpectedly closed")
+                    raise SERVER.drop("Connection unexpectedly closed")
                 super().send_messages([message])
                 SERVER.accepted += 1
                 SERVER.on_connection += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -109,10 +110,12 @@ def test_a_whole_list_goes_through_one_connection_to_the_mail_server(
     assert mail_server.connections == 1  # Django's send_mail would have opened 250
 
 
+@pytest.mark.parametrize("drop", [SMTPServerDisconnected, BrokenPipeError])
 def test_a_server_that_ends_connections_after_100_messages_gets_a_new_one(
-    mailing, mail_server, mailoutbox
+    mailing, mail_server, mailoutbox, drop
 ):
     mail_server.per_connection = 100
+    mail_server.drop = drop
     addresses = [f"teacher{n}@example.org" for n in range(250)]
     invitations.invitations_send(
         collector=mailing, addresses=addresses, link_for=lambda token: f"/i/{token}/"
