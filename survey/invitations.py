@@ -7,6 +7,7 @@ address goes again is here too.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -32,6 +33,8 @@ from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
 from survey.interface_texts import EMAIL_SUBJECTS, survey_interface
 from survey.models import Collector, Invitation, Round, RoundStatus
+
+logger = logging.getLogger(__name__)
 
 
 def parse_addresses(
@@ -208,7 +211,8 @@ def invitations_send_waiting(
                                 reminder=False,
                             )
                         )
-                except (SMTPException, OSError):
+                except (SMTPException, OSError) as failure:
+                    _log_failure(failure)
                     raise SurveyError(
                         _(
                             "The mail server stopped the invitations after %(count)d were "
@@ -245,6 +249,11 @@ def _delete_in_parts(invitations: Any) -> int:
         count, _by_model = Invitation.objects.filter(pk__in=part).delete()
         deleted += count
     return deleted
+
+
+def _log_failure(failure: Exception) -> None:
+    """The agency reads that the mail server stopped; whoever runs the site needs why."""
+    logger.warning("Mail server failure while sending invitations: %r", failure)
 
 
 class _Mailer:
@@ -447,7 +456,8 @@ def invitations_remind(
                             reminder=True,
                         )
                     )
-            except (SMTPException, OSError):
+            except (SMTPException, OSError) as failure:
+                _log_failure(failure)
                 raise SurveyError(
                     _(
                         "The mail server stopped the reminders after %(count)d were sent. "
