@@ -364,19 +364,27 @@ class CollectorRow:
     collector: Collector
     url: str  # "" for email collectors: only their invitations' own links open the survey
     embed: str
-    invitations: invitations.InvitationSummary | None  # email collectors only
+    invitations: invitations.InvitationSummary | None = None  # email collectors only
+    emails: list[invitations.EmailPreview] | None = None  # email collectors only
 
 
-def collector_rows(*, round_: Round, link_for: Any) -> list[CollectorRow]:
+def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) -> list[CollectorRow]:
     """The round's collectors with their public link, embed snippet and invitations."""
     rows = []
-    for collector in round_.collectors.all():
+    for collector in round_.collectors.select_related("round__version"):
         if collector.kind == CollectorKind.EMAIL:
-            summary = invitations.invitation_summary(collector=collector)
-            rows.append(CollectorRow(collector, "", "", summary))
+            rows.append(
+                CollectorRow(
+                    collector,
+                    "",
+                    "",
+                    invitations.invitation_summary(collector=collector),
+                    invitations.email_previews(collector=collector, link_for=invitation_link_for),
+                )
+            )
         else:
             url = link_for(collector.token)
-            rows.append(CollectorRow(collector, url, embed_snippet(url, collector.name), None))
+            rows.append(CollectorRow(collector, url, embed_snippet(url, collector.name)))
     return rows
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPServerDisconnected
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -324,6 +324,26 @@ def _message(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     return EmailMessage(subject, body, to=[address], headers=headers)
+
+
+@dataclass(frozen=True)
+class EmailPreview:
+    """An email as people will receive it, for the agency to read before sending a list."""
+
+    language: str
+    subject: str
+    body: str
+
+
+def email_previews(*, collector: Collector, link_for: Any) -> list[EmailPreview]:
+    """The invitation and the reminder of this collector, in their language, links included."""
+    version = collector.round.version
+    language = collector.preset_language or version.default_language
+    previews = []
+    for reminder in (False, True):
+        message = _message(collector, 0, "", unquote(link_for("…")), reminder=reminder)
+        previews.append(EmailPreview(language, message.subject, message.body))
+    return previews
 
 
 # Signs the invitation's id: unlike its link, which each reminder replaces, this stays

@@ -954,7 +954,11 @@ def _round_page(
     Each invitation form has its collector's prefix: two email collectors on
     one page must not share field ids, or a label would name the wrong field.
     """
-    rows = fieldwork.collector_rows(round_=round_, link_for=_entry_link(request))
+    rows = fieldwork.collector_rows(
+        round_=round_,
+        link_for=_entry_link(request),
+        invitation_link_for=_invitation_link(request),
+    )
     cards = []
     for row in rows:
         pk = row.collector.pk

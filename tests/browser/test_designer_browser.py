@@ -308,6 +308,12 @@ def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
     expect(card).to_contain_text("4")
     assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert _serious(phone) == []
+    # The emails, read before sending: long links wrap instead of widening the page.
+    card.locator(".email-preview").first.locator("xpath=ancestor::details/summary").click()
+    expect(card.locator(".email-preview")).to_have_count(2)
+    expect(card.locator(".email-preview").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert _serious(phone) == []
 
     card.locator("form[action$='/send/'] button").click()
     expect(phone.locator(".message-warning")).to_contain_text("3")

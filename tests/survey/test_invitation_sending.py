@@ -260,3 +260,16 @@ def test_a_list_of_70000_waiting_invitations_can_be_cancelled(mailing):
     )
     assert invitations.invitations_cancel_waiting(collector=mailing) == 70_000
     assert not Invitation.objects.exists()
+
+
+def test_the_designer_reads_the_emails_before_sending_a_list(designer, mailing):
+    mailing.preset_language = "fr"
+    mailing.save()
+    page = designer.get(url("survey:round", mailing)).content.decode()
+    assert "The emails people receive" in page
+    preview = page[page.index('class="email-preview" lang="fr"') :]
+    assert "Vous êtes invité(e) à répondre à une courte enquête anonyme" in preview
+    assert "http://testserver/i/…/" in preview
+    assert "ne plus recevoir de courriels sur ce questionnaire" in preview
+    reminder = preview[preview.index("Reminder") :]
+    assert "Il y a quelques jours, nous vous avons invité" in reminder
