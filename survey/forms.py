@@ -31,7 +31,7 @@ from survey.interface_texts import (
     respondent_texts,
     text_problem,
 )
-from survey.invitations import parse_addresses
+from survey.invitations import invitation_text_problems, parse_addresses
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
@@ -863,6 +863,40 @@ class CollectorNameForm(AccessibleForm):
     @staticmethod
     def prefix_for(collector_id: int) -> str:
         return f"name-{collector_id}"
+
+
+class InvitationTextForm(AccessibleForm):
+    """An email collector's own invitation, written in the language its emails go in."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "{link} becomes each person's own link and {title} the survey's title. A line "
+            "to ask for no more emails is added at the end. Reminders keep the platform's "
+            "text. Leave both fields empty to use the platform's invitation."
+        ),
+    )
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.update({"lang": language, "dir": "auto"})
+
+    @staticmethod
+    def prefix_for(collector_id: int) -> str:
+        return f"text-{collector_id}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors:
+            problems = invitation_text_problems(data.get("subject", ""), data.get("body", ""))
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return data
 
 
 class InvitationsForm(AccessibleForm):

@@ -58,6 +58,7 @@ _SOURCES = (
 _EMAIL_SOURCES = (
     "templates/survey/respond/invitation_email.txt",
     "templates/survey/respond/reminder_email.txt",
+    "templates/survey/respond/stop_line.txt",
 )
 _ROOT = Path(__file__).resolve().parents[1]
 _GETTEXT_FUNCTIONS = {

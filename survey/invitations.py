@@ -305,18 +305,26 @@ def _message(
     mark mail as spam instead.
     """
     version = collector.round.version
-    language = collector.preset_language or version.default_language
+    language = email_language(collector)
     title = version.title.get(language) or version.title.get(version.default_language, "")
     # Same site as the link, whatever its address: the command has no request to ask.
     stop = urljoin(link, reverse("respond:invitation_stop", args=[stop_token(invitation_id)]))
     with survey_interface(version, language):
-        subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
-        body = render_to_string(
-            "survey/respond/reminder_email.txt"
-            if reminder
-            else "survey/respond/invitation_email.txt",
-            {"title": title, "link": link, "stop": stop},
-        )
+        if not reminder and collector.invitation_body:  # the agency's own words
+            values = {"title": title, "link": link}
+            subject = _fill(collector.invitation_subject, values)
+            body = render_to_string(
+                "survey/respond/custom_invitation_email.txt",
+                {"body": _fill(collector.invitation_body, values), "stop": stop},
+            )
+        else:
+            subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
+            body = render_to_string(
+                "survey/respond/reminder_email.txt"
+                if reminder
+                else "survey/respond/invitation_email.txt",
+                {"title": title, "link": link, "stop": stop},
+            )
     headers = {}
     if stop.startswith(("https://", "http://")):
         headers = {
@@ -324,6 +332,72 @@ def _message(
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
     return EmailMessage(subject, body, to=[address], headers=headers)
+
+
+def email_language(collector: Collector) -> str:
+    """The language of a collector's emails: its preset language, else the survey's default."""
+    return collector.preset_language or collector.round.version.default_language
+
+
+# The agency's own invitation: {link} for each person's link, {title} for the survey's.
+PLACEHOLDERS = ("link", "title")
+_PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    """Placeholders replaced in one pass: a title holding "{link}" stays as it is."""
+    return _PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), text)
+
+
+def invitation_text_problems(subject: str, body: str) -> dict[str, str]:
+    """What would make an agency's invitation unusable, by field; empty when it is fine."""
+    subject, body = subject.strip(), body.strip()
+    problems: dict[str, str] = {}
+    if not subject and not body:
+        return problems  # the platform's text
+    if not subject:
+        problems["subject"] = _("Write a subject too, or clear the text to use the platform's.")
+    elif "\n" in subject or "\r" in subject:
+        problems["subject"] = _("The subject must fit on one line.")
+    elif "{link}" in subject:
+        problems["subject"] = _("Put {link} in the text, not in the subject.")
+    elif unknown := _unknown_placeholders(subject):
+        problems["subject"] = unknown
+    if not body:
+        problems["body"] = _("Write the text too, or clear the subject to use the platform's.")
+    elif unknown := _unknown_placeholders(body):
+        problems["body"] = unknown
+    elif "{link}" not in body:
+        problems["body"] = _(
+            "Put {link} where each person's own link goes: without it nobody could open the survey."
+        )
+    return problems
+
+
+def _unknown_placeholders(text: str) -> str:
+    """A message naming the placeholders of `text` that are not ours; "" when none is."""
+    unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(PLACEHOLDERS))
+    if not unknown:
+        return ""
+    return _(
+        "Unknown placeholder: %(names)s. Use {link} for the person's own link and "
+        "{title} for the survey's title."
+    ) % {"names": ", ".join("{" + name + "}" for name in unknown)}
+
+
+def collector_set_invitation(*, collector: Collector, subject: str, body: str) -> Collector:
+    """The agency's own invitation for this email collector; both empty: the platform's.
+
+    Reminders keep the platform's text, which says that the new link replaces
+    the earlier one. The line to ask for no more emails is always added.
+    """
+    problems = invitation_text_problems(subject, body)
+    if problems:
+        raise SurveyError(next(iter(problems.values())))
+    collector.invitation_subject = subject.strip()
+    collector.invitation_body = body.strip()
+    collector.save(update_fields=["invitation_subject", "invitation_body"])
+    return collector
 
 
 @dataclass(frozen=True)
@@ -337,8 +411,7 @@ class EmailPreview:
 
 def email_previews(*, collector: Collector, link_for: Any) -> list[EmailPreview]:
     """The invitation and the reminder of this collector, in their language, links included."""
-    version = collector.round.version
-    language = collector.preset_language or version.default_language
+    language = email_language(collector)
     previews = []
     for reminder in (False, True):
         message = _message(collector, 0, "", unquote(link_for("…")), reminder=reminder)

@@ -97,6 +97,11 @@ urlpatterns = [
         name="collector_remind",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/text/",
+        views.collector_invitation_text,
+        name="collector_invitation_text",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/send/",
         views.collector_send_waiting,
         name="collector_send_waiting",

@@ -33,6 +33,7 @@ from survey.forms import (
     DuplicateForm,
     InterfaceTextsForm,
     InvitationsForm,
+    InvitationTextForm,
     PresetForm,
     QuestionForm,
     RoundChangeForm,
@@ -947,6 +948,7 @@ def _round_page(
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
     rename: tuple[int, CollectorNameForm] | None = None,
+    text: tuple[int, InvitationTextForm] | None = None,
     change_form: RoundChangeForm | None = None,
 ) -> HttpResponse:
     """The round page; with a form sent back with its errors (and what was typed) when given.
@@ -972,8 +974,21 @@ def _round_page(
             name_form = CollectorNameForm(
                 prefix=CollectorNameForm.prefix_for(pk), initial={"name": row.collector.name}
             )
-        cards.append((row, form, name_form))
-    sent_back = any(f is not None for f in (collector_form, invite, rename, change_form))
+        text_form = None
+        if row.emails:
+            if text is not None and text[0] == pk:
+                text_form = text[1]
+            else:
+                text_form = InvitationTextForm(
+                    prefix=InvitationTextForm.prefix_for(pk),
+                    language=row.emails[0].language,
+                    initial={
+                        "subject": row.collector.invitation_subject,
+                        "body": row.collector.invitation_body,
+                    },
+                )
+        cards.append((row, form, name_form, text_form))
+    sent_back = any(f is not None for f in (collector_form, invite, rename, text, change_form))
     return render(
         request,
         "survey/round_detail.html",
@@ -1154,6 +1169,37 @@ def collector_remind(
                 % {"count": reminded.left},
             )
     return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+@require_POST
+@_in_agency_time
+def collector_invitation_text(
+    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+) -> HttpResponse:
+    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    if collector.kind != CollectorKind.EMAIL:
+        raise Http404
+    if "reset" in request.POST:
+        invitations.collector_set_invitation(collector=collector, subject="", body="")
+        messages.success(request, _("Invitations use the platform's text again."))
+    else:
+        form = InvitationTextForm(
+            request.POST,
+            prefix=InvitationTextForm.prefix_for(collector.pk),
+            language=invitations.email_language(collector),
+        )
+        if not form.is_valid():
+            return _round_page(request, round_, can_design=True, text=(collector.pk, form))
+        invitations.collector_set_invitation(
+            collector=collector,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+        )
+        messages.success(request, _("The invitation is saved: read it below before sending."))
+    return redirect(
+        reverse("survey:round", args=[survey_id, round_.pk]) + f"#collector-{collector.pk}"
+    )
 
 
 @login_required

@@ -11,6 +11,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='collector',
+            name='invitation_body',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='collector',
+            name='invitation_subject',
+            field=models.CharField(blank=True, max_length=200),
+        ),
+        migrations.AddField(
             model_name='invitation',
             name='keep_address',
             field=models.BooleanField(default=False),

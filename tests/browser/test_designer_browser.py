@@ -329,3 +329,35 @@ def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
     expect(phone.locator(".message-success")).to_contain_text("3")
     expect(phone.locator(f"#collector-{mailing.pk} form[action$='/send/']")).to_have_count(0)
     assert mailing.invitations.count() == 1
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
+    phone, agency, member_factory, password, lang
+):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
+    _sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    card = phone.locator(f"#collector-{mailing.pk}")
+    card.locator("form[action$='/text/']").locator("xpath=ancestor::details/summary").click()
+    phone.fill(f"input[name=text-{mailing.pk}-subject]", "Nature and you")
+    phone.fill(f"textarea[name=text-{mailing.pk}-body]", "Dear teacher, please answer.")
+    card.locator("form[action$='/text/'] button[type=submit]").first.click()
+    # No {link}: refused, the summary leads to the field, and what was typed is kept.
+    expect(phone.locator("#error-summary")).to_be_visible()
+    body = phone.locator(f"textarea[name=text-{mailing.pk}-body]")
+    expect(body).to_have_attribute("aria-invalid", "true")
+    expect(body).to_have_value("Dear teacher, please answer.")
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert _serious(phone) == []
+    body.fill("Dear teacher, please answer: {link}")
+    phone.locator("form[action$='/text/'] button[type=submit]").first.click()
+    expect(phone.locator(".message-success")).to_be_visible()
+    mailing.refresh_from_db()
+    assert mailing.invitation_body == "Dear teacher, please answer: {link}"
+    assert _serious(phone) == []

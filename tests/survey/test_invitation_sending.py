@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Role
 from survey import invitations
 from survey.answering import token_hash
+from survey.exceptions import SurveyError
 from survey.models import Invitation, RoundStatus
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +274,81 @@ def test_the_designer_reads_the_emails_before_sending_a_list(designer, mailing):
     assert "ne plus recevoir de courriels sur ce questionnaire" in preview
     reminder = preview[preview.index("Reminder") :]
     assert "Il y a quelques jours, nous vous avons invité" in reminder
+
+
+def write(client, collector, **fields):
+    data = {f"text-{collector.pk}-{name}": value for name, value in fields.items()}
+    return client.post(url("survey:collector_invitation_text", collector), data, follow=True)
+
+
+def test_the_agency_writes_its_own_invitation_and_people_receive_it(designer, mailing, mailoutbox):
+    body = (
+        "Dear teacher,\n\nThe Ministry of Environment asks for ten minutes of your time: "
+        "{title}.\n\nYour link: {link}\n\nMinister of Environment"
+    )
+    done = write(designer, mailing, subject="{title}: the Ministry asks you", body=body)
+    page = done.content.decode()
+    assert "The invitation is saved: read it below before sending." in page
+    assert "Dear teacher," in page[page.index('class="email-preview"') :]  # the preview
+    post_list(designer, mailing, ["ana@example.org"])
+    email = mailoutbox[0]
+    assert email.subject == "Biodiversity and you: the Ministry asks you"
+    assert email.body.startswith("Dear teacher,")
+    link = re.search(r"Your link: (\S+)", email.body).group(1)
+    assert Client().get(link).status_code == 302  # the person's own link works
+    assert "no more emails about this survey" in email.body  # always added
+    assert "List-Unsubscribe" in email.extra_headers
+    # Back to the platform's words.
+    designer.post(url("survey:collector_invitation_text", mailing), {"reset": "1"})
+    mailing.refresh_from_db()
+    assert (mailing.invitation_subject, mailing.invitation_body) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "field", "message"),
+    [
+        ("Hello", "Please answer.", "body", "Put {link} where each person&#x27;s own link goes"),
+        ("Hello", "Open {lnk}", "body", "Unknown placeholder: {lnk}."),
+        ("Hello {name}", "Open {link}", "subject", "Unknown placeholder: {name}."),
+        ("Open {link}", "Open {link}", "subject", "Put {link} in the text, not in the subject."),
+        ("", "Open {link}", "subject", "Write a subject too"),
+        ("Hello", "", "body", "Write the text too"),
+    ],
+)
+def test_an_invitation_that_would_not_work_is_refused_next_to_its_field_with_the_text_kept(
+    designer, mailing, subject, body, field, message
+):
+    page = write(designer, mailing, subject=subject, body=body)
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert message in html
+    # The summary's link leads to the field; the field says it is wrong.
+    assert f'href="#id_text-{mailing.pk}-{field}"' in html
+    assert re.search(
+        rf'name="text-{mailing.pk}-{field}"[^>]*aria-invalid="true"', html
+    ) or re.search(rf'aria-invalid="true"[^>]*name="text-{mailing.pk}-{field}"', html)
+    assert "<details open>" in html
+    assert body in html and subject in html  # what was typed is kept
+    mailing.refresh_from_db()
+    assert mailing.invitation_body == ""
+
+
+def test_only_a_designer_writes_the_invitation_and_only_for_an_email_collector(
+    client, agency, member_factory, login, mailing
+):
+    public = mailing.round.collectors.exclude(pk=mailing.pk).get()
+    login(member_factory(Role.VIEWER, agency=agency))
+    assert write(client, mailing, subject="Hi", body="{link}").status_code == 403
+    login(member_factory(Role.DESIGNER, agency=agency))
+    assert write(client, public, subject="Hi", body="{link}").status_code == 404
+
+
+def test_a_title_holding_a_placeholder_is_not_filled_twice(mailing):
+    version = mailing.round.version
+    version.title = {**version.title, "en": "Nature {link}"}
+    invitations.collector_set_invitation(collector=mailing, subject="{title}", body="Go: {link}")
+    message = invitations._message(mailing, 1, "a@example.org", "/i/x/", reminder=False)
+    assert message.subject == "Nature {link}"
+    assert message.body.startswith("Go: /i/x/")
+    with pytest.raises(SurveyError, match=re.escape("Put {link}")):
+        invitations.collector_set_invitation(collector=mailing, subject="Hi", body="No link")
