@@ -144,8 +144,8 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
             receipt_code=f"R{number}",
         )
     desktop.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
-    # Rename, pause, remind, erase the addresses, invite.
-    expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(5)
+    # Rename, pause, remind, erase the addresses, write the invitation, invite.
+    expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(6)
     expect(desktop.locator("table.by-day meter")).to_have_count(1)
     expect(desktop.locator("#stops")).to_be_visible()
     assert _serious(desktop) == []
