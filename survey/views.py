@@ -1097,13 +1097,38 @@ def _collector(
     return round_, found
 
 
-@login_required
-@require_POST
-@_in_agency_time
+def _on_collector(
+    view: Callable[[HttpRequest, Round, Collector], HttpResponse | None],
+) -> Callable[..., HttpResponse]:
+    """A designer's POST on one collector: checked, then back to that collector's card.
+
+    The view receives the round and the collector this user may design. When it
+    returns nothing (its messages said what happened), the round page opens
+    again at the collector's card; a form with errors returns the page itself.
+    """
+
+    @login_required
+    @require_POST
+    @_in_agency_time
+    @wraps(view)
+    def wrapped(
+        request: HttpRequest, survey_id: int, round_id: int, collector_id: int
+    ) -> HttpResponse:
+        round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+        answer = view(request, round_, collector)
+        if answer is not None:
+            return answer
+        return redirect(
+            reverse("survey:round", args=[survey_id, round_.pk]) + f"#collector-{collector.pk}"
+        )
+
+    return wrapped
+
+
+@_on_collector
 def collector_rename(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    request: HttpRequest, round_: Round, collector: Collector
+) -> HttpResponse | None:
     form = CollectorNameForm(request.POST, prefix=CollectorNameForm.prefix_for(collector.pk))
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, rename=(collector.pk, form))
@@ -1113,19 +1138,12 @@ def collector_rename(
         form.add_error("name", error.message)
         return _round_page(request, round_, can_design=True, rename=(collector.pk, form))
     messages.success(request, _("The collector is renamed. Its link stays the same."))
-    return redirect(
-        reverse("survey:round", args=[survey_id, round_.pk]) + f"#collector-{collector.pk}"
-    )
+    return None
 
 
-@login_required
-@require_POST
-def collector_toggle(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+@_on_collector
+def collector_toggle(request: HttpRequest, round_: Round, collector: Collector) -> None:
     fieldwork.collector_set_active(collector=collector, active=not collector.active)
-    return redirect("survey:round", survey_id, round_.pk)
 
 
 @login_required
@@ -1143,12 +1161,8 @@ def collector_qr(
     return response
 
 
-@login_required
-@require_POST
-def collector_remind(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+@_on_collector
+def collector_remind(request: HttpRequest, round_: Round, collector: Collector) -> None:
     try:
         reminded = invitations.invitations_remind(
             collector=collector,
@@ -1157,57 +1171,45 @@ def collector_remind(
         )
     except SurveyError as error:
         messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded.sent})
-        if reminded.left:
-            messages.warning(
-                request,
-                _(
-                    "Still due: %(count)d. A request may only last so long: press “Send "
-                    "reminders” again to send more."
-                )
-                % {"count": reminded.left},
+        return
+    messages.success(request, _("Reminders sent: %(count)d.") % {"count": reminded.sent})
+    if reminded.left:
+        messages.warning(
+            request,
+            _(
+                "Still due: %(count)d. A request may only last so long: press “Send "
+                "reminders” again to send more."
             )
-    return redirect("survey:round", survey_id, round_.pk)
+            % {"count": reminded.left},
+        )
 
 
-@login_required
-@require_POST
-@_in_agency_time
+@_on_collector
 def collector_invitation_text(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    request: HttpRequest, round_: Round, collector: Collector
+) -> HttpResponse | None:
     if collector.kind != CollectorKind.EMAIL:
         raise Http404
     if "reset" in request.POST:
         invitations.collector_set_invitation(collector=collector, subject="", body="")
         messages.success(request, _("Invitations use the platform's text again."))
-    else:
-        form = InvitationTextForm(
-            request.POST,
-            prefix=InvitationTextForm.prefix_for(collector.pk),
-            language=invitations.email_language(collector),
-        )
-        if not form.is_valid():
-            return _round_page(request, round_, can_design=True, text=(collector.pk, form))
-        invitations.collector_set_invitation(
-            collector=collector,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-        )
-        messages.success(request, _("The invitation is saved: read it below before sending."))
-    return redirect(
-        reverse("survey:round", args=[survey_id, round_.pk]) + f"#collector-{collector.pk}"
+        return None
+    form = InvitationTextForm(
+        request.POST,
+        prefix=InvitationTextForm.prefix_for(collector.pk),
+        language=invitations.email_language(collector),
     )
+    if not form.is_valid():
+        return _round_page(request, round_, can_design=True, text=(collector.pk, form))
+    invitations.collector_set_invitation(
+        collector=collector, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+    )
+    messages.success(request, _("The invitation is saved: read it below before sending."))
+    return None
 
 
-@login_required
-@require_POST
-def collector_send_waiting(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+@_on_collector
+def collector_send_waiting(request: HttpRequest, round_: Round, collector: Collector) -> None:
     try:
         sent = invitations.invitations_send_waiting(
             link_for=_invitation_link(request),
@@ -1216,10 +1218,9 @@ def collector_send_waiting(
         )
     except SurveyError as error:
         messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Invitations sent: %(count)d.") % {"count": sent.sent})
-        _tell_waiting(request, sent.left)
-    return redirect("survey:round", survey_id, round_.pk)
+        return
+    messages.success(request, _("Invitations sent: %(count)d.") % {"count": sent.sent})
+    _tell_waiting(request, sent.left)
 
 
 def _tell_waiting(request: HttpRequest, waiting: int) -> None:
@@ -1234,26 +1235,16 @@ def _tell_waiting(request: HttpRequest, waiting: int) -> None:
         )
 
 
-@login_required
-@require_POST
-def collector_cancel_waiting(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+@_on_collector
+def collector_cancel_waiting(request: HttpRequest, round_: Round, collector: Collector) -> None:
     cancelled = invitations.invitations_cancel_waiting(collector=collector)
     messages.success(request, _("Invitations cancelled: %(count)d.") % {"count": cancelled})
-    return redirect("survey:round", survey_id, round_.pk)
 
 
-@login_required
-@require_POST
-def collector_forget_addresses(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+@_on_collector
+def collector_forget_addresses(request: HttpRequest, round_: Round, collector: Collector) -> None:
     erased = invitations.invitations_forget_addresses(collector=collector)
     messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
-    return redirect("survey:round", survey_id, round_.pk)
 
 
 INVALID_SHOWN = 20  # invalid addresses named after sending invitations
@@ -1267,13 +1258,10 @@ def _entry_link(request: HttpRequest) -> Any:
     return lambda token: request.build_absolute_uri(reverse("respond:entry", args=[token]))
 
 
-@login_required
-@require_POST
-@_in_agency_time
+@_on_collector
 def collector_invite(
-    request: HttpRequest, survey_id: int, round_id: int, collector_id: int
-) -> HttpResponse:
-    round_, collector = _collector(request, survey_id, round_id, collector_id, Action.DESIGN)
+    request: HttpRequest, round_: Round, collector: Collector
+) -> HttpResponse | None:
     form = InvitationsForm(
         request.POST, request.FILES, prefix=InvitationsForm.prefix_for(collector.pk)
     )
@@ -1304,4 +1292,4 @@ def collector_invite(
         # Named, so that they can be corrected and sent again.
         shown = ", ".join(invalid[:INVALID_SHOWN]) + ("…" if len(invalid) > INVALID_SHOWN else "")
         messages.warning(request, _("Not valid: %(addresses)s") % {"addresses": shown})
-    return redirect("survey:round", survey_id, round_.pk)
+    return None
