@@ -17,7 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: object) -> None:
         parser.add_argument(  # type: ignore[attr-defined]
-            "--seconds", type=int, default=None, help="stop after about this many seconds"
+            "--seconds",
+            type=int,
+            default=240,
+            help="stop after about this many seconds (default 240: one run ends before the "
+            "next one of a five-minute schedule starts; 0: one email)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
