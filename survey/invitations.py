@@ -190,27 +190,17 @@ def invitations_send_waiting(
             for invitation in batch:
                 if not mailer.has_time():
                     break
-                token = secrets.token_urlsafe(24)
                 try:
-                    with transaction.atomic():
-                        claimed = Invitation.objects.filter(
-                            pk=invitation.pk, sent_at__isnull=True
-                        ).update(
-                            token_hash=token_hash(token),
-                            sent_at=timezone.now(),
-                            email=invitation.email if invitation.keep_address else "",
-                        )
-                        if not claimed:  # sent or cancelled by another request meanwhile
-                            continue
-                        mailer.send(
-                            _message(
-                                invitation.collector,
-                                invitation.pk,
-                                invitation.email,
-                                link_for(token),
-                                reminder=False,
-                            )
-                        )
+                    mailer.claim_and_send(
+                        invitation,
+                        Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True),
+                        {
+                            "sent_at": timezone.now(),
+                            "email": invitation.email if invitation.keep_address else "",
+                        },
+                        link_for,
+                        reminder=False,
+                    )
                 except (SMTPException, OSError) as failure:
                     _log_failure(failure)
                     raise SurveyError(
@@ -273,6 +263,35 @@ class _Mailer:
     def has_time(self) -> bool:
         """Always for the first message, so that every batch moves the list on."""
         return self.sent == 0 or self.deadline is None or time.monotonic() < self.deadline
+
+    def claim_and_send(
+        self,
+        invitation: Invitation,
+        claim: Any,
+        changes: dict[str, Any],
+        link_for: Any,
+        *,
+        reminder: bool,
+    ) -> None:
+        """Give one invitation a new link and mail it, in one transaction.
+
+        `claim` finds the invitation only in the state this email is for, and
+        takes it with the new link's hash and `changes`. When it finds nothing
+        (sent, answered, reminded or cancelled by another request meanwhile) no
+        email goes; a mail server that fails undoes the claim.
+        """
+        token = secrets.token_urlsafe(24)
+        with transaction.atomic():
+            if claim.update(token_hash=token_hash(token), **changes):
+                self.send(
+                    _message(
+                        invitation.collector,
+                        invitation.pk,
+                        invitation.email,
+                        link_for(token),
+                        reminder=reminder,
+                    )
+                )
 
     def send(self, message: EmailMessage) -> None:
         message.connection = self.connection
@@ -530,25 +549,17 @@ def invitations_remind(
         for invitation in _due(collector, now):
             if not mailer.has_time():
                 break
-            token = secrets.token_urlsafe(24)
+            invitation.collector = collector  # known already: no query per reminder
             try:
-                with transaction.atomic():
-                    changed = Invitation.objects.filter(
+                mailer.claim_and_send(
+                    invitation,
+                    Invitation.objects.filter(
                         pk=invitation.pk, used_at__isnull=True, reminders=invitation.reminders
-                    ).update(
-                        token_hash=token_hash(token), reminded_at=now, reminders=F("reminders") + 1
-                    )
-                    if not changed:  # answered, or reminded by another request, meanwhile
-                        continue
-                    mailer.send(
-                        _message(
-                            collector,
-                            invitation.pk,
-                            invitation.email,
-                            link_for(token),
-                            reminder=True,
-                        )
-                    )
+                    ),
+                    {"reminded_at": now, "reminders": F("reminders") + 1},
+                    link_for,
+                    reminder=True,
+                )
             except (SMTPException, OSError) as failure:
                 _log_failure(failure)
                 raise SurveyError(
