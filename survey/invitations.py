@@ -1,8 +1,9 @@
 """Email invitations: single-use links mailed to a list of addresses, and reminders.
 
+A list is stored whole and mailed in parts, as long lists outlast a request.
 Only hashes of an address and of its link are kept once the email is sent,
 unless the agency keeps the addresses to send reminders; every way such an
-address goes again is here too.
+address goes again is here too, the person's own "no more emails" included.
 """
 
 from __future__ import annotations
@@ -155,16 +156,15 @@ def invitations_queue(
 
 def _waiting(collector: Collector | None, now: datetime) -> Any:
     """Invitations not sent yet, oldest first; never those of a round that has ended."""
-    waiting = Invitation.objects.filter(sent_at__isnull=True).exclude(
-        _ended(now, prefix="collector__round__")
-    )
+    waiting = Invitation.objects.filter(sent_at__isnull=True).exclude(_ended(now))
     if collector is not None:
         waiting = waiting.filter(collector=collector)
     return waiting.order_by("pk")
 
 
-def _ended(now: datetime, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}status": RoundStatus.CLOSED}) | Q(**{f"{prefix}closes_at__lte": now})
+def _ended(now: datetime) -> Q:
+    """Invitations of rounds closed, or past their closing date."""
+    return Q(collector__round__status=RoundStatus.CLOSED) | Q(collector__round__closes_at__lte=now)
 
 
 def invitations_send_waiting(
@@ -594,7 +594,7 @@ def invitations_forget_ended(*, now: datetime | None = None) -> int:
     forget_ended_invitations`, run daily, does it.
     """
     now = now or timezone.now()
-    return _forget(Invitation.objects.filter(_ended(now, prefix="collector__round__")))
+    return _forget(Invitation.objects.filter(_ended(now)))
 
 
 def _forget(invitations: Any) -> int:
