@@ -31,7 +31,7 @@ from survey.interface_texts import (
     respondent_texts,
     text_problem,
 )
-from survey.invitations import invitation_text_problems, parse_addresses
+from survey.invitations import email_text_problems, parse_addresses
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
@@ -865,19 +865,33 @@ class CollectorNameForm(AccessibleForm):
         return f"name-{collector_id}"
 
 
-class InvitationTextForm(AccessibleForm):
-    """An email collector's own invitation, written in the language its emails go in."""
+class EmailTextsForm(AccessibleForm):
+    """An email collector's own invitation and reminder, in the language its emails go in."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
-    body = forms.CharField(
-        label=_("Text"),
+    invitation_subject = forms.CharField(
+        label=_("Subject of the invitation"), max_length=200, required=False
+    )
+    invitation_body = forms.CharField(
+        label=_("Text of the invitation"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "{link} becomes each person's own link and {title} the survey's title. A line "
-            "to ask for no more emails is added at the end. Reminders keep the platform's "
-            "text. Leave both fields empty to use the platform's invitation."
+            "to ask for no more emails is added at the end of every email."
+        ),
+    )
+    reminder_subject = forms.CharField(
+        label=_("Subject of the reminder"), max_length=200, required=False
+    )
+    reminder_body = forms.CharField(
+        label=_("Text of the reminder"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "{link} becomes the person's new link, which replaces the one in the earlier "
+            "email: say so. Leave an email's two fields empty to use the platform's."
         ),
     )
 
@@ -893,8 +907,7 @@ class InvitationTextForm(AccessibleForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.errors:
-            problems = invitation_text_problems(data.get("subject", ""), data.get("body", ""))
-            for field, message in problems.items():
+            for field, message in email_text_problems(**data).items():
                 self.add_error(field, message)
         return data
 

@@ -329,12 +329,17 @@ def _message(
     # Same site as the link, whatever its address: the command has no request to ask.
     stop = urljoin(link, reverse("respond:invitation_stop", args=[stop_token(invitation_id)]))
     with survey_interface(version, language):
-        if not reminder and collector.invitation_body:  # the agency's own words
+        own_subject, own_body = (
+            (collector.reminder_subject, collector.reminder_body)
+            if reminder
+            else (collector.invitation_subject, collector.invitation_body)
+        )
+        if own_body:  # the agency's own words
             values = {"title": title, "link": link}
-            subject = _fill(collector.invitation_subject, values)
+            subject = _fill(own_subject, values)
             body = render_to_string(
                 "survey/respond/custom_invitation_email.txt",
-                {"body": _fill(collector.invitation_body, values), "stop": stop},
+                {"body": _fill(own_body, values), "stop": stop},
             )
         else:
             subject = _(EMAIL_SUBJECTS[1] if reminder else EMAIL_SUBJECTS[0]) % {"title": title}
@@ -404,19 +409,36 @@ def _unknown_placeholders(text: str) -> str:
     ) % {"names": ", ".join("{" + name + "}" for name in unknown)}
 
 
-def collector_set_invitation(*, collector: Collector, subject: str, body: str) -> Collector:
-    """The agency's own invitation for this email collector; both empty: the platform's.
+def collector_set_emails(*, collector: Collector, **texts: str) -> Collector:
+    """The agency's own invitation and reminder for this email collector.
 
-    Reminders keep the platform's text, which says that the new link replaces
-    the earlier one. The line to ask for no more emails is always added.
+    `texts` are the four fields EMAIL_FIELDS names; a pair left empty means
+    the platform's email. The line to ask for no more emails is always added.
     """
-    problems = invitation_text_problems(subject, body)
+    unknown = set(texts) - set(EMAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"collector_set_emails cannot change {sorted(unknown)}")
+    problems = email_text_problems(**texts)
     if problems:
         raise SurveyError(next(iter(problems.values())))
-    collector.invitation_subject = subject.strip()
-    collector.invitation_body = body.strip()
-    collector.save(update_fields=["invitation_subject", "invitation_body"])
+    for name in EMAIL_FIELDS:
+        setattr(collector, name, texts.get(name, "").strip())
+    collector.save(update_fields=list(EMAIL_FIELDS))
     return collector
+
+
+EMAIL_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "reminder_body")
+
+
+def email_text_problems(**texts: str) -> dict[str, str]:
+    """invitation_text_problems for both emails, by field name (EMAIL_FIELDS)."""
+    problems = {}
+    for email in ("invitation", "reminder"):
+        found = invitation_text_problems(
+            texts.get(f"{email}_subject", ""), texts.get(f"{email}_body", "")
+        )
+        problems.update({f"{email}_{part}": message for part, message in found.items()})
+    return problems
 
 
 @dataclass(frozen=True)

@@ -492,9 +492,11 @@ class Collector(models.Model):
     )
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # An email collector's own invitation, in its language; empty: the platform's text.
+    # An email collector's own invitation and reminder, in its language; empty: the platform's.
     invitation_subject = models.CharField(max_length=200, blank=True)
     invitation_body = models.TextField(blank=True)
+    reminder_subject = models.CharField(max_length=200, blank=True)
+    reminder_body = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -97,9 +97,9 @@ urlpatterns = [
         name="collector_remind",
     ),
     path(
-        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/text/",
-        views.collector_invitation_text,
-        name="collector_invitation_text",
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/emails/",
+        views.collector_emails,
+        name="collector_emails",
     ),
     path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/send/",

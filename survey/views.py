@@ -31,9 +31,9 @@ from survey.forms import (
     CollectorForm,
     CollectorNameForm,
     DuplicateForm,
+    EmailTextsForm,
     InterfaceTextsForm,
     InvitationsForm,
-    InvitationTextForm,
     PresetForm,
     QuestionForm,
     RoundChangeForm,
@@ -948,7 +948,7 @@ def _round_page(
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
     rename: tuple[int, CollectorNameForm] | None = None,
-    text: tuple[int, InvitationTextForm] | None = None,
+    text: tuple[int, EmailTextsForm] | None = None,
     change_form: RoundChangeForm | None = None,
 ) -> HttpResponse:
     """The round page; with a form sent back with its errors (and what was typed) when given.
@@ -979,12 +979,11 @@ def _round_page(
             if text is not None and text[0] == pk:
                 text_form = text[1]
             else:
-                text_form = InvitationTextForm(
-                    prefix=InvitationTextForm.prefix_for(pk),
+                text_form = EmailTextsForm(
+                    prefix=EmailTextsForm.prefix_for(pk),
                     language=row.emails[0].language,
                     initial={
-                        "subject": row.collector.invitation_subject,
-                        "body": row.collector.invitation_body,
+                        name: getattr(row.collector, name) for name in invitations.EMAIL_FIELDS
                     },
                 )
         cards.append((row, form, name_form, text_form))
@@ -1185,26 +1184,24 @@ def collector_remind(request: HttpRequest, round_: Round, collector: Collector) 
 
 
 @_on_collector
-def collector_invitation_text(
+def collector_emails(
     request: HttpRequest, round_: Round, collector: Collector
 ) -> HttpResponse | None:
     if collector.kind != CollectorKind.EMAIL:
         raise Http404
     if "reset" in request.POST:
-        invitations.collector_set_invitation(collector=collector, subject="", body="")
-        messages.success(request, _("Invitations use the platform's text again."))
+        invitations.collector_set_emails(collector=collector)
+        messages.success(request, _("Invitations and reminders use the platform's texts again."))
         return None
-    form = InvitationTextForm(
+    form = EmailTextsForm(
         request.POST,
-        prefix=InvitationTextForm.prefix_for(collector.pk),
+        prefix=EmailTextsForm.prefix_for(collector.pk),
         language=invitations.email_language(collector),
     )
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, text=(collector.pk, form))
-    invitations.collector_set_invitation(
-        collector=collector, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
-    )
-    messages.success(request, _("The invitation is saved: read it below before sending."))
+    invitations.collector_set_emails(collector=collector, **form.cleaned_data)
+    messages.success(request, _("The emails are saved: read them below before sending."))
     return None
 
 

@@ -21,6 +21,16 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
+            model_name='collector',
+            name='reminder_body',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='collector',
+            name='reminder_subject',
+            field=models.CharField(blank=True, max_length=200),
+        ),
+        migrations.AddField(
             model_name='invitation',
             name='keep_address',
             field=models.BooleanField(default=False),

@@ -278,7 +278,7 @@ def test_the_designer_reads_the_emails_before_sending_a_list(designer, mailing):
 
 def write(client, collector, **fields):
     data = {f"text-{collector.pk}-{name}": value for name, value in fields.items()}
-    return client.post(url("survey:collector_invitation_text", collector), data, follow=True)
+    return client.post(url("survey:collector_emails", collector), data, follow=True)
 
 
 def test_the_agency_writes_its_own_invitation_and_people_receive_it(designer, mailing, mailoutbox):
@@ -286,11 +286,19 @@ def test_the_agency_writes_its_own_invitation_and_people_receive_it(designer, ma
         "Dear teacher,\n\nThe Ministry of Environment asks for ten minutes of your time: "
         "{title}.\n\nYour link: {link}\n\nMinister of Environment"
     )
-    done = write(designer, mailing, subject="{title}: the Ministry asks you", body=body)
+    done = write(
+        designer,
+        mailing,
+        invitation_subject="{title}: the Ministry asks you",
+        invitation_body=body,
+        reminder_subject="Reminder: {title}",
+        reminder_body="Dear teacher,\n\nThere is still time. Your new link: {link}",
+    )
     page = done.content.decode()
-    assert "The invitation is saved: read it below before sending." in page
-    assert "Dear teacher," in page[page.index('class="email-preview"') :]  # the preview
-    post_list(designer, mailing, ["ana@example.org"])
+    assert "The emails are saved: read them below before sending." in page
+    previews = page[page.index('class="email-preview"') :]
+    assert "Dear teacher," in previews and "There is still time." in previews
+    post_list(designer, mailing, ["ana@example.org"], keep_for_reminders="on")
     email = mailoutbox[0]
     assert email.subject == "Biodiversity and you: the Ministry asks you"
     assert email.body.startswith("Dear teacher,")
@@ -298,27 +306,35 @@ def test_the_agency_writes_its_own_invitation_and_people_receive_it(designer, ma
     assert Client().get(link).status_code == 302  # the person's own link works
     assert "no more emails about this survey" in email.body  # always added
     assert "List-Unsubscribe" in email.extra_headers
+    Invitation.objects.update(sent_at=timezone.now() - timedelta(days=3))
+    designer.post(url("survey:collector_remind", mailing))
+    reminder = mailoutbox[1]
+    assert reminder.subject == "Reminder: Biodiversity and you"
+    new_link = re.search(r"Your new link: (\S+)", reminder.body).group(1)
+    assert new_link != link and Client().get(new_link).status_code == 302
     # Back to the platform's words.
-    designer.post(url("survey:collector_invitation_text", mailing), {"reset": "1"})
+    designer.post(url("survey:collector_emails", mailing), {"reset": "1"})
     mailing.refresh_from_db()
-    assert (mailing.invitation_subject, mailing.invitation_body) == ("", "")
+    assert [getattr(mailing, name) for name in invitations.EMAIL_FIELDS] == ["", "", "", ""]
 
 
 @pytest.mark.parametrize(
-    ("subject", "body", "field", "message"),
+    ("email", "subject", "body", "field", "message"),
     [
-        ("Hello", "Please answer.", "body", "Put {link} where each person&#x27;s own link goes"),
-        ("Hello", "Open {lnk}", "body", "Unknown placeholder: {lnk}."),
-        ("Hello {name}", "Open {link}", "subject", "Unknown placeholder: {name}."),
-        ("Open {link}", "Open {link}", "subject", "Put {link} in the text, not in the subject."),
-        ("", "Open {link}", "subject", "Write a subject too"),
-        ("Hello", "", "body", "Write the text too"),
+        ("invitation", "Hello", "Please answer.", "body", "Put {link} where each person"),
+        ("invitation", "Hello", "Open {lnk}", "body", "Unknown placeholder: {lnk}."),
+        ("invitation", "Hello {name}", "Open {link}", "subject", "Unknown placeholder: {name}."),
+        ("invitation", "Open {link}", "Open {link}", "subject", "Put {link} in the text, not"),
+        ("invitation", "", "Open {link}", "subject", "Write a subject too"),
+        ("invitation", "Hello", "", "body", "Write the text too"),
+        ("reminder", "Again", "Please answer now.", "body", "Put {link} where each person"),
     ],
 )
-def test_an_invitation_that_would_not_work_is_refused_next_to_its_field_with_the_text_kept(
-    designer, mailing, subject, body, field, message
+def test_an_email_that_would_not_work_is_refused_next_to_its_field_with_the_text_kept(
+    designer, mailing, email, subject, body, field, message
 ):
-    page = write(designer, mailing, subject=subject, body=body)
+    page = write(designer, mailing, **{f"{email}_subject": subject, f"{email}_body": body})
+    field = f"{email}_{field}"
     assert page.status_code == 400
     html = page.content.decode()
     assert message in html
@@ -330,7 +346,7 @@ def test_an_invitation_that_would_not_work_is_refused_next_to_its_field_with_the
     assert "<details open>" in html
     assert body in html and subject in html  # what was typed is kept
     mailing.refresh_from_db()
-    assert mailing.invitation_body == ""
+    assert (mailing.invitation_body, mailing.reminder_body) == ("", "")
 
 
 def test_only_a_designer_writes_the_invitation_and_only_for_an_email_collector(
@@ -338,17 +354,22 @@ def test_only_a_designer_writes_the_invitation_and_only_for_an_email_collector(
 ):
     public = mailing.round.collectors.exclude(pk=mailing.pk).get()
     login(member_factory(Role.VIEWER, agency=agency))
-    assert write(client, mailing, subject="Hi", body="{link}").status_code == 403
+    texts = {"invitation_subject": "Hi", "invitation_body": "{link}"}
+    assert write(client, mailing, **texts).status_code == 403
     login(member_factory(Role.DESIGNER, agency=agency))
-    assert write(client, public, subject="Hi", body="{link}").status_code == 404
+    assert write(client, public, **texts).status_code == 404
 
 
 def test_a_title_holding_a_placeholder_is_not_filled_twice(mailing):
     version = mailing.round.version
     version.title = {**version.title, "en": "Nature {link}"}
-    invitations.collector_set_invitation(collector=mailing, subject="{title}", body="Go: {link}")
+    invitations.collector_set_emails(
+        collector=mailing, invitation_subject="{title}", invitation_body="Go: {link}"
+    )
     message = invitations._message(mailing, 1, "a@example.org", "/i/x/", reminder=False)
     assert message.subject == "Nature {link}"
     assert message.body.startswith("Go: /i/x/")
     with pytest.raises(SurveyError, match=re.escape("Put {link}")):
-        invitations.collector_set_invitation(collector=mailing, subject="Hi", body="No link")
+        invitations.collector_set_emails(
+            collector=mailing, invitation_subject="Hi", invitation_body="No link"
+        )
