@@ -374,7 +374,8 @@ def _fill(text: str, values: dict[str, str]) -> str:
 
 
 def invitation_text_problems(subject: str, body: str) -> dict[str, str]:
-    """What would make an agency's invitation unusable, by field; empty when it is fine."""
+    """What would make an agency's email (invitation or reminder) unusable, by field ("subject",
+    "body"); empty when it is fine."""
     subject, body = subject.strip(), body.strip()
     problems: dict[str, str] = {}
     if not subject and not body:
