@@ -31,12 +31,18 @@ from survey.interface_texts import (
     respondent_texts,
     text_problem,
 )
-from survey.invitations import email_text_problems, parse_addresses
+from survey.invitations import (
+    EMAIL_FIELDS,
+    email_language,
+    email_text_problems,
+    parse_addresses,
+)
 from survey.links import LABEL_MAX, MAX_LINKS, URL_MAX, link_problem
 from survey.models import (
     CHOICE_TYPES,
     CODE_PATTERN,
     ChoiceList,
+    Collector,
     CollectorKind,
     Question,
     QuestionType,
@@ -895,14 +901,16 @@ class EmailTextsForm(AccessibleForm):
         ),
     )
 
-    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Mapping[str, Any] | None = None, *, collector: Collector) -> None:
+        """The collector's saved texts, under its own prefix, in the language its emails go in."""
+        super().__init__(
+            data,
+            prefix=f"text-{collector.pk}",
+            initial={name: getattr(collector, name) for name in EMAIL_FIELDS},
+        )
+        language = email_language(collector)
         for field in self.fields.values():
             field.widget.attrs.update({"lang": language, "dir": "auto"})
-
-    @staticmethod
-    def prefix_for(collector_id: int) -> str:
-        return f"text-{collector_id}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

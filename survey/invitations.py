@@ -373,7 +373,7 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), text)
 
 
-def invitation_text_problems(subject: str, body: str) -> dict[str, str]:
+def _email_problems(subject: str, body: str) -> dict[str, str]:
     """What would make an agency's email (invitation or reminder) unusable, by field ("subject",
     "body"); empty when it is fine."""
     subject, body = subject.strip(), body.strip()
@@ -432,12 +432,10 @@ EMAIL_FIELDS = ("invitation_subject", "invitation_body", "reminder_subject", "re
 
 
 def email_text_problems(**texts: str) -> dict[str, str]:
-    """invitation_text_problems for both emails, by field name (EMAIL_FIELDS)."""
+    """_email_problems for both emails, by field name (EMAIL_FIELDS)."""
     problems = {}
     for email in ("invitation", "reminder"):
-        found = invitation_text_problems(
-            texts.get(f"{email}_subject", ""), texts.get(f"{email}_body", "")
-        )
+        found = _email_problems(texts.get(f"{email}_subject", ""), texts.get(f"{email}_body", ""))
         problems.update({f"{email}_{part}": message for part, message in found.items()})
     return problems
 
@@ -446,6 +444,7 @@ def email_text_problems(**texts: str) -> dict[str, str]:
 class EmailPreview:
     """An email as people will receive it, for the agency to read before sending a list."""
 
+    reminder: bool
     language: str
     subject: str
     body: str
@@ -457,7 +456,7 @@ def email_previews(*, collector: Collector, link_for: Any) -> list[EmailPreview]
     previews = []
     for reminder in (False, True):
         message = _message(collector, 0, "", unquote(link_for("…")), reminder=reminder)
-        previews.append(EmailPreview(language, message.subject, message.body))
+        previews.append(EmailPreview(reminder, language, message.subject, message.body))
     return previews
 
 

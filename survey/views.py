@@ -979,13 +979,7 @@ def _round_page(
             if text is not None and text[0] == pk:
                 text_form = text[1]
             else:
-                text_form = EmailTextsForm(
-                    prefix=EmailTextsForm.prefix_for(pk),
-                    language=row.emails[0].language,
-                    initial={
-                        name: getattr(row.collector, name) for name in invitations.EMAIL_FIELDS
-                    },
-                )
+                text_form = EmailTextsForm(collector=row.collector)
         cards.append((row, form, name_form, text_form))
     sent_back = any(f is not None for f in (collector_form, invite, rename, text, change_form))
     return render(
@@ -1193,11 +1187,7 @@ def collector_emails(
         invitations.collector_set_emails(collector=collector)
         messages.success(request, _("Invitations and reminders use the platform's texts again."))
         return None
-    form = EmailTextsForm(
-        request.POST,
-        prefix=EmailTextsForm.prefix_for(collector.pk),
-        language=invitations.email_language(collector),
-    )
+    form = EmailTextsForm(request.POST, collector=collector)
     if not form.is_valid():
         return _round_page(request, round_, can_design=True, text=(collector.pk, form))
     invitations.collector_set_emails(collector=collector, **form.cleaned_data)

@@ -160,12 +160,17 @@ def link_in_path(message) -> str:
     return re.search(r"/i/([^/\s]+)/", message.body).group(1)
 
 
-def test_an_invitation_not_sent_yet_cannot_be_answered(mailing, client):
+def test_an_invitation_gets_its_link_when_it_is_mailed_not_when_it_waits(
+    mailing, mail_server, mailoutbox
+):
     invitations.invitations_queue(collector=mailing, addresses=PEOPLE[:1])
-    waiting = Invitation.objects.get()
-    assert waiting.sent_at is None
-    # Its stored hash is random: no link hashes to it until the email goes.
-    assert client.get(f"/i/{waiting.token_hash}/").status_code == 404
+    placeholder = Invitation.objects.get().token_hash
+    invitations.invitations_send_waiting(link_for=lambda token: f"/i/{token}/")
+    sent = Invitation.objects.get()
+    # The waiting row's hash was of no link at all; the emailed link's hash replaced it.
+    assert sent.token_hash != placeholder
+    assert sent.token_hash == token_hash(link_in_path(mailoutbox[0]))
+    assert Client().get(f"/i/{link_in_path(mailoutbox[0])}/").status_code == 302
 
 
 def test_the_designer_cancels_the_waiting_invitations(
