@@ -108,14 +108,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (allauth's rate limits live here): Redis when REDIS_URL is set.
+# Cache (allauth's rate limits live here): Redis when REDIS_URL is set. Django's Redis
+# backend, except that pages go on when Redis is out of reach (config/cache.py says why);
+# a Redis that does not answer within a second counts as out of reach.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cepa",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

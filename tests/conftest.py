@@ -8,7 +8,11 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Agency, Role, User
+from survey import fieldwork, services
+from survey.models import Collector
+from survey.serialization import survey_from_dict
 from tests.factories import TEST_PASSWORD, AgencyFactory, MembershipFactory, UserFactory
+from tests.survey.factories import every_feature
 
 UI_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 
@@ -93,3 +97,11 @@ def mail_server(settings, mailoutbox):
     mail.SERVER = mail.Server()
     settings.EMAIL_BACKEND = "tests.survey.mail.Backend"
     return mail.SERVER
+
+
+@pytest.fixture
+def collector(agency: Agency) -> Collector:
+    """The public link of an open round of a published survey that uses every feature."""
+    version = survey_from_dict(every_feature(), agency=agency, by=None)
+    version = services.survey_publish(version=version, by=None)
+    return fieldwork.round_create(version=version, label="Baseline").collectors.get()

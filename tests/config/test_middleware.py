@@ -8,18 +8,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from config.middleware import RESPONDENT_PREFIXES
-from survey import fieldwork, respond_urls, services
-from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
+from survey import respond_urls
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def collector(agency):
-    version = survey_from_dict(every_feature(), agency=agency, by=None)
-    version = services.survey_publish(version=version, by=None)
-    return fieldwork.round_create(version=version, label="Baseline").collectors.get()
 
 
 def test_a_respondent_gets_no_session_user_or_messages(client, collector):

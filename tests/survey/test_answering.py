@@ -24,14 +24,6 @@ from tests.survey.factories import every_feature, in_wolof_and_french
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def collector(agency):
-    version = survey_from_dict(every_feature(), agency=agency, by=None)
-    version = services.survey_publish(version=version, by=None)
-    round_ = fieldwork.round_create(version=version, label="Baseline")
-    return round_.collectors.get()
-
-
 def start(client, collector, lang="en"):
     entry = reverse("respond:entry", args=[collector.token])
     page = client.get(entry + f"?lang={lang}")

@@ -1,0 +1,130 @@
+"""When Redis is out of reach, respondents answer on; when it is back, the limits count again."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
+
+from config import cache as resilient
+from survey.models import Response, ResponseStatus
+from tests.survey.test_answering import (
+    PAGE_1,
+    PAGE_2,
+    PAGE_3,
+    page_url,
+    shown_page,
+    start,
+)
+
+pytestmark = pytest.mark.django_db
+
+# A database of its own: the test empties it when done.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def fresh_breaker():
+    resilient._resting_until.clear()
+    yield
+    resilient._resting_until.clear()
+
+
+def closed_port() -> int:
+    """A port nothing listens on: the kernel's free one, let go at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_redis(settings, url: str) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"cepa-test-{os.getpid()}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.fixture
+def attempts(monkeypatch) -> list[str]:
+    """Each time the cache goes to Redis."""
+    tried: list[str] = []
+    reach = RedisCacheClient.get_client
+
+    def counted(self, *args, **kwargs):
+        tried.append("redis")
+        return reach(self, *args, **kwargs)
+
+    monkeypatch.setattr(RedisCacheClient, "get_client", counted)
+    return tried
+
+
+def test_a_respondent_answers_the_whole_survey_while_redis_is_out_of_reach(
+    client, collector, settings, caplog, attempts
+):
+    use_redis(settings, f"redis://:s3cret@127.0.0.1:{closed_port()}/0")
+
+    with caplog.at_level(logging.ERROR, logger="config.cache"):
+        start(client, collector)
+        assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
+        assert shown_page(client.post(page_url(collector), PAGE_2)) == 3
+        done = client.post(page_url(collector), PAGE_3)
+
+    assert done.status_code == 302
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+    # Said once, without the password; and Redis was asked once, not on every page.
+    outage = [r for r in caplog.records if r.name == "config.cache"]
+    assert len(outage) == 1
+    assert "cannot be reached" in outage[0].getMessage()
+    assert "s3cret" not in caplog.text
+    assert len(attempts) == 1
+
+
+def test_redis_is_tried_again_once_its_rest_is_over(settings, monkeypatch, attempts):
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    now = [1000.0]
+    monkeypatch.setattr(resilient, "monotonic", lambda: now[0])
+
+    assert cache.get("anything", "missed") == "missed"
+    cache.set("anything", 1)
+    now[0] += resilient.RETRY_SECONDS - 1
+    assert cache.add("anything", 1) is True  # as an empty cache would say
+    assert len(attempts) == 1
+
+    now[0] += 2
+    with pytest.raises(ValueError):  # no counter: the caller makes one, as usual
+        cache.incr("anything")
+    assert len(attempts) == 2
+
+
+def _redis_up() -> bool:
+    host, _sep, rest = REDIS_TEST_URL.split("//", 1)[1].rpartition("@")[2].partition(":")
+    try:
+        socket.create_connection((host, int(rest.split("/")[0] or 6379)), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_with_redis_up_the_rate_limit_counts_across_pages(client, collector, settings):
+    if not _redis_up():
+        message = f"No Redis at {REDIS_TEST_URL} (REDIS_TEST_URL)."
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(message + " CI runs Redis at 127.0.0.1:6379.")
+        pytest.skip(message)
+    use_redis(settings, REDIS_TEST_URL)
+    settings.RESPONDENT_RATE_LIMITS = {"save": (1, 60)}
+    try:
+        start(client, collector)
+        assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
+        assert client.post(page_url(collector), PAGE_2).status_code == 429
+    finally:
+        cache.clear()
+    assert not resilient._resting_until
