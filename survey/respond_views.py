@@ -16,6 +16,7 @@ no cookie, the links between pages carry the state too (never otherwise).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Callable
 from functools import lru_cache, wraps
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -52,6 +54,8 @@ from survey.interface_texts import respondent_interface, survey_interface
 from survey.logic import NO_SCRIPT_FIELD
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, ui_part, welcome_page
+
+logger = logging.getLogger(__name__)
 
 COOKIE_SALT = "cepa.response"
 COOKIE_AGE = 60 * 60 * 24 * 30
@@ -222,6 +226,53 @@ def _own_form_token(
     return decorate
 
 
+# What a database that falters raises: a locked SQLite file, a PostgreSQL server that
+# restarts or fails over, a connection dropped on the way. Not IntegrityError or
+# ProgrammingError: those are mistakes of ours, and an error page must show them.
+_NOT_SAVED = (OperationalError, InterfaceError)
+
+
+def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form the database could not take comes back as a page that sends it again.
+
+    Why: the respondent would otherwise meet an error page, and what they had
+    typed on this page would be gone; most would not type it twice. Everything
+    posted waits in that page, hidden, behind one button. Sending it twice is
+    safe: a page is saved by its number and a start by its nonce, both posted.
+    A GET loses nothing, so it keeps Django's error page.
+    """
+
+    @wraps(view)
+    def kept(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _NOT_SAVED:
+            if request.method != "POST":
+                raise
+            logger.exception("A respondent's form was not saved; they can send it again")
+            return _not_saved(request)
+
+    return kept
+
+
+def _not_saved(request: HttpRequest) -> HttpResponse:
+    """The page that holds an unsaved form; it needs nothing from the database."""
+    asked = normalize_language((request.GET.get("lang") or request.POST.get("lang", ""))[:16])
+    language = normalize_language(interface_language_for(asked, translation.get_language() or "en"))
+    page = _render(
+        request,
+        "survey/respond/not_saved.html",
+        language,
+        {
+            "action": request.get_full_path(),
+            "posted": [(name, value) for name, values in request.POST.lists() for value in values],
+        },
+        status=503,
+    )
+    page["Retry-After"] = "10"
+    return page
+
+
 def _private(response: HttpResponse, language: str) -> HttpResponse:
     """Respondent pages must never be kept by a browser or proxy cache: they hold answers,
     the receipt code, or the link that opens a response ("continue later").
@@ -306,6 +357,7 @@ def _refusal(
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 @_own_form_token("nonce")
+@_kept_if_not_saved
 def entry(request: HttpRequest, token: str) -> HttpResponse:
     """Welcome, privacy notice and consent; or straight back to the page where one stopped."""
     collector = _collector(token)
@@ -408,6 +460,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 @_own_form_token("state")
+@_kept_if_not_saved
 def page(request: HttpRequest, token: str) -> HttpResponse:
     response = _current_response(request, token)
     if response is None:
@@ -560,6 +613,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 @_own_form_token("state")
+@_kept_if_not_saved
 def later(request: HttpRequest, token: str) -> HttpResponse:
     """A link to continue on another day or device, shown and, if asked, emailed (not kept)."""
     collector = _collector(token)
@@ -667,6 +721,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # ours (RFC 8058); the signed address itself is what only the person was sent.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@_kept_if_not_saved
 def invitation_stop(request: HttpRequest, signed: str) -> HttpResponse:
     """No more emails about this survey: a page that asks, and the one-click answer."""
     found = invitations.invitation_for_stop_token(signed)
@@ -693,6 +748,7 @@ def invitation_stop(request: HttpRequest, signed: str) -> HttpResponse:
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 @_own_form_token("nonce")
+@_kept_if_not_saved
 def withdraw(request: HttpRequest) -> HttpResponse:
     """Anyone holding a receipt code may have that response deleted.
 

@@ -6,11 +6,13 @@ import copy
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import OperationalError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from survey import fieldwork, invitations, services
+from survey import answering, fieldwork, invitations, services
 from survey.bank import UN
 from survey.demo import demo_survey_dict
 from survey.models import Invitation, Response, ResponseStatus
@@ -333,4 +335,55 @@ def test_respondent_pages_reflow_at_320_css_pixels_with_44px_targets(
     )
     assert page.locator(".site-footer a").count() == 1  # "Delete my answers"
     assert targets and [t for t in targets if t[1] < 44] == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang, javascript", [("ar", True), ("zh-Hans", False)])
+def test_a_page_the_database_could_not_take_goes_again_with_one_press(
+    browser, live_server, agency, monkeypatch, lang, javascript
+):
+    """A locked database or a dropped connection: the answers wait in the page, not lost."""
+    collector = _survey_with_a_constraint(agency)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    _consent(page, collector, lang)
+    # Without script the follow-up shows only once the page is sent: it is left out there.
+    given = {"bio_heard": "heard_know", "bio_meaning": "الحياة كلها"} if javascript else {}
+    page.check(f"input[name=bio_heard][value={given.get('bio_heard', 'never_heard')}]")
+    if javascript:
+        page.fill("textarea[name=bio_meaning]", given["bio_meaning"])
+    page.check("input[name=bio_importance][value=very_important]")
+    save = answering.response_save_page
+    refused: list[int] = []
+
+    def locked_once(**kwargs):
+        if not refused:
+            refused.append(1)
+            raise OperationalError("database is locked")
+        return save(**kwargs)
+
+    monkeypatch.setattr(answering, "response_save_page", locked_once)
+    page.click("button[name=next]")
+
+    again = page.locator("main form button[type=submit]")
+    expect(again).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    with translation.override(lang):
+        expect(page.locator("h1")).to_have_text(gettext("Not saved yet"))
+    if javascript:  # axe runs in the page
+        assert _serious(page) == []
+    assert "bio_heard" not in Response.objects.get().answers
+    again.click()
+    page.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    assert Response.objects.get().answers == {
+        "bio_heard": "never_heard",
+        **given,
+        "bio_importance": "very_important",
+    }
     context.close()
