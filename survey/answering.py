@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import secrets
+import smtplib
 import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -46,6 +48,8 @@ from survey.models import (
 )
 from survey.serialization import survey_to_dict
 from survey.signals import responses_changed
+
+logger = logging.getLogger(__name__)
 
 _COMPILED: dict[tuple[int, str], CompiledSurvey] = {}
 
@@ -605,11 +609,21 @@ def response_resume_link(*, response: Response) -> str:
     return token
 
 
-def resume_link_email(*, response: Response, link: str, address: str) -> None:
-    """Send the 'continue later' link in the respondent's language; the address is not kept."""
+def resume_link_email(*, response: Response, link: str, address: str) -> bool:
+    """Send the 'continue later' link in the respondent's language; the address is not kept.
+
+    False when the mail server would not take it (down, refusing, out of reach):
+    the respondent still has the link on the page, so that is said, not an
+    error page; the failure is logged for whoever runs the mail server.
+    """
     with survey_interface(compiled_for(response.collector.round.version), response.language):
         body = render_to_string("survey/respond/later_email.txt", {"link": link})
-        send_mail(str(_("Continue the survey later")), body, None, [address])
+        try:
+            send_mail(str(_("Continue the survey later")), body, None, [address])
+        except (smtplib.SMTPException, OSError):
+            logger.exception("A 'continue later' email could not be sent")
+            return False
+    return True
 
 
 def page_to_show(*, response: Response, compiled: CompiledSurvey, asked: str) -> int:

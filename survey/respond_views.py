@@ -636,9 +636,14 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
         except Refusal as refusal:
             error = refusal.message
         else:
-            answering.resume_link_email(response=response, link=link, address=address)
-            sent = True
-            address = ""  # not kept, not even in the page
+            if answering.resume_link_email(response=response, link=link, address=address):
+                sent = True
+                address = ""  # not kept, not even in the page
+            else:  # the address stays in the field, to send again later
+                error = _(
+                    "The email could not be sent just now. Please copy the link above, "
+                    "or try again in a few minutes."
+                )
     return _render(
         request,
         "survey/respond/later.html",

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from survey import fieldwork, invitations, services
 from survey.answering import token_hash
@@ -269,6 +270,33 @@ def test_the_continue_later_link_is_emailed_in_the_respondents_language(
     assert mail.to == ["someone@example.org"]
     assert mail.subject == "Continuer l'enquête plus tard"
     assert f"/r/{collector.token}/resume/" in mail.body
+
+
+def test_when_the_mail_server_is_down_the_link_stays_on_the_page_with_a_word_why(
+    client, collector, mail_server, caplog
+):
+    start(client, collector, lang="fr")
+    later = reverse("respond:later", args=[collector.token])
+    mail_server.accept(0)  # it refuses every message
+
+    page = client.post(later, {"email": "someone@example.org"})
+
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    with translation.override("fr"):
+        assert (
+            gettext(
+                "The email could not be sent just now. Please copy the link above, or try again in a few minutes."
+            )
+            in html
+        )
+    assert f"/r/{collector.token}/resume/" in html  # the link to copy
+    assert 'value="someone@example.org"' in html  # kept, to try again
+    assert 'aria-describedby="email-error"' in html
+    assert "could not be sent" in caplog.text  # for whoever runs the mail server
+    mail_server.accept(None)
+    client.post(later, {"email": "someone@example.org"})
+    assert mail_server.accepted == 1
 
 
 def test_the_continue_later_form_cannot_be_used_to_send_mail_to_anyone_at_will(
