@@ -7,9 +7,11 @@ survey link that leads nowhere is met by members of the public, not staff.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -97,3 +99,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             status=404,
         )
     return defaults.page_not_found(request, exception)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for where a page names no icon (error pages, feeds).
+
+    Without it each such request rendered a whole 404 page, for every new visitor.
+    """
+    answer = HttpResponseRedirect(static("img/favicon.svg"))
+    patch_cache_control(answer, max_age=86400)
+    return answer
