@@ -365,6 +365,13 @@ def main() -> None:
     print(
         f"survey: {survey.completed} completed in {survey_seconds:.1f}s = {survey.completed / survey_seconds:.1f} responses/s; {posts} page submissions = {survey_rate:.1f}/s"
     )
+    # The consent is a form the respondent sends too: this counts it, for comparison.
+    # The ratio on the last line counts question pages only.
+    starts = len(survey.latency.get("start", []))
+    print(
+        f"  with the consent counted as a page submission: {(posts + starts) / survey_seconds:.1f}/s, "
+        f"ratio {(posts + starts) / survey_seconds / bare_rate:.2f}"
+    )
     for kind in ("welcome", "start", "page_post"):
         print(f"  {kind:<10} {percentiles(survey.latency.get(kind, []))}")
     print(
