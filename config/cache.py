@@ -12,7 +12,9 @@ been emptied: reads miss, writes go nowhere, `add` succeeds, `incr` finds no
 counter. The failure is logged once, and Redis is left alone for
 `RETRY_SECONDS` (per process) so that pages do not each wait for it to time
 out; then it is tried again. Rate limits are off meanwhile: that is the price
-of answering on, and the log says so.
+of answering on, and the log says so. If Redis kept its data (out of reach,
+not restarted), a response completed meanwhile may reach analytics up to a
+minute late: the stamp it should have dropped lives that long.
 """
 
 from __future__ import annotations
@@ -63,15 +65,15 @@ def _guarded(name: str) -> Callable[..., Any]:
     reach = getattr(RedisCacheClient, name)
     empty = _EMPTY_ANSWERS[name]
 
-    def operation(self: RedisCacheClient, *args: Any) -> Any:
-        server = self._servers[0]
+    def operation(self: RedisCacheClient, *args: Any, **kwargs: Any) -> Any:
+        server = self._servers[0]  # the one written to, whose outage matters
         if _resting_until.get(server, 0.0) > monotonic():
-            return empty(*args)
+            return empty(*args, **kwargs)
         try:
-            return reach(self, *args)
+            return reach(self, *args, **kwargs)
         except _UNREACHABLE as error:
             _rest(server, error)
-            return empty(*args)
+            return empty(*args, **kwargs)
 
     operation.__name__ = name
     return operation
