@@ -22,3 +22,4 @@ urlpatterns += i18n_patterns(
 
 handler400 = "config.views.bad_request"
 handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -7,6 +7,8 @@ survey link that leads nowhere is met by members of the public, not staff.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
@@ -17,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from config.middleware import is_respondent_path
-from survey.respond_views import message_page
+from survey.respond_views import asked_interface_language, message_page
+
+logger = logging.getLogger(__name__)
 
 
 def _back(request: HttpRequest) -> str:
@@ -99,6 +103,31 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
             status=404,
         )
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 (config.urls.handler500): on a respondent's address, their layout and language.
+
+    Django's page (templates/500.html) is bare HTML, in the browser's language,
+    made to show whatever broke. A respondent whose page failed to load (while
+    the database restarted, say) gets the survey's layout instead, in the
+    language their pages asked for, and a button to load the page again; it
+    needs nothing from the database. Should it fail too, Django's page shows.
+    """
+    if is_respondent_path(request):
+        try:
+            return message_page(
+                request,
+                _("Something went wrong"),
+                _("The error has been recorded. Please try again in a moment."),
+                kind="server_error",
+                status=500,
+                language=asked_interface_language(request),
+                again=request.get_full_path() if request.method == "GET" else "",
+            )
+        except Exception:
+            logger.exception("The respondent's error page failed; Django's own was shown")
+    return defaults.server_error(request)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -255,14 +255,23 @@ def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return kept
 
 
+def asked_interface_language(request: HttpRequest) -> str:
+    """The interface language for a respondent's page that cannot read its survey.
+
+    The language the address or form asks for (survey pages pass theirs on,
+    ?lang=), when the interface has it; else the browser's. So a person who
+    answers in Arabic on an English phone stays in Arabic, without the database.
+    """
+    asked = normalize_language((request.GET.get("lang") or request.POST.get("lang", ""))[:16])
+    return normalize_language(interface_language_for(asked, translation.get_language() or "en"))
+
+
 def _not_saved(request: HttpRequest) -> HttpResponse:
     """The page that holds an unsaved form; it needs nothing from the database."""
-    asked = normalize_language((request.GET.get("lang") or request.POST.get("lang", ""))[:16])
-    language = normalize_language(interface_language_for(asked, translation.get_language() or "en"))
     page = _render(
         request,
         "survey/respond/not_saved.html",
-        language,
+        asked_interface_language(request),
         {
             "action": request.get_full_path(),
             "posted": [(name, value) for name, values in request.POST.lists() for value in values],
@@ -674,18 +683,26 @@ def resume(request: HttpRequest, token: str, resume_token: str) -> HttpResponse:
 
 
 def message_page(
-    request: HttpRequest, message: str, detail: str, kind: str, status: int
+    request: HttpRequest,
+    message: str,
+    detail: str,
+    kind: str,
+    status: int,
+    *,
+    language: str = "",
+    again: str = "",
 ) -> HttpResponse:
     """A respondent's page with one message, in the browser's language, outside any survey.
 
     For an unknown invitation, and for the pages the site shows on a respondent's
     address (config.views): no survey is known there, so no agency's texts apply.
+    `again`: an address to load again, offered as a button.
     """
     return _render(
         request,
         "survey/respond/message.html",
-        translation.get_language() or "en",
-        {"message": message, "detail": detail, "kind": kind},
+        language or translation.get_language() or "en",
+        {"message": message, "detail": detail, "kind": kind, "again": again},
         status=status,
     )
 
@@ -760,10 +777,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     The survey pages link here with their interface language (?lang=), so a
     person who answered in Arabic on an English phone is not switched to English.
     """
-    browser = translation.get_language() or "en"
-    language = normalize_language(
-        interface_language_for(normalize_language(request.GET.get("lang", "")[:16]), browser)
-    )
+    language = asked_interface_language(request)
     languages = [(code, *language_label(code)) for code in LANGUAGE_NAMES]
     message = ""
     if request.method == "POST":

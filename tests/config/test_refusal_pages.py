@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from survey import fieldwork, services
+from config.views import server_error
+from survey import fieldwork, selectors, services
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature
+from tests.survey.test_answering import start
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,34 @@ def test_a_respondents_refused_form_gets_a_respondents_page(agency):
     assert "تعذّر إرسال هذا النموذج" in html
     assert reverse("account_login") not in html  # no staff sign-in on a respondent's page
     assert refused["Cache-Control"] == "no-store, private"
+
+
+def test_a_page_that_fails_to_load_offers_the_respondent_to_load_it_again(
+    client, collector, monkeypatch
+):
+    """While the database restarts, say: the survey's layout, their language, one button."""
+    start(client, collector)
+    client.raise_request_exception = False
+    page = reverse("respond:page", args=[collector.token]) + "?lang=ar&p=1"
+
+    def away(**kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(selectors, "response_with_collector", away)
+    failed = client.get(page)
+    html = failed.content.decode()
+
+    assert failed.status_code == 500
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'class="respondent-page"' in html  # no staff header, no sign-in
+    with translation.override("ar"):
+        assert translation.gettext("Load the page again") in html
+        assert translation.gettext("Load the page again") != "Load the page again"
+    assert f'href="{page.replace("&", "&amp;")}"' in html
+
+
+def test_staff_pages_keep_djangos_bare_error_page(rf):
+    failed = server_error(rf.get("/en/surveys/1/"))
+    assert failed.status_code == 500
+    assert "Something went wrong" in failed.content.decode()
+    assert "respondent-page" not in failed.content.decode()
