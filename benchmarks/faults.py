@@ -23,13 +23,12 @@ browser kept what was typed, or leave. The last line reads:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
-import http.client
 import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -39,16 +38,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import contextlib
-
 from benchmarks.intake import (
-    PYTHON,
     ROOT,
     TOKEN,
     Browser,
     answers_for,
     prepare_database,
     run_manage,
+    start_server,
 )
 
 PAUSE = 0.3  # how long a simulated person waits before pressing again
@@ -236,25 +233,8 @@ def main() -> None:
         "DATABASE_URL": through(database, relays[0].port),
         "REDIS_URL": through(redis_url, relays[1].port),
     }
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            "--log-level",
-            "critical",
-        ],
-        cwd=ROOT,
-        env=served,
-        stderr=subprocess.DEVNULL,  # the errors logged on purpose by the cuts
-    )
+    # Quiet: the cuts make it log errors on purpose.
+    server = start_server(served, args.port, workers=2, threads=4, quiet=True)
     tally = Tally()
     stop = threading.Event()
 
@@ -265,14 +245,6 @@ def main() -> None:
             turn += 1
 
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request(
-                    "GET", "/r/withdraw/"
-                )
-                break
-            except OSError:
-                time.sleep(0.1)
         threading.Thread(target=cutter, daemon=True).start()
         started = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:

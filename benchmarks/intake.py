@@ -216,6 +216,41 @@ def server_cpu_seconds(pid: int) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def start_server(
+    env: dict[str, str], port: int, *, workers: int, threads: int, quiet: bool = False
+) -> subprocess.Popen:
+    """gunicorn serving the project on loopback, returned once it answers.
+
+    quiet: its error log is dropped (a benchmark that causes errors on purpose).
+    """
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/r/withdraw/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
 class Round(NamedTuple):
     """One survey phase and the bare phase run right after it."""
 
@@ -272,33 +307,8 @@ def main() -> None:
     prepare_database(env)
     before = complete_count(env)
 
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_server(env, args.port, workers=args.workers, threads=threads)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request(
-                    "GET", "/r/withdraw/"
-                )
-                break
-            except OSError:
-                time.sleep(0.1)
         # Warm-up, not timed: each worker compiles the survey and opens its database
         # connection on its first requests, which is start-up cost, not throughput.
         warm = Recorder()
