@@ -239,7 +239,8 @@ def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     typed on this page would be gone; most would not type it twice. Everything
     posted waits in that page, hidden, behind one button. Sending it twice is
     safe: a page is saved by its number and a start by its nonce, both posted.
-    A GET loses nothing, so it keeps Django's error page.
+    A GET loses nothing: it gets the error page, with a button to load the page
+    again (config.views.server_error).
     """
 
     @wraps(view)
