@@ -95,6 +95,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Write-ahead log: a long read (an analytics extraction, an export) no longer holds
+    # up respondents' saves, which would otherwise wait for it and give up after the
+    # timeout. It is kept in the file, beside which SQLite writes -wal and -shm files
+    # (a local disk, not a network share). synchronous stays FULL: a power cut loses no
+    # committed answer. A file busy with another write is waited for up to 10 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=10,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     "DB_SERVER_SIDE_BINDING", True
 ):

@@ -118,6 +118,45 @@ def test_postgresql_binds_parameters_on_the_server_unless_a_pooler_forbids_it():
     assert _database_options(DATABASE_URL="sqlite:///x.sqlite3") == "None None"
 
 
+def test_on_a_sqlite_file_a_long_read_does_not_hold_up_a_respondents_save(tmp_path):
+    """An analytics extraction keeps a read open; a save meanwhile goes through at once."""
+    code = """
+import sqlite3, time, django
+django.setup()
+from django.conf import settings
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    print(cursor.fetchone()[0])
+    cursor.execute("CREATE TABLE answers (text TEXT)")
+reading = sqlite3.connect(settings.DATABASES["default"]["NAME"], isolation_level=None)
+reading.execute("BEGIN")
+reading.execute("SELECT count(*) FROM answers").fetchone()
+started = time.perf_counter()
+with connection.cursor() as cursor:
+    cursor.execute("INSERT INTO answers VALUES ('saved')")
+print(round(time.perf_counter() - started))
+reading.execute("COMMIT")
+"""
+    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # Without the write-ahead log the insert waits for the read, then fails.
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.split() == ["wal", "0"]
+
+
 def test_a_statement_repeated_on_a_connection_is_prepared_on_postgresql(db):
     from django.db import connection
 
