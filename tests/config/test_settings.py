@@ -69,26 +69,28 @@ def test_a_malformed_boolean_is_reported_by_name():
     assert "DEBUG='maybe' is not a boolean" in result.stderr
 
 
+def _python_with_settings(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Python code run with the production settings (DEBUG on), the database set by `env`."""
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DB_SERVER_SIDE_BINDING"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def test_database_url_selects_postgresql():
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])"
     )
-    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cepa",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "cepa"]
+    result = _python_with_settings(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/cepa")
+    assert result.stdout.split() == ["django.db.backends.postgresql", "cepa"], result.stderr
 
 
 def _database_options(**env: str) -> str:
@@ -97,17 +99,8 @@ def _database_options(**env: str) -> str:
         "options = settings.DATABASES['default'].get('OPTIONS', {}); "
         "print(options.get('server_side_binding'), options.get('prepare_threshold'))"
     )
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DB_SERVER_SIDE_BINDING"}
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = _python_with_settings(code, **env)
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
@@ -138,20 +131,7 @@ with connection.cursor() as cursor:
 print(round(time.perf_counter() - started))
 reading.execute("COMMIT")
 """
-    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **base,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _python_with_settings(code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     # Without the write-ahead log the insert waits for the read, then fails.
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.split() == ["wal", "0"]
