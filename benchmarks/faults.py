@@ -265,7 +265,10 @@ def main() -> None:
         f"database: postgresql through a relay, cache: redis through a relay; "
         f"respondents={args.respondents} concurrency={args.concurrency}, {seconds:.1f}s"
     )
-    print(f"cuts of {args.outage:.1f}s each: PostgreSQL {relays[0].cuts}, Redis {relays[1].cuts}")
+    print(
+        f"cuts of {args.outage:.1f}s each: "
+        + ", ".join(f"{relay.name} {relay.cuts}" for relay in relays)
+    )
     print(
         f"forms sent again from a 'Not saved yet' page: {tally.resent}; "
         f"pages loaded again after an error page: {tally.reloaded}"

@@ -283,13 +283,13 @@ def test_when_the_mail_server_is_down_the_link_stays_on_the_page_with_a_word_why
 
     assert page.status_code == 200
     html = unescape(page.content.decode())
+    english = (
+        "The email could not be sent just now. Please copy the link above, "
+        "or try again in a few minutes."
+    )
     with translation.override("fr"):
-        assert (
-            gettext(
-                "The email could not be sent just now. Please copy the link above, or try again in a few minutes."
-            )
-            in html
-        )
+        assert gettext(english) != english  # said in French, not only in English
+        assert gettext(english) in html
     assert f"/r/{collector.token}/resume/" in html  # the link to copy
     assert 'value="someone@example.org"' in html  # kept, to try again
     assert 'aria-describedby="email-error"' in html
