@@ -394,11 +394,14 @@ TYPED_SECONDS = 3600
 def typed_page_keep(
     *, response: Response, page: int, errors: dict[str, str], raw: dict[str, Any]
 ) -> str:
-    """Keep what was typed on a page with errors; the key its address carries.
+    """Keep what was typed on a page with errors; the key its address carries ("" if not kept).
 
     A browser without script cannot turn the answer to a POST into a plain
     history entry, so it is sent to a GET of the page instead; the invalid
     values typed (which are not saved as answers) wait in the cache for it.
+    With the cache out of reach (config.cache) nothing waits there, and that GET
+    would show the page without its errors; so the keep is read back, and ""
+    tells the caller to answer the POST with the page itself.
     """
     key = secrets.token_urlsafe(9)
     kept = {
@@ -407,8 +410,9 @@ def typed_page_keep(
         "raw": raw,
         "answers": _answers_digest(response.answers),
     }
-    cache.set(_typed_cache_key(response.pk, key), kept, timeout=TYPED_SECONDS)
-    return key
+    cache_key = _typed_cache_key(response.pk, key)
+    cache.set(cache_key, kept, timeout=TYPED_SECONDS)
+    return key if cache.get(cache_key) is not None else ""
 
 
 def typed_page(*, response: Response, key: str) -> TypedPage | None:

@@ -552,9 +552,13 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     typed = answering.typed_page_keep(
                         response=response, page=page_number, errors=errors, raw=raw
                     )
-                return HttpResponseRedirect(
-                    _page_address(token, language, page_number, carry, typed)
-                )
+                if typed or not (errors or raw):
+                    return HttpResponseRedirect(
+                        _page_address(token, language, page_number, carry, typed)
+                    )
+                # Not kept (the cache is out of reach): the page with its errors comes in
+                # the answer to the POST. A reload then asks to send the form again,
+                # which is better than the page without its errors.
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
     return _page(request, token, response, compiled, language, errors, raw, page_number, carry)

@@ -87,6 +87,25 @@ def test_a_respondent_answers_the_whole_survey_while_redis_is_out_of_reach(
     assert len(attempts) == 1
 
 
+def test_without_script_a_page_with_errors_still_shows_them_while_redis_is_out_of_reach(
+    client, collector, settings
+):
+    """Its errors would wait in the cache for the GET; with the cache away they come at once."""
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    start(client, collector, lang="fr")
+    plain = {"no-script": "1"}
+
+    wrong = client.post(page_url(collector), {**PAGE_1, "age": "12", **plain})
+
+    assert shown_page(wrong) == 1
+    shown = wrong.content.decode()
+    assert all(s in shown for s in ('value="12"', "error-summary", "16 ans"))
+    assert "age" not in Response.objects.get().answers  # the wrong answer is not kept
+    sent = client.post(page_url(collector), {**PAGE_1, **plain})
+    assert sent.status_code == 302 and sent["Location"].endswith("&p=2")
+    assert Response.objects.get().answers["age"] == 30
+
+
 def test_redis_is_tried_again_once_its_rest_is_over(settings, monkeypatch, attempts):
     use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
     now = [1000.0]
