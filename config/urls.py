@@ -20,6 +20,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-handler400 = "config.views.bad_request"
-handler404 = "config.views.page_not_found"
-handler500 = "config.views.server_error"
+handler400 = "survey.refusal_views.bad_request"
+handler404 = "survey.refusal_views.page_not_found"
+handler500 = "survey.refusal_views.server_error"

@@ -240,7 +240,7 @@ def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     posted waits in that page, hidden, behind one button. Sending it twice is
     safe: a page is saved by its number and a start by its nonce, both posted.
     A GET loses nothing: it gets the error page, with a button to load the page
-    again (config.views.server_error).
+    again (survey.refusal_views.server_error).
     """
 
     @wraps(view)
@@ -700,7 +700,7 @@ def message_page(
     """A respondent's page with one message, in the browser's language, outside any survey.
 
     For an unknown invitation, and for the pages the site shows on a respondent's
-    address (config.views): no survey is known there, so no agency's texts apply.
+    address (survey.refusal_views): no survey is known there, so no agency's texts apply.
     `again`: an address to load again, offered as a button.
     """
     return _render(

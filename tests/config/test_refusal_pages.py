@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from config.views import server_error
 from survey import fieldwork, selectors, services
+from survey.refusal_views import server_error
 from survey.serialization import survey_from_dict
 from tests.survey.factories import every_feature
 from tests.survey.test_answering import start
