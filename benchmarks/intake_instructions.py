@@ -1,6 +1,7 @@
 """Instructions per intake request, counted by valgrind: a figure that does not move with the machine.
 
     python benchmarks/intake_instructions.py --respondents N   # about 4 minutes for 100
+    python benchmarks/intake_instructions.py --by-kind           # and each kind of request
 
 The ratio printed by intake.py moves by ±0.05 between runs of the same code
 on a shared two-core machine (another tenant, the CPU's clock), which is as much
@@ -11,6 +12,12 @@ prints instructions per request: the same code and data give the same count,
 so two commits can be compared whatever else the machine is doing. It counts
 the Django side and the simulated client together; gunicorn's own work and the
 kernel's, which are the same for both kinds of request, are left out.
+
+With --by-kind it also counts respondents who stop after the welcome page and
+after the consent, and prints what a welcome page, a consent and a question
+page each cost, in instructions and in bare requests: where a change to the
+answering path saves, and what the ratio's last line (question pages only)
+leaves out.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.intake import Recorder, bare, prepare_database, respondent  # noqa: E402
+from benchmarks.intake import TOKEN, Recorder, bare, prepare_database, respondent  # noqa: E402
 
 WARM_RESPONDENTS = 20
 
@@ -79,6 +86,30 @@ class WSGIBrowser:
         return started["status"], location, text
 
 
+def first_steps(recorder: Recorder, browser: WSGIBrowser, *, consent: bool) -> None:
+    """The welcome page, and with `consent` the consent too: a respondent who stops there.
+
+    Run alone, they tell what these requests cost, which the ratio's last line
+    does not count; the question pages' own cost is the rest of a whole respondent.
+    """
+    status, _location, html = recorder.timed(
+        "welcome", lambda: browser.request("GET", f"/r/{TOKEN}/?lang=en")
+    )
+    if status != 200:
+        recorder.errors += 1
+        return
+    if consent:
+        nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+        status, _location, _html = recorder.timed(
+            "start",
+            lambda: browser.request(
+                "POST", f"/r/{TOKEN}/", {"consent": "yes", "nonce": nonce, "lang": "en"}
+            ),
+        )
+        if status != 200:
+            recorder.errors += 1
+
+
 def drive(kind: str, respondents: int) -> None:
     """Warm up, then (unless respondents is 0) the timed part: run under valgrind."""
     import django
@@ -96,6 +127,9 @@ def drive(kind: str, respondents: int) -> None:
     if kind == "survey":
         for _ in range(respondents):
             respondent(0, recorder, WSGIBrowser(app))
+    elif kind in ("welcome", "consent"):
+        for _ in range(respondents):
+            first_steps(recorder, WSGIBrowser(app), consent=kind == "consent")
     else:
         bare(0, recorder, respondents, WSGIBrowser(app))
     if recorder.errors:
@@ -134,7 +168,14 @@ def counted(valgrind: str, env: dict[str, str], kind: str, count: int) -> tuple[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=100)
-    parser.add_argument("--drive", choices=["survey", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--by-kind",
+        action="store_true",
+        help="also the welcome page, the consent and a question page each (two more runs)",
+    )
+    parser.add_argument(
+        "--drive", choices=["survey", "bare", "welcome", "consent"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.drive:
         drive(args.drive, args.respondents)
@@ -171,6 +212,19 @@ def main() -> None:
         f"bare insert view: {bare_requests} requests, {bare_per / 1e6:.3f} M instructions per request"
     )
     print(f"instructions per survey request / per bare request = {survey_per / bare_per:.3f}")
+    if args.by_kind:
+        # Respondents who stop after the welcome page, then after the consent: the
+        # differences give each kind of request its own count.
+        welcome_total, _r, _p = counted(valgrind, env, "welcome", args.respondents)
+        consent_total, _r, _p = counted(valgrind, env, "consent", args.respondents)
+        kinds = {
+            "welcome page (GET)": (welcome_total - survey_base) / args.respondents,
+            "consent (POST, answered with page 1)": (consent_total - welcome_total)
+            / args.respondents,
+            "question page (POST)": (survey_total - consent_total) / posts,
+        }
+        for name, per in kinds.items():
+            print(f"  {name}: {per / 1e6:.3f} M instructions, {per / bare_per:.2f} bare requests")
     shutil.rmtree(folder)
 
 
