@@ -130,12 +130,21 @@ class Recorder:
         return result
 
 
-def respondent(port: int, recorder: Recorder, browser: Browser | None = None) -> None:
+def respondent(
+    port: int, recorder: Recorder, browser: Browser | None = None, *, stop_after: str = ""
+) -> None:
+    """One person through the whole survey; or, with stop_after "welcome" or "consent",
+    one who leaves there (intake_instructions.py --by-kind counts those requests alone).
+    """
     browser = browser or Browser(port)
     try:
         status, _location, html = recorder.timed(
             "welcome", lambda: browser.request("GET", f"/r/{TOKEN}/?lang=en")
         )
+        if stop_after == "welcome":
+            if status != 200:
+                raise RuntimeError(f"welcome answered {status}")
+            return
         nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
         # The consent answers with page 1, and each saved page with the next one (at the
         # end, a redirect to the thank-you page): one request a page.
@@ -149,6 +158,8 @@ def respondent(port: int, recorder: Recorder, browser: Browser | None = None) ->
         )
         if status != 200 or 'name="page"' not in html:
             raise RuntimeError(f"start answered {status}")
+        if stop_after == "consent":
+            return
         for _step in range(30):
             body = answers_for(html)
             status, location, html = recorder.timed(

@@ -10,10 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from survey import fieldwork, selectors, services
+from survey import selectors
 from survey.refusal_views import server_error
-from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature
 from tests.survey.test_answering import start
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +61,9 @@ def test_a_link_back_is_offered_only_to_a_page_of_this_site(client):
     assert "elsewhere.example" not in refused.content.decode()
 
 
-def test_a_page_far_larger_than_any_form_sends_is_refused_in_the_respondents_language(agency):
-    version = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
-    )
-    collector = fieldwork.round_create(version=version, label="Baseline").collectors.get()
+def test_a_page_far_larger_than_any_form_sends_is_refused_in_the_respondents_language(
+    collector,
+):
     browser = Client(HTTP_ACCEPT_LANGUAGE="ar")
     page = reverse("respond:page", args=[collector.token])
     fields = "&".join(f"f{n}=1" for n in range(2000))  # Django reads at most 1,000 fields
@@ -103,11 +99,7 @@ def test_a_mistyped_survey_link_speaks_to_the_respondent_not_to_staff(lang, titl
     assert staff_page.status_code == 404 and title not in staff_page.content.decode()
 
 
-def test_a_respondents_refused_form_gets_a_respondents_page(agency):
-    version = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=None), by=None
-    )
-    collector = fieldwork.round_create(version=version, label="Baseline").collectors.get()
+def test_a_respondents_refused_form_gets_a_respondents_page(collector):
     browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ar")
     entry = reverse("respond:entry", args=[collector.token])
     browser.get(entry)
