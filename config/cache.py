@@ -7,14 +7,25 @@ a Redis that is down, restarting or out of reach turns every respondent's
 page into an error page, since each page counts itself against the rate
 limit. A survey campaign must not stop for that.
 
-So when Redis fails, this backend behaves for a while as a cache that has just
-been emptied: reads miss, writes go nowhere, `add` succeeds, `incr` finds no
-counter. The failure is logged once, and Redis is left alone for
+So when Redis fails, the failure is logged once, and Redis is left alone for
 `RETRY_SECONDS` (per process) so that pages do not each wait for it to time
-out; then it is tried again. Rate limits are off meanwhile: that is the price
-of answering on, and the log says so. If Redis kept its data (out of reach,
-not restarted), a response completed meanwhile may reach analytics up to a
-minute late: the stamp it should have dropped lives that long.
+out; then it is tried again. Meanwhile each cache answers in one of two ways:
+
+- `LOCAL_FALLBACK: True` (the default cache: rate limits, ours and allauth's,
+  the small sum's single use, used sign-in codes): from the server process's
+  own memory. Limits still hold, counted by each process alone (n gunicorn
+  workers let n times the limit through); without it a robot would have had
+  no limit at all for as long as Redis was away. Counts made meanwhile stay
+  in that process and are not carried to Redis when it is back.
+- otherwise (the "shared" cache: what every process must see alike or not at
+  all, such as a page's typed answers waiting for the next request, which
+  another process may serve, or the stamps that tell each process's analytics
+  that new responses came): as a cache that has just been emptied. Reads miss,
+  writes go nowhere, `add` succeeds, `incr` finds no counter.
+
+If Redis kept its data (out of reach, not restarted), a response completed
+meanwhile may reach analytics up to a minute late: the stamp it should have
+dropped lives that long.
 """
 
 from __future__ import annotations
@@ -25,13 +36,20 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any
 
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 # How long a process leaves an unreachable Redis alone before trying it again.
 RETRY_SECONDS = 10.0
+
+# How many entries a process keeps in its own memory while Redis is away: a counter per
+# address and window is small, and those used least lately are dropped first when full.
+FALLBACK_ENTRIES = 20_000
 
 # What a Redis out of reach raises: its own errors, and socket errors on the way.
 _UNREACHABLE = (RedisError, OSError)
@@ -65,15 +83,16 @@ def _guarded(name: str) -> Callable[..., Any]:
     reach = getattr(RedisCacheClient, name)
     empty = _EMPTY_ANSWERS[name]
 
-    def operation(self: RedisCacheClient, *args: Any, **kwargs: Any) -> Any:
+    def operation(self: ResilientRedisCacheClient, *args: Any, **kwargs: Any) -> Any:
         server = self._servers[0]  # the one written to, whose outage matters
-        if _resting_until.get(server, 0.0) > monotonic():
-            return empty(*args, **kwargs)
-        try:
-            return reach(self, *args, **kwargs)
-        except _UNREACHABLE as error:
-            _rest(server, error)
-            return empty(*args, **kwargs)
+        if _resting_until.get(server, 0.0) <= monotonic():
+            try:
+                return reach(self, *args, **kwargs)
+            except _UNREACHABLE as error:
+                _rest(server, error)
+        if self.fallback is not None:
+            return getattr(self.fallback, name)(*args, **kwargs)
+        return empty(*args, **kwargs)
 
     operation.__name__ = name
     return operation
@@ -85,8 +104,8 @@ def _rest(server: str, error: Exception) -> None:
         _resting_until[server] = monotonic() + RETRY_SECONDS
     if first:
         logger.error(
-            "Redis cache at %s cannot be reached (%s): pages go on without it, "
-            "and without rate limits, for %d s before it is tried again",
+            "Redis cache at %s cannot be reached (%s): pages go on without it, rate limits "
+            "counted by each server process alone, for %d s before it is tried again",
             _address(server),
             error,
             RETRY_SECONDS,
@@ -94,7 +113,9 @@ def _rest(server: str, error: Exception) -> None:
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
-    """Each operation either reaches Redis or answers as an empty cache would."""
+    """Each operation either reaches Redis or answers from `fallback`, or as an empty cache would."""
+
+    fallback: BaseCache | None = None
 
 
 for _name in _EMPTY_ANSWERS:
@@ -108,8 +129,25 @@ def _address(server: str) -> str:
 
 
 class ResilientRedisCache(RedisCache):
-    """settings.CACHES backend: Django's RedisCache with the client above."""
+    """settings.CACHES backend: Django's RedisCache with the client above.
+
+    `"LOCAL_FALLBACK": True` in its settings: while Redis is away, it answers
+    from the process's own memory (the module docstring says when that is right).
+    """
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ResilientRedisCacheClient
+        self._local_fallback = bool(params.get("LOCAL_FALLBACK"))
+
+    @cached_property
+    def _cache(self) -> ResilientRedisCacheClient:
+        client = self._class(self._servers, **self._options)
+        if self._local_fallback:
+            # Django makes a cache object per thread; a LocMemCache keeps its entries by
+            # name, so the threads of a process share one count.
+            client.fallback = LocMemCache(
+                f"cepa-redis-fallback:{_address(self._servers[0])}",
+                {"OPTIONS": {"MAX_ENTRIES": FALLBACK_ENTRIES}},
+            )
+        return client

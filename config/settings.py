@@ -118,21 +118,29 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (allauth's rate limits live here): Redis when REDIS_URL is set. Django's Redis
-# backend, except that pages go on when Redis is out of reach (config/cache.py says why);
-# a Redis that does not answer within a second counts as out of reach.
+# Caches: Redis when REDIS_URL is set. Django's Redis backend, except that pages go on when
+# Redis is out of reach (config/cache.py says why); a Redis that does not answer within a
+# second counts as out of reach. Two names for the one Redis, which differ only while it is
+# away: "default" (rate limits, ours and allauth's; the small sum's single use) then counts
+# in each process's own memory; "shared" (what every process must see alike: typed pages
+# waiting for their GET, analytics stamps) then answers as an emptied cache.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cepa",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    _REDIS = {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cepa",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    CACHES = {"default": {**_REDIS, "LOCAL_FALLBACK": True}, "shared": _REDIS}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shared",
+        },
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.mail import send_mail
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.template.loader import render_to_string
@@ -398,8 +398,9 @@ def typed_page_keep(
 
     A browser without script cannot turn the answer to a POST into a plain
     history entry, so it is sent to a GET of the page instead; the invalid
-    values typed (which are not saved as answers) wait in the cache for it.
-    With the cache out of reach (config.cache) nothing waits there, and that GET
+    values typed (which are not saved as answers) wait in the cache for it: the
+    shared one, as another server process may answer that GET. With it out of
+    reach (config.cache) nothing waits there, and that GET
     would show the page without its errors; so the keep is read back, and ""
     tells the caller to answer the POST with the page itself.
     """
@@ -411,8 +412,9 @@ def typed_page_keep(
         "answers": _answers_digest(response.answers),
     }
     cache_key = _typed_cache_key(response.pk, key)
-    cache.set(cache_key, kept, timeout=TYPED_SECONDS)
-    return key if cache.get(cache_key) is not None else ""
+    shared = caches["shared"]
+    shared.set(cache_key, kept, timeout=TYPED_SECONDS)
+    return key if shared.get(cache_key) is not None else ""
 
 
 def typed_page(*, response: Response, key: str) -> TypedPage | None:
@@ -423,7 +425,7 @@ def typed_page(*, response: Response, key: str) -> TypedPage | None:
     """
     if not key:
         return None
-    kept = cache.get(_typed_cache_key(response.pk, key[:16]))
+    kept = caches["shared"].get(_typed_cache_key(response.pk, key[:16]))
     if not kept or kept["answers"] != _answers_digest(response.answers):
         return None
     return TypedPage(kept["page"], kept["errors"], kept["raw"])

@@ -120,20 +120,23 @@ def completed_responses_stamp(*, round_id: int) -> str:
     """
     import secrets
 
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    # Shared: a process's own copy would keep its frames after another process saw a
+    # response completed (config.cache).
+    shared = caches["shared"]
     key = _stamp_key(round_id)
-    token = cache.get(key)
+    token = shared.get(key)
     if token is None:
-        cache.add(key, secrets.token_hex(8), STAMP_SECONDS)
-        token = cache.get(key) or secrets.token_hex(8)
+        shared.add(key, secrets.token_hex(8), STAMP_SECONDS)
+        token = shared.get(key) or secrets.token_hex(8)
     return token
 
 
 def forget_completed_responses_stamp(*, round_id: int) -> None:
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.delete(_stamp_key(round_id))
+    caches["shared"].delete(_stamp_key(round_id))
 
 
 def round_questions(*, round_id: int) -> dict[str, Any]:

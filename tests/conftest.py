@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 
@@ -19,8 +19,10 @@ UI_LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    # Rate limits and used TOTP codes live in the cache; each story starts clean.
-    cache.clear()
+    # Rate limits, used TOTP codes, typed pages and stamps live in the caches; each story
+    # starts clean.
+    for each in caches.all():
+        each.clear()
     # Published versions are read once per process; ids can repeat between tests.
     from survey.selectors import forget_published_versions
 

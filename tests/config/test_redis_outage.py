@@ -1,24 +1,31 @@
-"""When Redis is out of reach, respondents answer on; when it is back, the limits count again."""
+"""When Redis is out of reach, respondents answer on, and each server process counts the
+limits alone; when it is back, the limits count in Redis again."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
+from html import unescape
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCacheClient
+from django.test import Client
+from django.urls import reverse
 
 from config import cache as resilient
+from survey import selectors
 from survey.models import Response, ResponseStatus
 from tests.survey.test_answering import (
     PAGE_1,
     PAGE_2,
     PAGE_3,
+    nonce_of,
     page_url,
     shown_page,
     start,
+    sum_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +49,16 @@ def closed_port() -> int:
 
 
 def use_redis(settings, url: str) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"cepa-test-{os.getpid()}",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+    """Both caches on `url`, as config/settings.py sets them for REDIS_URL."""
+    redis = {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": f"cepa-test-{os.getpid()}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    settings.CACHES = {"default": {**redis, "LOCAL_FALLBACK": True}, "shared": redis}
+    # The process's own counts are kept by address: an earlier test may have left some.
+    caches["default"]._cache.fallback.clear()
 
 
 @pytest.fixture
@@ -110,17 +119,80 @@ def test_redis_is_tried_again_once_its_rest_is_over(settings, monkeypatch, attem
     use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
     now = [1000.0]
     monkeypatch.setattr(resilient, "monotonic", lambda: now[0])
+    shared = caches["shared"]
 
-    assert cache.get("anything", "missed") == "missed"
-    cache.set("anything", 1)
+    assert shared.get("anything", "missed") == "missed"
+    shared.set("anything", 1)
     now[0] += resilient.RETRY_SECONDS - 1
-    assert cache.add("anything", 1) is True  # as an empty cache would say
+    assert shared.add("anything", 1) is True  # as an empty cache would say
     assert len(attempts) == 1
 
     now[0] += 2
     with pytest.raises(ValueError):  # no counter: the caller makes one, as usual
-        cache.incr("anything")
+        shared.incr("anything")
     assert len(attempts) == 2
+
+
+def test_while_redis_is_away_the_default_cache_counts_in_the_process_and_the_shared_one_forgets(
+    settings, monkeypatch
+):
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    monkeypatch.setattr(resilient, "monotonic", lambda: 1000.0)  # Redis stays at rest
+
+    assert cache.add("starts", 1, timeout=60) is True
+    assert cache.incr("starts") == 2
+    assert cache.add("starts", 1) is False  # the count is there, in this process
+    assert cache.get_many(["starts", "other"]) == {"starts": 2}
+    cache.delete("starts")
+    assert cache.get("starts") is None
+
+    shared = caches["shared"]
+    shared.set("typed", "page 1")
+    assert shared.get("typed") is None  # another process could not have read it either
+
+
+def test_while_redis_is_away_the_save_limit_still_holds(client, collector, settings):
+    """Counted by each server process alone: a robot is slowed, not let through."""
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    settings.RESPONDENT_RATE_LIMITS = {"save": (1, 60)}
+
+    start(client, collector)
+    assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
+    busy = client.post(page_url(collector), PAGE_2)
+
+    assert busy.status_code == 429
+    assert "Too many pages were sent from this connection." in busy.content.decode()
+    assert Response.objects.get().page == 2  # page 2 was not saved
+
+
+def test_while_redis_is_away_past_the_start_limit_a_sum_opens_one_start(
+    client, collector, settings
+):
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    settings.RESPONDENT_RATE_LIMITS = {"start": (1, 3600)}
+    entry = reverse("respond:entry", args=[collector.token])
+
+    def consent(**extra):
+        welcome = Client().get(entry)
+        return client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), **extra})
+
+    assert shown_page(consent()) == 1
+    busy = consent()
+    assert "Many people are starting this survey" in unescape(busy.content.decode())
+    token, a, b = sum_of(busy)
+    assert shown_page(consent(challenge_token=token, challenge=str(a + b))) == 1
+    assert "small sum" in consent(challenge_token=token, challenge=str(a + b)).content.decode()
+    assert Response.objects.count() == 2
+
+
+def test_analytics_stamps_are_never_kept_by_one_process_while_redis_is_away(collector, settings):
+    """A process that kept its own stamp would not see responses another process completed."""
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    round_id = collector.round_id
+
+    first = selectors.completed_responses_stamp(round_id=round_id)
+
+    assert selectors.completed_responses_stamp(round_id=round_id) != first
 
 
 def _redis_up() -> bool:
@@ -147,3 +219,17 @@ def test_with_redis_up_the_rate_limit_counts_across_pages(client, collector, set
     finally:
         cache.clear()
     assert not resilient._resting_until
+
+
+def test_while_redis_is_away_a_password_guesser_is_still_stopped(client, settings, user_factory):
+    """allauth counts failed sign-ins in the default cache, as the respondents' limits are."""
+    use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
+    user = user_factory()
+
+    pages = [
+        client.post("/en/accounts/login/", {"login": user.email, "password": "wrong"})
+        for _ in range(6)
+    ]
+
+    told = ["Too many failed login attempts" in page.content.decode() for page in pages]
+    assert told == [False] * 5 + [True]
