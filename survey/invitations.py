@@ -22,7 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -175,21 +175,26 @@ def invitations_send_waiting(
     Each is claimed and mailed in one transaction, with its link's hash and
     the address dropped unless kept for reminders: if the mail server fails,
     the one that was not mailed keeps waiting, and two requests sending at
-    once never mail anyone twice (the second finds it claimed). Stops after
-    the first message that ends past `seconds`; None: until none wait.
+    once never mail anyone twice (the second finds it claimed). Nor do they
+    wait for each other: each passes over the one the other is mailing, and
+    goes on from there (pk order), so a batch held by another sender is never
+    fetched again and again. Stops after the first message that ends past
+    `seconds`; None: until none wait.
     """
+    after = 0  # the last one tried: those before it are sent, or another sender's
     with _Mailer(seconds) as mailer:
         while mailer.has_time():
             batch = list(
-                _waiting(collector, timezone.now()).select_related("collector__round__version")[
-                    :100
-                ]
+                _waiting(collector, timezone.now())
+                .filter(pk__gt=after)
+                .select_related("collector__round__version")[:100]
             )
             if not batch:
                 break
             for invitation in batch:
                 if not mailer.has_time():
                     break
+                after = invitation.pk
                 try:
                     mailer.claim_and_send(
                         invitation,
@@ -277,11 +282,21 @@ class _Mailer:
 
         `claim` finds the invitation only in the state this email is for, and
         takes it with the new link's hash and `changes`. When it finds nothing
-        (sent, answered, reminded or cancelled by another request meanwhile) no
-        email goes; a mail server that fails undoes the claim.
+        (sent, answered, reminded or cancelled by another request meanwhile, or
+        being mailed by another request now) no email goes; a mail server that
+        fails undoes the claim.
         """
         token = secrets.token_urlsafe(24)
         with transaction.atomic():
+            # One that another sender is mailing right now is theirs: passed over, not
+            # waited for. PostgreSQL only: SQLite has one writer at a time whatever we
+            # ask, and a read before the write would make the write fail at once, not
+            # wait, when someone else wrote meanwhile.
+            if (
+                connection.features.has_select_for_update_skip_locked
+                and not claim.select_for_update(skip_locked=True).values_list("pk", flat=True)
+            ):
+                return
             if claim.update(token_hash=token_hash(token), **changes):
                 self.send(
                     _message(

@@ -9,6 +9,7 @@ command. Each part goes through one connection to the mail server.
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 from smtplib import SMTPServerDisconnected
 
@@ -378,3 +379,46 @@ def test_a_title_holding_a_placeholder_is_not_filled_twice(mailing):
         invitations.collector_set_emails(
             collector=mailing, invitation_subject="Hi", invitation_body="No link"
         )
+
+
+def _held_by_another_sender(pks: list[int], held: threading.Event, done: threading.Event) -> None:
+    """Another request, on its own connection, in the middle of mailing these invitations."""
+    from django.db import connection, transaction
+
+    try:
+        with transaction.atomic():
+            list(Invitation.objects.filter(pk__in=pks).select_for_update())
+            held.set()
+            done.wait(timeout=10)  # the sender under test must not need it to end
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("held_count", [1, 3], ids=["one held", "all held"])
+def test_a_second_sender_passes_over_what_the_first_is_mailing_instead_of_waiting(
+    mailing, mail_server, mailoutbox, held_count
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite lets one request write at a time")
+    invitations.invitations_queue(collector=mailing, addresses=PEOPLE)
+    waiting = list(Invitation.objects.order_by("pk").values_list("pk", flat=True))
+    held, done = threading.Event(), threading.Event()
+    other = threading.Thread(
+        target=_held_by_another_sender, args=(waiting[:held_count], held, done)
+    )
+    other.start()
+    try:
+        assert held.wait(timeout=10)
+        sent = invitations.invitations_send_waiting(link_for=lambda token: f"/i/{token}/")
+        still_held = not done.is_set() and other.is_alive()
+    finally:
+        done.set()
+        other.join()
+
+    assert still_held  # it ended without waiting for the other sender
+    assert [m.to[0] for m in mailoutbox] == PEOPLE[held_count:]
+    assert (sent.sent, sent.left) == (3 - held_count, held_count)  # theirs to mail
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == held_count
