@@ -1,4 +1,5 @@
-/* Moves focus to the error summary so screen readers announce it; pages work without this. */
+/* Moves focus to the error summary so screen readers announce it, keeps a form that cannot
+   be sent (offline) on its page; pages work without this. */
 (function () {
   "use strict";
   /* Pages come as the answer to a POST: make this history entry a plain GET of this page
@@ -24,6 +25,12 @@
   }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
+  var RESEND_AFTER_MS = 10000;
+  var offline = document.getElementById("offline-text");
+  var notes = [];
+  var enable = function (form, on) {
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = !on; });
+  };
   document.querySelectorAll("form").forEach(function (form) {
     /* A follow-up that hangs on a choice on the same page appears as soon as the choice
        shows it, instead of after the page is sent. The server lists the codes that show
@@ -56,11 +63,42 @@
       form.addEventListener("change", update);
       update();
     }
-    /* A second click on a submit button while the page is sending does nothing. */
-    form.addEventListener("submit", function () {
-      setTimeout(function () {
-        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
-      }, 0);
+    /* Offline, a form sent would end on the browser's error page, and what was typed on
+       this page could be lost: it stays here instead, and a note next to the buttons says
+       why (role=status: read out, without taking the focus). */
+    var note = offline && document.createElement("p");
+    if (note) {
+      note.className = "connection-note";
+      note.setAttribute("role", "status");
+      ["lang", "dir"].forEach(function (name) {
+        if (offline.hasAttribute(name)) note.setAttribute(name, offline.getAttribute(name));
+      });
+      var buttons = form.querySelector(".nav-buttons") || form.querySelector("[type=submit]");
+      var place = buttons && buttons.closest("form > *");
+      form.insertBefore(note, place || null);
+      notes.push(note);
+    }
+    form.addEventListener("submit", function (event) {
+      if (note && navigator.onLine === false) {
+        event.preventDefault();
+        note.textContent = offline.textContent;
+        return;
+      }
+      if (note) note.textContent = "";
+      /* A second click while the page is sending does nothing; on a connection so slow
+         that nothing came back after a while, the buttons work again (saving a page
+         twice stores it once). */
+      setTimeout(function () { enable(form, false); }, 0);
+      setTimeout(function () { enable(form, true); }, RESEND_AFTER_MS);
     });
+  });
+  window.addEventListener("online", function () {
+    notes.forEach(function (note) { note.textContent = ""; });
+  });
+  /* Back from the browser's error page may show this page as it was left: buttons off. */
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form").forEach(function (form) { enable(form, true); });
+    }
   });
 })();
