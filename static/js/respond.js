@@ -31,7 +31,64 @@
   var enable = function (form, on) {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = !on; });
   };
+  /* What is typed on a question page stays in this tab (sessionStorage) until the next
+     page comes: a phone that drops the tab in the background, or a reload, gives it back.
+     Keyed by the response's state and the page number; gone with the tab. */
+  var DRAFT = "cepa-draft:";
+  var store = null;
+  try { store = window.sessionStorage; } catch (error) { store = null; }
+  var ours = function (field) {
+    return field.name && field.type !== "hidden" && field.type !== "submit" && !field.disabled;
+  };
+  var draftKey = function (form) {
+    var page = form.querySelector("input[name=page]");
+    var state = form.querySelector("input[name=state]");
+    return store && page && state ? DRAFT + state.value + ":" + page.value : null;
+  };
+  var keepDraft = function (form, key) {
+    var kept = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!ours(field)) return;
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
+      if (field.tagName === "SELECT" && field.multiple) {
+        Array.prototype.forEach.call(field.selectedOptions, function (option) {
+          kept.push([field.name, option.value]);
+        });
+        return;
+      }
+      kept.push([field.name, field.value]);
+    });
+    try { store.setItem(key, JSON.stringify(kept)); } catch (error) { /* full or refused */ }
+  };
+  var restoreDraft = function (form, key) {
+    var kept = null;
+    try { kept = JSON.parse(store.getItem(key) || "null"); } catch (error) { kept = null; }
+    if (!kept) return;
+    var values = {};
+    kept.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!ours(field)) return;
+      var typed = values[field.name] || [];
+      if (field.type === "radio" || field.type === "checkbox") {
+        field.checked = typed.indexOf(field.value) >= 0;
+      } else if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = typed.indexOf(option.value) >= 0;
+        });
+      } else if (field.name in values) {
+        field.value = typed[0];
+      }
+    });
+  };
+  var questionForm = null;
   document.querySelectorAll("form").forEach(function (form) {
+    var key = draftKey(form);
+    if (key && form.querySelector(".nav-buttons")) {
+      questionForm = key;
+      restoreDraft(form, key);
+      form.addEventListener("input", function () { keepDraft(form, key); });
+      form.addEventListener("change", function () { keepDraft(form, key); });
+    }
     /* A follow-up that hangs on a choice on the same page appears as soon as the choice
        shows it, instead of after the page is sent. The server lists the codes that show
        it (data-show-values) and decides again when the page comes in; "live-shown" tells
@@ -92,6 +149,16 @@
       setTimeout(function () { enable(form, true); }, RESEND_AFTER_MS);
     });
   });
+  /* Drafts of this response's other pages are saved by now; on the thank-you page (its
+     receipt), all are: nothing typed stays in the tab of a shared phone. */
+  var finished = document.querySelector(".receipt");
+  if (store && (questionForm || finished)) {
+    var prefix = finished ? DRAFT : questionForm.slice(0, questionForm.lastIndexOf(":") + 1);
+    for (var index = store.length - 1; index >= 0; index--) {
+      var name = store.key(index);
+      if (name && name.indexOf(prefix) === 0 && name !== questionForm) store.removeItem(name);
+    }
+  }
   window.addEventListener("online", function () {
     notes.forEach(function (note) { note.textContent = ""; });
   });

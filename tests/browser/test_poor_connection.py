@@ -1,4 +1,5 @@
-"""On a phone with a poor connection, a page that cannot be sent keeps what was typed on it."""
+"""On a phone with a poor connection or little memory, what was typed on a page is not lost
+before the page is sent."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from survey import fieldwork, services
 from survey.demo import demo_survey_dict
-from survey.models import Response
+from survey.models import Response, ResponseStatus
 from survey.serialization import survey_from_dict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,3 +96,39 @@ def test_a_page_stuck_on_a_slow_connection_can_be_sent_again(phone, agency):
     stored = Response.objects.get()
     assert stored.answers["bio_meaning"] == "The variety of life"
     assert stored.page == 2
+
+
+def _drafts(phone) -> list[str]:
+    return phone.evaluate(
+        "Object.keys(sessionStorage).filter(key => key.startsWith('cepa-draft:'))"
+    )
+
+
+def test_what_was_typed_comes_back_when_the_phone_loads_the_page_again(phone, agency):
+    """A phone short of memory drops a tab in the background and loads it again on return."""
+    collector = _demo_link(agency)
+    _page_1_answered(phone, collector, "en")  # typed, not sent
+
+    phone.reload()
+
+    expect(phone.locator("textarea[name=bio_meaning]")).to_have_value("The variety of life")
+    expect(phone.locator("textarea[name=bio_meaning]")).to_be_visible()  # its follow-up rule
+    expect(phone.locator("input[name=bio_heard][value=heard_know]")).to_be_checked()
+    expect(phone.locator("input[name=bio_importance][value=very_important]")).to_be_checked()
+    assert "bio_heard" not in Response.objects.get().answers  # it was never sent
+    assert len(_drafts(phone)) == 1
+
+    phone.click("button[name=next]")
+    phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    assert Response.objects.get().answers["bio_meaning"] == "The variety of life"
+    assert _drafts(phone) == []  # saved on the server now; nothing stays in the tab
+    phone.check("input[name=bio_informed][value=fairly_well]")
+    phone.reload()
+    expect(phone.locator("input[name=bio_informed][value=fairly_well]")).to_be_checked()
+
+    # Finished (here by the server alone): the thank-you page with its receipt clears the tab.
+    Response.objects.update(status=ResponseStatus.COMPLETE, receipt_code="ABCD-EFGH")
+    assert len(_drafts(phone)) == 1
+    phone.goto(f"/r/{collector.token}/done/")
+    expect(phone.locator(".receipt")).to_have_text("ABCD-EFGH")
+    assert _drafts(phone) == []
