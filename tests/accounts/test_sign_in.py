@@ -50,14 +50,18 @@ def test_a_wrong_password_is_refused(client, user_factory):
     assert "not correct" in response.content.decode()
 
 
+def told_too_many(client, email: str, attempts: int = 6) -> list[bool]:
+    """Whether each of `attempts` sign-ins with a wrong password was told to stop."""
+    pages = [
+        client.post("/en/accounts/login/", {"login": email, "password": "wrong"})
+        for _ in range(attempts)
+    ]
+    return ["Too many failed login attempts" in page.content.decode() for page in pages]
+
+
 def test_failed_sign_ins_are_rate_limited(client, user_factory):
     user = user_factory()
-    pages = [
-        client.post("/en/accounts/login/", {"login": user.email, "password": "wrong"})
-        for _ in range(6)
-    ]
-    told = ["Too many failed login attempts" in page.content.decode() for page in pages]
-    assert told == [False] * 5 + [True]
+    assert told_too_many(client, user.email) == [False] * 5 + [True]
 
 
 def test_the_correct_password_is_refused_too_once_locked_out(client, user_factory, password):

@@ -8,10 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from survey import fieldwork, services
-from survey.demo import demo_survey_dict
 from survey.models import Response, ResponseStatus
-from survey.serialization import survey_from_dict
+from tests.browser.test_answering_browser import _consent, _survey_with_a_constraint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,16 +19,8 @@ OFFLINE = (
 )
 
 
-def _demo_link(agency):
-    version = survey_from_dict(demo_survey_dict(), agency=agency, by=None)
-    version = services.survey_publish(version=version, by=None)
-    return fieldwork.round_create(version=version, label="Fieldwork").collectors.get()
-
-
 def _page_1_answered(phone, collector, lang: str) -> None:
-    phone.goto(f"/r/{collector.token}/?lang={lang}")
-    phone.check("#consent")
-    phone.click("button[type=submit]")
+    _consent(phone, collector, lang)
     phone.check("input[name=bio_heard][value=heard_know]")
     phone.fill("textarea[name=bio_meaning]", "The variety of life")
     phone.check("input[name=bio_importance][value=very_important]")
@@ -38,7 +28,7 @@ def _page_1_answered(phone, collector, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh-Hans"])
 def test_offline_the_page_stays_with_what_was_typed_and_says_why(phone, agency, lang):
-    collector = _demo_link(agency)
+    collector = _survey_with_a_constraint(agency)
     _page_1_answered(phone, collector, lang)
     with translation.override(lang):
         said = gettext(OFFLINE)
@@ -65,7 +55,7 @@ def test_offline_the_page_stays_with_what_was_typed_and_says_why(phone, agency, 
 
 
 def test_a_page_stuck_on_a_slow_connection_can_be_sent_again(phone, agency):
-    collector = _demo_link(agency)
+    collector = _survey_with_a_constraint(agency)
     phone.clock.install()
     _page_1_answered(phone, collector, "en")
     # The form goes nowhere, as on a connection where nothing comes back.
@@ -106,7 +96,7 @@ def _drafts(phone) -> list[str]:
 
 def test_what_was_typed_comes_back_when_the_phone_loads_the_page_again(phone, agency):
     """A phone short of memory drops a tab in the background and loads it again on return."""
-    collector = _demo_link(agency)
+    collector = _survey_with_a_constraint(agency)
     _page_1_answered(phone, collector, "en")  # typed, not sent
 
     phone.reload()

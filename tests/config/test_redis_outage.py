@@ -17,6 +17,7 @@ from django.urls import reverse
 from config import cache as resilient
 from survey import selectors
 from survey.models import Response, ResponseStatus
+from tests.accounts.test_sign_in import told_too_many
 from tests.survey.test_answering import (
     PAGE_1,
     PAGE_2,
@@ -226,10 +227,4 @@ def test_while_redis_is_away_a_password_guesser_is_still_stopped(client, setting
     use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
     user = user_factory()
 
-    pages = [
-        client.post("/en/accounts/login/", {"login": user.email, "password": "wrong"})
-        for _ in range(6)
-    ]
-
-    told = ["Too many failed login attempts" in page.content.decode() for page in pages]
-    assert told == [False] * 5 + [True]
+    assert told_too_many(client, user.email) == [False] * 5 + [True]
