@@ -400,9 +400,9 @@ def typed_page_keep(
     history entry, so it is sent to a GET of the page instead; the invalid
     values typed (which are not saved as answers) wait in the cache for it: the
     shared one, as another server process may answer that GET. With it out of
-    reach (config.cache) nothing waits there, and that GET
-    would show the page without its errors; so the keep is read back, and ""
-    tells the caller to answer the POST with the page itself.
+    reach (config.cache) nothing waits there, and that GET would show the page
+    without its errors; so the keep is read back, and "" tells the caller to
+    answer the POST with the page itself.
     """
     key = secrets.token_urlsafe(9)
     kept = {

@@ -11,8 +11,6 @@ from html import unescape
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCacheClient
-from django.test import Client
-from django.urls import reverse
 
 from config import cache as resilient
 from survey import selectors
@@ -22,7 +20,7 @@ from tests.survey.test_answering import (
     PAGE_1,
     PAGE_2,
     PAGE_3,
-    nonce_of,
+    consent_anew,
     page_url,
     shown_page,
     start,
@@ -171,18 +169,14 @@ def test_while_redis_is_away_past_the_start_limit_a_sum_opens_one_start(
 ):
     use_redis(settings, f"redis://127.0.0.1:{closed_port()}/0")
     settings.RESPONDENT_RATE_LIMITS = {"start": (1, 3600)}
-    entry = reverse("respond:entry", args=[collector.token])
 
-    def consent(**extra):
-        welcome = Client().get(entry)
-        return client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), **extra})
-
-    assert shown_page(consent()) == 1
-    busy = consent()
+    assert shown_page(consent_anew(client, collector)) == 1
+    busy = consent_anew(client, collector)
     assert "Many people are starting this survey" in unescape(busy.content.decode())
     token, a, b = sum_of(busy)
-    assert shown_page(consent(challenge_token=token, challenge=str(a + b))) == 1
-    assert "small sum" in consent(challenge_token=token, challenge=str(a + b)).content.decode()
+    solved = {"challenge_token": token, "challenge": str(a + b)}
+    assert shown_page(consent_anew(client, collector, **solved)) == 1
+    assert "small sum" in consent_anew(client, collector, **solved).content.decode()
     assert Response.objects.count() == 2
 
 

@@ -44,6 +44,13 @@ def nonce_of(welcome) -> str:
     return re.search(r'name="nonce" value="([^"]+)"', welcome.content.decode()).group(1)
 
 
+def consent_anew(client, collector, **extra):
+    """Another start from the same address: a fresh welcome page's nonce, the consent sent."""
+    entry = reverse("respond:entry", args=[collector.token])
+    welcome = Client().get(entry)
+    return client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), **extra})
+
+
 def shown_page(response) -> int:
     """The page number the respondent sees (the form's hidden page field)."""
     assert response.status_code == 200
@@ -503,11 +510,9 @@ def test_past_the_start_limit_a_small_sum_lets_people_on_and_far_past_it_nobody(
 ):
     """A class, an office or a mobile network shares one address: people there may go on."""
     settings.RESPONDENT_RATE_LIMITS = {"start": (3, 3600)}
-    entry = reverse("respond:entry", args=[collector.token])
 
     def consent(**extra):
-        welcome = Client().get(entry)
-        return client.post(entry, {"consent": "yes", "nonce": nonce_of(welcome), **extra})
+        return consent_anew(client, collector, **extra)
 
     assert [shown_page(consent()) for _ in range(3)] == [1, 1, 1]
     busy = consent()
