@@ -245,6 +245,8 @@ LANGUAGES = [
 ]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Formats Django lacks for one of the six languages (Arabic date and time).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_TZ = True

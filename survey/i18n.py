@@ -7,7 +7,7 @@ here: the requested language, then the survey's default language.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -188,22 +188,36 @@ def choose_language(
     available: list[str], *, preset: str = "", accept_language: str = "", default: str
 ) -> str:
     """The first language to offer a respondent: collector preset, then browser, then default."""
-    by_lower = {code.lower(): code for code in available}
-    if preset and preset.lower() in by_lower:
-        return by_lower[preset.lower()]
-    for part in _accept_language(accept_language):
-        code = part.lower()
-        if code in by_lower:
-            return by_lower[code]
-        if code.startswith("zh") and "zh-hans" in by_lower and code in {"zh", "zh-cn", "zh-sg"}:
-            return by_lower["zh-hans"]
-        base = code.split("-")[0]
-        if base in by_lower:
-            return by_lower[base]
-        for candidate in available:
-            if candidate.lower().split("-")[0] == base:
-                return candidate
+    for asked in [preset, *_accept_language(accept_language)]:
+        found = match_language(available, asked)
+        if found:
+            return found
     return default
+
+
+def match_language(available: Sequence[str], asked: str) -> str | None:
+    """The survey language a language tag stands for, or None when it has none.
+
+    Tags ignore case (BCP 47): a link written by hand, or by the staff pages (Django
+    writes zh-hans), must open the survey's zh-Hans, not its default language; a
+    regional tag falls back to its language (fr-CA to fr), mainland and Singapore
+    Chinese to Simplified.
+    """
+    code = asked.strip().replace("_", "-").lower()
+    if not code:
+        return None
+    by_lower = {each.lower(): each for each in available}
+    if code in by_lower:
+        return by_lower[code]
+    if code in {"zh", "zh-cn", "zh-sg"} and "zh-hans" in by_lower:
+        return by_lower["zh-hans"]
+    base = code.split("-")[0]
+    if base in by_lower:
+        return by_lower[base]
+    for candidate in available:
+        if candidate.lower().split("-")[0] == base:
+            return candidate
+    return None
 
 
 def _accept_language(header: str) -> list[str]:

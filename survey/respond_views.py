@@ -48,6 +48,7 @@ from survey.i18n import (
     interface_language_for,
     is_rtl,
     language_label,
+    match_language,
     normalize_language,
 )
 from survey.interface_texts import respondent_interface, survey_interface
@@ -325,8 +326,10 @@ def _current_response(request: HttpRequest, token: str) -> Response | None:
 
 
 def _language(request: HttpRequest, collector: Collector, compiled: Any) -> str:
-    asked = request.GET.get("lang") or request.POST.get("lang") or ""
-    if asked in compiled.languages:
+    asked = match_language(
+        compiled.languages, (request.GET.get("lang") or request.POST.get("lang") or "")[:16]
+    )
+    if asked:
         return asked
     return choose_language(
         compiled.languages,
@@ -380,8 +383,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(_carry(_links(token).done, carry))
         # Page 1 is shown at this address (it answers the consent), so its language
         # links land here: pass the language asked for on to the page.
-        asked = request.GET.get("lang", "")
-        language = asked if asked in compiled.languages else response.language
+        asked = match_language(compiled.languages, request.GET.get("lang", "")[:16])
+        language = asked or response.language
         return HttpResponseRedirect(_carry(_links(token).page_in(language), carry))
     invitation = None
     invitation_pk = request.get_signed_cookie(
@@ -481,8 +484,9 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
         return HttpResponseRedirect(_carry(_links(token).done, carry))
     compiled = answering.compiled_for(collector.round.version)
     language = response.language
-    if request.GET.get("lang") in compiled.languages and request.GET["lang"] != language:
-        language = request.GET["lang"]
+    asked = match_language(compiled.languages, request.GET.get("lang", "")[:16])
+    if asked and asked != language:
+        language = asked
         answering.response_set_language(response=response, language=language)
     errors: dict[str, str] = {}
     raw: dict[str, Any] = {}

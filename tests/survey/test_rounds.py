@@ -6,7 +6,7 @@ import io
 import re
 import struct
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -364,6 +364,18 @@ def test_the_round_page_names_target_groups_and_durations_in_the_readers_languag
     assert "中位时长 45\N{NO-BREAK SPACE}秒" in page
     with translation.override("ar"):
         assert fieldwork.duration_text(541) == "9 د 1 ث".replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def test_the_round_page_writes_its_dates_in_arabic_order(designer_client, published):
+    # Django has no Arabic date-and-time format: it used the English order with
+    # Arabic words ("يونيو 5, 2027, 9:00 ص").
+    round_ = fieldwork.round_create(version=published, label="R")
+    round_.opens_at = datetime(2027, 6, 5, 9, 0, tzinfo=UTC)
+    round_.save()
+    with translation.override("ar"):
+        url = reverse("survey:round", args=[published.survey_id, round_.pk])
+    page = designer_client.get(url).content.decode()
+    assert re.search(r"تُفتح 5 يونيو، 2027، \d{1,2}:00 [صم]", page)
 
 
 def test_the_round_page_counts_responses_flagged_for_quality_per_collector(

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from survey import fieldwork, services
-from survey.i18n import choose_language, text_for
+from survey.i18n import choose_language, match_language, text_for
 from survey.serialization import survey_from_dict, survey_to_dict
 from survey.translation_sheet import (
     TranslationSheetRefused,
@@ -48,6 +48,22 @@ def test_the_first_language_follows_preset_then_browser_then_default(preset, hea
     assert (
         choose_language(available, preset=preset, accept_language=header, default="en") == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("zh-hans", "zh-Hans"),  # as Django writes it in the staff pages' addresses
+        ("ZH_HANS", "zh-Hans"),
+        ("zh", "zh-Hans"),
+        ("fr-CA", "fr"),
+        ("AR", "ar"),
+        ("de", None),
+        ("", None),
+    ],
+)
+def test_a_language_asked_in_a_link_ignores_case_and_region(asked, expected):
+    assert match_language(["en", "fr", "ar", "zh-Hans"], asked) == expected
 
 
 def _sheet_rows(raw: bytes) -> list[list]:
