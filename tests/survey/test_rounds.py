@@ -356,12 +356,15 @@ def test_the_round_page_names_target_groups_and_durations_in_the_readers_languag
     round_ = fieldwork.round_create(version=published, label="R")
     youth = fieldwork.collector_create(round_=round_, name="Jeunes", preset_target_group="youth")
     _responses(round_, [(round_.collectors.first(), "complete", 45), (youth, "complete", 45)])
+    Response.objects.update(submitted_at=timezone.now())
     with translation.override("zh-hans"):
         url = reverse("survey:round", args=[published.survey_id, round_.pk])
     page = designer_client.get(url).content.decode()
     assert "<td>青年</td>" in page
     assert "<td>未设定目标群体</td>" in page
     assert "中位时长 45\N{NO-BREAK SPACE}秒" in page
+    # The day of the per-day table in the Chinese order ("星期四 26 十一月" before).
+    assert re.search(r"<td>\d{1,2}月\d{1,2}日 星期.</td>", page)
     with translation.override("ar"):
         assert fieldwork.duration_text(541) == "9 د 1 ث".replace(" ", "\N{NO-BREAK SPACE}")
 
