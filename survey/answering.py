@@ -673,9 +673,24 @@ def response_for_resume(*, collector: Collector, token: str) -> Response | None:
     ).first()
 
 
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def receipt_code_read(typed: str) -> str:
+    """The receipt code a person typed, as stored.
+
+    Codes are ten hexadecimal capitals; people copy them from a screenshot or a
+    printout with spaces or dashes, in small letters, or read 0 as O and 1 as I
+    or l. None of those letters is in a code, so reading them so finds no other
+    person's answers.
+    """
+    kept = "".join(char for char in typed.upper() if char not in " -\t\u00a0")
+    return kept.translate(_READ_AS)
+
+
 def response_withdraw(*, receipt_code: str) -> bool:
     """Delete a response on its respondent's request; True when one was found."""
-    code = receipt_code.strip().upper()
+    code = receipt_code_read(receipt_code)
     if not code:
         return False
     deleted, _detail = Response.objects.filter(receipt_code=code).delete()

@@ -788,19 +788,30 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     """
     language = asked_interface_language(request)
     languages = [(code, *language_label(code)) for code in LANGUAGE_NAMES]
-    message = ""
+    deleted = False
+    error = code = ""
     if request.method == "POST":
-        try:
-            answering.check_rate("withdraw", request.META)
-        except Refusal as refusal:
-            return _refusal(request, refusal, language)
-        if answering.response_withdraw(receipt_code=request.POST.get("code", "")[:16]):
-            message = _("Your answers have been deleted.")
+        code = request.POST.get("code", "").strip()[:32]  # shown again with its error
+        if not answering.receipt_code_read(code):
+            error = _("Enter the code from your receipt.")
         else:
-            message = _("No answers match this code. Check the code on your receipt.")
+            try:
+                answering.check_rate("withdraw", request.META)
+            except Refusal as refusal:
+                return _refusal(request, refusal, language)
+            if answering.response_withdraw(receipt_code=code):
+                deleted, code = True, ""
+            else:
+                error = _("No answers match this code. Check the code on your receipt.")
     return _render(
         request,
         "survey/respond/withdraw.html",
         language,
-        {"message": message, "languages": languages, "nonce": _new_nonce()},
+        {
+            "deleted": deleted,
+            "error": error,
+            "code": code,
+            "languages": languages,
+            "nonce": _new_nonce(),
+        },
     )

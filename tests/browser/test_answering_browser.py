@@ -270,7 +270,7 @@ def test_without_javascript_the_back_button_and_reload_work_too(
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
 def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
-    """Continue later (with an error), deletion, a link that does not work, no more emails."""
+    """Continue later and deletion (each with an error), a link that does not work, no more emails."""
     collector = _survey_with_a_constraint(agency)
     _consent(phone, collector, lang)
     phone.click("button[name=later]")
@@ -280,6 +280,12 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     assert _serious(phone) == []
     phone.goto(f"/r/withdraw/?lang={lang}")
     assert phone.locator("html").get_attribute("lang") == lang
+    assert _serious(phone) == []
+    phone.fill("input[name=code]", "NOPE")
+    phone.click("form button[type=submit]")
+    phone.locator("#code-error").wait_for()
+    expect(phone.locator("input[name=code]")).to_be_focused()
+    expect(phone.locator("input[name=code]")).to_have_value("NOPE")
     assert _serious(phone) == []
     phone.goto("/i/not-a-real-link/")
     assert _serious(phone) == []

@@ -690,6 +690,34 @@ def test_withdrawal_with_the_receipt_code_deletes_the_response(client, collector
     assert not Response.objects.exists()
 
 
+def test_a_receipt_code_copied_with_spaces_or_misread_letters_still_deletes(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), PAGE_3)
+    response = Response.objects.get()
+    response.receipt_code = "A0217E61BC"
+    response.save()
+    # Read from a printout: O for 0, l for 1, in small letters, in groups.
+    page = Client().post(reverse("respond:withdraw"), {"code": " a02l7-e6I bc "})
+    assert "have been deleted" in page.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_a_wrong_or_missing_receipt_code_is_told_at_the_field_and_kept(client, collector):
+    withdraw = reverse("respond:withdraw") + "?lang=fr"
+    empty = client.post(withdraw, {"code": "  "}).content.decode()
+    assert "Saisissez le code de votre reçu." in empty
+    wrong = client.post(withdraw, {"code": "A0217E61BD"}).content.decode()
+    # The code stays in the field to be corrected; the error is read out with it.
+    field = re.search(r'<input type="text" name="code"[^>]*>', wrong).group(0)
+    assert 'value="A0217E61BD"' in field
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="code-error code-hint"' in field
+    error = re.search(r'<p class="field-error" id="code-error">([^<]+)</p>', wrong).group(1)
+    assert error == "Aucune réponse ne correspond à ce code. Vérifiez le code de votre reçu."
+
+
 def test_the_deletion_page_keeps_the_language_the_person_answered_in(client, collector):
     start(client, collector, lang="fr")
     page = client.post(page_url(collector), PAGE_1, HTTP_ACCEPT_LANGUAGE="en")
