@@ -384,8 +384,20 @@ def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) ->
             )
         else:
             url = link_for(collector.token)
-            rows.append(CollectorRow(collector, url, embed_snippet(url, collector.name)))
+            rows.append(CollectorRow(collector, url, embed_snippet(url, embed_title(collector))))
     return rows
+
+
+def embed_title(collector: Collector) -> str:
+    """The frame's name on the host site: the survey's public title, not the collector's.
+
+    A screen reader announces a frame by its title; the collector's name is the
+    agency's own label ("Schools in Region X, 2nd mailing"), not meant for the
+    public. In the collector's preset language, the one the frame opens in.
+    """
+    version = collector.round.version
+    language = collector.preset_language or version.default_language
+    return text_for(version.title, language, version.default_language) or collector.name
 
 
 QR_QUIET_ZONE = 4  # modules of white around the code: what the QR standard asks for scanning

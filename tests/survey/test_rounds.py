@@ -50,9 +50,21 @@ def test_a_designer_opens_a_round_with_a_public_link(designer_client, published)
     collector = round_.collectors.get()
     assert f"/r/{collector.token}/" in page
     assert "&lt;iframe src=" in page  # the embed snippet, ready to copy
+    # The frame is named for the public by the survey's title, not the agency's label.
+    assert f"title=&quot;{published.title['en']}&quot;" in page
     assert len(collector.token) >= 20
     # Its name says what it is: the kind is not said twice ("Public link · Public link").
     assert re.search(r"<h3>Public link <span class=\"muted\"></span></h3>", page)
+
+
+def test_the_embed_snippet_names_the_frame_in_the_collectors_language(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    fieldwork.collector_create(round_=round_, name="Site du ministère", preset_language="fr")
+    page = designer_client.get(
+        reverse("survey:round", args=[published.survey_id, round_.pk])
+    ).content.decode()
+    assert f"title=&quot;{escape(published.title['fr'])}&quot;" in page
+    assert "title=&quot;Site du ministère&quot;" not in page
 
 
 def test_a_draft_cannot_be_fielded(designer_client, agency):
