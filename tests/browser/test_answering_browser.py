@@ -277,6 +277,8 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     phone.fill("input[name=email]", "not-an-address")
     phone.click("form button[type=submit]")
     phone.locator("#email-error").wait_for()
+    # The one field with its error takes the focus: a screen reader reads both out.
+    expect(phone.locator("input[name=email]")).to_be_focused()
     assert _serious(phone) == []
     phone.goto(f"/r/withdraw/?lang={lang}")
     assert phone.locator("html").get_attribute("lang") == lang
