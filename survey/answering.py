@@ -622,7 +622,7 @@ def resume_link_email(*, response: Response, link: str, address: str) -> bool:
     the respondent still has the link on the page, so that is said, not an
     error page; the failure is logged for whoever runs the mail server.
     """
-    with survey_interface(compiled_for(response.collector.round.version), response.language):
+    with survey_interface(compiled_for(response.version), response.language):
         body = render_to_string("survey/respond/later_email.txt", {"link": link})
         try:
             send_mail(str(_("Continue the survey later")), body, None, [address])

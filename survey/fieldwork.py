@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from survey.models import (
     TargetGroup,
     VersionStatus,
 )
+from survey.selectors import forget_completed_responses_stamp
 
 
 def round_create(*, version: SurveyVersion, label: str, **fields: Any) -> Round:
@@ -106,6 +108,83 @@ def round_update(*, round_: Round, **fields: Any) -> Round:
     for name, value in fields.items():
         setattr(round_, name, value.strip() if name == "label" else value)
     round_.save(update_fields=list(fields))
+    return round_
+
+
+@dataclass(frozen=True)
+class VersionMove:
+    """A newer published version a round could move to, and what the move leaves behind."""
+
+    version: SurveyVersion
+    dropped_questions: list[str]  # codes of the round's version that this one lacks
+    dropped_languages: list[str]
+
+
+def round_version_moves(*, round_: Round) -> list[VersionMove]:
+    """The published versions of the round's survey newer than its own, newest first.
+
+    A page where many stop, a question people misread, a missing language: the
+    agency mends it in a new version while fieldwork runs, and the links and QR
+    codes already printed must keep working. What the move leaves behind is
+    said first: answers to a dropped question stay stored, but leave the
+    round's frames, indicators and exports, which follow the round's version.
+    """
+    if round_.status == RoundStatus.CLOSED:
+        return []
+    newer = list(
+        SurveyVersion.objects.filter(
+            survey_id=round_.version.survey_id,
+            status=VersionStatus.PUBLISHED,
+            number__gt=round_.version.number,
+        ).order_by("-number")
+    )
+    if not newer:
+        return []
+    codes = _question_codes([round_.version, *newer])
+    current = codes[round_.version.pk]
+    return [
+        VersionMove(
+            version,
+            [code for code in current if code not in codes[version.pk]],
+            [code for code in round_.version.languages if code not in version.languages],
+        )
+        for version in newer
+    ]
+
+
+def _question_codes(versions: list[SurveyVersion]) -> dict[int, list[str]]:
+    """Each version's question codes in questionnaire order, in one query."""
+    from survey.models import Question
+
+    codes: dict[int, list[str]] = {version.pk: [] for version in versions}
+    for version_id, code in (
+        Question.objects.filter(version__in=versions)
+        .order_by("version_id", "section__order", "order", "pk")
+        .values_list("version_id", "code")
+    ):
+        codes[version_id].append(code)
+    return codes
+
+
+def round_move_to_version(*, round_: Round, version: SurveyVersion) -> Round:
+    """New respondents answer `version` through the round's links; those who began finish theirs.
+
+    Each response keeps the version it was started on (Response.version), and the
+    answering pages read that one, so a person in mid-survey is not moved onto
+    pages they never saw. The round's analytics frame is rebuilt on its next read.
+    """
+    if round_.status == RoundStatus.CLOSED:
+        raise SurveyError(_("A closed round stays closed; open a new round instead."))
+    if (
+        version.survey_id != round_.version.survey_id
+        or version.status != VersionStatus.PUBLISHED
+        or version.number <= round_.version.number
+    ):
+        raise SurveyError(_("A round can move only to a newer published version of its survey."))
+    round_.version = version
+    round_.save(update_fields=["version"])
+    round_id = round_.pk
+    transaction.on_commit(lambda: forget_completed_responses_stamp(round_id=round_id))
     return round_
 
 
@@ -258,7 +337,11 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
         return []
     answering: Counter[str] = Counter()
     stopped: Counter[str] = Counter()
-    unfinished = Response.objects.filter(round=round_, status=ResponseStatus.IN_PROGRESS)
+    # Those on the round's version: after a move to a newer one, the pages of those
+    # still on the old one are not these pages.
+    unfinished = Response.objects.filter(
+        round=round_, version=round_.version, status=ResponseStatus.IN_PROGRESS
+    )
     if all(section.relevance is None for section in compiled.pageable):
         # Everybody sees every page: the page number says it, and SQL counts.
         old = Q(updated_at__lte=now - STOPPED_AFTER)

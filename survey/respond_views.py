@@ -383,7 +383,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponseRedirect(_carry(_links(token).done, carry))
         # Page 1 is shown at this address (it answers the consent), so its language
         # links land here: pass the language asked for on to the page.
-        asked = match_language(compiled.languages, request.GET.get("lang", "")[:16])
+        answered = answering.compiled_for(response.version)  # the round's may be newer
+        asked = match_language(answered.languages, request.GET.get("lang", "")[:16])
         language = asked or response.language
         return HttpResponseRedirect(_carry(_links(token).page_in(language), carry))
     invitation = None
@@ -478,11 +479,12 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     response = _current_response(request, token)
     if response is None:
         return redirect("respond:entry", token=token)
-    collector = response.collector
     carry = _carried_state(request, token, response)
     if response.status == ResponseStatus.COMPLETE:
         return HttpResponseRedirect(_carry(_links(token).done, carry))
-    compiled = answering.compiled_for(collector.round.version)
+    # The version this person began: the round may have moved to a newer one since
+    # (fieldwork.round_move_to_version), and its pages are not the ones they saw.
+    compiled = answering.compiled_for(response.version)
     language = response.language
     asked = match_language(compiled.languages, request.GET.get("lang", "")[:16])
     if asked and asked != language:
@@ -611,8 +613,9 @@ def _page(
 @xframe_options_exempt
 def done(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
-    compiled = answering.compiled_for(collector.round.version)
     response = _current_response(request, token)
+    # The thank-you message of the version answered (the round may have moved on since).
+    compiled = answering.compiled_for(response.version if response else collector.round.version)
     language = response.language if response else _language(request, collector, compiled)
     return _render(
         request,
@@ -634,12 +637,12 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 @_kept_if_not_saved
 def later(request: HttpRequest, token: str) -> HttpResponse:
     """A link to continue on another day or device, shown and, if asked, emailed (not kept)."""
-    collector = _collector(token)
+    _collector(token)  # an unknown link: not found
     response = _current_response(request, token)
     if response is None or response.status == ResponseStatus.COMPLETE:
         return redirect("respond:entry", token=token)
     carry = _carried_state(request, token, response)
-    compiled = answering.compiled_for(collector.round.version)
+    compiled = answering.compiled_for(response.version)
     resume = answering.response_resume_link(response=response)
     link = request.build_absolute_uri(reverse("respond:resume", args=[token, resume]))
     sent = False

@@ -486,6 +486,11 @@ def response_with_collector(*, response_id: Any, collector_token: str) -> Any:
     response.collector = collector
     if response.round_id == round_.pk:
         response.round = round_
-    if response.version_id == round_.version_id:
-        response.version = round_.version
+    # A response started before the round moved to a newer version keeps its own:
+    # frozen too, so read once per process like the round's.
+    response.version = (
+        round_.version
+        if response.version_id == round_.version_id
+        else _published_version(response.version_id)
+    )
     return response

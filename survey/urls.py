@@ -62,6 +62,11 @@ urlpatterns = [
         name="round_close",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/version/",
+        views.round_move,
+        name="round_move",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/status/",
         views.round_status,
         name="round_status",

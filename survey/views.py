@@ -998,6 +998,7 @@ def _round_page(
             "state": fieldwork.round_state(round_=round_),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
+            "moves": fieldwork.round_version_moves(round_=round_) if can_design else [],
             "reminder_gap_days": invitations.REMINDER_GAP.days,
             "max_reminders": invitations.MAX_REMINDERS,
         },
@@ -1020,6 +1021,41 @@ def round_update(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
     else:
         messages.success(request, _("The round is changed."))
     return redirect("survey:round", survey_id, round_.pk)
+
+
+@login_required
+@require_POST
+def round_move(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    """Fieldwork goes on with a newer version through the same links (a mended page)."""
+    _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
+    version = SurveyVersion.objects.filter(
+        survey_id=round_.version.survey_id, pk=_int_or_none(request.POST.get("version"))
+    ).first()
+    try:
+        if version is None:
+            raise SurveyError(
+                _("A round can move only to a newer published version of its survey.")
+            )
+        fieldwork.round_move_to_version(round_=round_, version=version)
+    except SurveyError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _(
+                "New respondents now answer version %(number)d; whoever had begun finishes "
+                "the version they started."
+            )
+            % {"number": version.number},
+        )
+    return redirect("survey:round", survey_id, round_.pk)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
