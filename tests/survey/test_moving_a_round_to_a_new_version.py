@@ -155,3 +155,21 @@ def test_the_move_is_offered_in_arabic(designer_client, round_):
     url = reverse("survey:round", args=[round_.version.survey_id, round_.pk])
     page = designer_client.get(url.replace("/en/", "/ar/")).content.decode()
     assert "نقل الجولة إلى الإصدار 2" in unescape(page)
+
+
+def test_the_rounds_analytics_frame_follows_the_move(round_, django_capture_on_commit_callbacks):
+    from analytics.frames import round_frame
+
+    collector = round_.collectors.get()
+    ana = Client()
+    start(ana, collector)
+    for page in (PAGE_1, PAGE_2, PAGE_3):
+        ana.post(page_url(collector), page)
+    assert "comment" in round_frame(round_.pk).columns  # built and kept for the round
+    with django_capture_on_commit_callbacks(execute=True):
+        fieldwork.round_move_to_version(round_=round_, version=_version_2(round_))
+    # Rebuilt on the version 2 questions at once, not when the next response comes in;
+    # Ana's answers to the questions both versions share are there.
+    frame = round_frame(round_.pk)
+    assert "comment" not in frame.columns
+    assert frame["age"].tolist() == [30]
