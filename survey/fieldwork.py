@@ -26,6 +26,7 @@ from survey.models import (
     Collector,
     CollectorKind,
     Invitation,
+    Question,
     Response,
     ResponseStatus,
     Round,
@@ -154,8 +155,6 @@ def round_version_moves(*, round_: Round) -> list[VersionMove]:
 
 def _question_codes(versions: list[SurveyVersion]) -> dict[int, list[str]]:
     """Each version's question codes in questionnaire order, in one query."""
-    from survey.models import Question
-
     codes: dict[int, list[str]] = {version.pk: [] for version in versions}
     for version_id, code in (
         Question.objects.filter(version__in=versions)
