@@ -165,6 +165,18 @@ def _question_codes(versions: list[SurveyVersion]) -> dict[int, list[str]]:
     return codes
 
 
+def rounds_behind(*, version: SurveyVersion) -> int:
+    """Rounds of the survey still running on an earlier version: said when a version is
+    published, since a mended questionnaire helps only the rounds moved to it."""
+    return (
+        Round.objects.filter(
+            version__survey_id=version.survey_id, version__number__lt=version.number
+        )
+        .exclude(status=RoundStatus.CLOSED)
+        .count()
+    )
+
+
 def round_move_to_version(*, round_: Round, version: SurveyVersion) -> Round:
     """New respondents answer `version` through the round's links; those who began finish theirs.
 

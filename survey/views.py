@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Action
@@ -312,6 +313,19 @@ def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> Ht
     except SurveyError as error:
         return _refuse(request, error, version)
     messages.success(request, _("Version %(number)d is published.") % {"number": version.number})
+    behind = fieldwork.rounds_behind(version=version)
+    if behind:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d round still runs on an earlier version: its page can move it to "
+                "this one.",
+                "%(count)d rounds still run on earlier versions: their pages can move them to "
+                "this one.",
+                behind,
+            )
+            % {"count": behind},
+        )
     return redirect(_editor_url(version))
 
 

@@ -173,3 +173,20 @@ def test_the_rounds_analytics_frame_follows_the_move(round_, django_capture_on_c
     frame = round_frame(round_.pk)
     assert "comment" not in frame.columns
     assert frame["age"].tolist() == [30]
+
+
+def test_publishing_a_version_says_which_rounds_could_move_to_it(designer_client, round_):
+    draft = services.version_new_draft(version=round_.version, by=None)
+    publish = reverse("survey:publish", args=[draft.survey_id, draft.pk])
+    page = unescape(designer_client.post(publish, follow=True).content.decode())
+    assert "Version 2 is published." in page
+    assert "1 round still runs on an earlier version: its page can move it to this one." in page
+    # Once the round has moved (or closed), publishing says nothing more.
+    draft.refresh_from_db()
+    fieldwork.round_move_to_version(round_=round_, version=draft)
+    third = services.version_new_draft(version=draft, by=None)
+    fieldwork.round_set_status(round_=round_, status=RoundStatus.CLOSED)
+    publish = reverse("survey:publish", args=[third.survey_id, third.pk])
+    page = unescape(designer_client.post(publish, follow=True).content.decode())
+    assert "Version 3 is published." in page
+    assert "still runs on an earlier version" not in page
