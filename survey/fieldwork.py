@@ -260,18 +260,21 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
 
     Every collector is listed, those nobody has used yet too: a channel at zero
     is what an agency most needs to see while there is time to act. Collectors
-    are counted by id, as two may share a name.
+    are counted by id, as two may share a name. Per version too, once the round
+    has moved to a newer one: answers to a reworded question may not compare.
     """
     complete = Q(status=ResponseStatus.COMPLETE)
     responses = Response.objects.filter(round=round_)
-    # One pass over the round's responses gives the three tables: per collector, per
-    # target group, and the totals (three queries took three times as long).
+    # One pass over the round's responses gives the tables: per collector, per target
+    # group, per version, and the totals (three queries took three times as long).
     counted: Counter[int] = Counter()
     finished: Counter[int] = Counter()
     group_started: Counter[str] = Counter()
     group_completed: Counter[str] = Counter()
+    version_started: Counter[int] = Counter()
+    version_completed: Counter[int] = Counter()
     for row in (
-        responses.values("collector_id", "target_group")
+        responses.values("collector_id", "target_group", "version_id")
         .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
         .order_by()
     ):
@@ -279,6 +282,8 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         finished[row["collector_id"]] += row["completed"]
         group_started[row["target_group"]] += row["started"]
         group_completed[row["target_group"]] += row["completed"]
+        version_started[row["version_id"]] += row["started"]
+        version_completed[row["version_id"]] += row["completed"]
     durations = list(
         responses.filter(complete)
         .exclude(duration_seconds=None)
@@ -310,6 +315,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
             ProgressRow(target_group_label(group), group_started[group], group_completed[group])
             for group in sorted(group_started)
         ],
+        "versions": _per_version(version_started, version_completed),
         "median_seconds": median,
         "median_text": duration_text(median) if median is not None else "",
         "target": round_.target_responses,
@@ -317,6 +323,17 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         if round_.target_responses
         else None,
     }
+
+
+def _per_version(started: Counter[int], completed: Counter[int]) -> list[ProgressRow]:
+    """A row per version the round's responses were given on; none while there is one."""
+    if len(started) < 2:
+        return []
+    numbers = dict(SurveyVersion.objects.filter(pk__in=list(started)).values_list("pk", "number"))
+    return [
+        ProgressRow(_("Version %(number)s") % {"number": numbers[pk]}, started[pk], completed[pk])
+        for pk in sorted(started, key=numbers.__getitem__)
+    ]
 
 
 @dataclass

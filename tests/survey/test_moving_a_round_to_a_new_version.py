@@ -73,6 +73,7 @@ def test_new_respondents_get_version_2_and_those_who_began_finish_version_1(
     assert moved.status_code == 302
     page = _round_page(designer_client, round_)
     assert "New respondents now answer version 2" in page
+    assert 'id="by-version"' not in page  # all the responses so far are on version 1
     # Where people stop is counted on the round's pages: Ana's are version 1's.
     assert "Unfinished responses, by the page they are on" not in page
     round_.refresh_from_db()
@@ -102,6 +103,11 @@ def test_new_respondents_get_version_2_and_those_who_began_finish_version_1(
         for r in Response.objects.filter(status=ResponseStatus.COMPLETE)
     }
     assert answered == {"Thanks": 1, None: 2}
+    # The round page counts the responses of each version, for whoever compares them.
+    page = _round_page(designer_client, round_)
+    table = page[page.index('<caption id="by-version">') :]
+    rows = re.findall(r"<tr><td>(Version \d)</td><td>(\d+)</td><td>(\d+)</td>", table)
+    assert rows == [("Version 1", "1", "1"), ("Version 2", "1", "1")]
 
 
 def test_a_round_moves_only_forward_to_a_published_version_of_its_survey(
