@@ -121,8 +121,8 @@ class VersionMove:
     dropped_languages: list[str]
 
 
-def round_version_moves(*, round_: Round) -> list[VersionMove]:
-    """The published versions of the round's survey newer than its own, newest first.
+def round_version_move(*, round_: Round) -> VersionMove | None:
+    """The newest published version of the round's survey, if newer than its own.
 
     A page where many stop, a question people misread, a missing language: the
     agency mends it in a new version while fieldwork runs, and the links and QR
@@ -131,38 +131,30 @@ def round_version_moves(*, round_: Round) -> list[VersionMove]:
     round's frames, indicators and exports, which follow the round's version.
     """
     if round_.status == RoundStatus.CLOSED:
-        return []
-    newer = list(
+        return None
+    newest = (
         SurveyVersion.objects.filter(
             survey_id=round_.version.survey_id,
             status=VersionStatus.PUBLISHED,
             number__gt=round_.version.number,
-        ).order_by("-number")
-    )
-    if not newer:
-        return []
-    codes = _question_codes([round_.version, *newer])
-    current = codes[round_.version.pk]
-    return [
-        VersionMove(
-            version,
-            [code for code in current if code not in codes[version.pk]],
-            [code for code in round_.version.languages if code not in version.languages],
         )
-        for version in newer
-    ]
-
-
-def _question_codes(versions: list[SurveyVersion]) -> dict[int, list[str]]:
-    """Each version's question codes in questionnaire order, in one query."""
-    codes: dict[int, list[str]] = {version.pk: [] for version in versions}
+        .order_by("-number")
+        .first()
+    )
+    if newest is None:
+        return None
+    codes: dict[int, list[str]] = {round_.version.pk: [], newest.pk: []}
     for version_id, code in (
-        Question.objects.filter(version__in=versions)
+        Question.objects.filter(version__in=list(codes))
         .order_by("version_id", "section__order", "order", "pk")
         .values_list("version_id", "code")
     ):
         codes[version_id].append(code)
-    return codes
+    return VersionMove(
+        newest,
+        [code for code in codes[round_.version.pk] if code not in codes[newest.pk]],
+        [code for code in round_.version.languages if code not in newest.languages],
+    )
 
 
 def rounds_behind(*, version: SurveyVersion) -> int:
@@ -177,26 +169,34 @@ def rounds_behind(*, version: SurveyVersion) -> int:
     )
 
 
-def round_move_to_version(*, round_: Round, version: SurveyVersion) -> Round:
-    """New respondents answer `version` through the round's links; those who began finish theirs.
+def round_move_to_version(*, round_: Round, version_id: object) -> SurveyVersion:
+    """New respondents answer that version through the round's links; those who began finish theirs.
 
     Each response keeps the version it was started on (Response.version), and the
     answering pages read that one, so a person in mid-survey is not moved onto
     pages they never saw. The round's analytics frame is rebuilt on its next read.
+    `version_id` comes from a form: anything but a newer published version of
+    the round's survey is refused.
     """
     if round_.status == RoundStatus.CLOSED:
         raise SurveyError(_("A closed round stays closed; open a new round instead."))
-    if (
-        version.survey_id != round_.version.survey_id
-        or version.status != VersionStatus.PUBLISHED
-        or version.number <= round_.version.number
-    ):
+    try:
+        pk = int(str(version_id))
+    except ValueError:
+        pk = None
+    version = SurveyVersion.objects.filter(
+        pk=pk,
+        survey_id=round_.version.survey_id,
+        status=VersionStatus.PUBLISHED,
+        number__gt=round_.version.number,
+    ).first()
+    if version is None:
         raise SurveyError(_("A round can move only to a newer published version of its survey."))
     round_.version = version
     round_.save(update_fields=["version"])
     round_id = round_.pk
     transaction.on_commit(lambda: forget_completed_responses_stamp(round_id=round_id))
-    return round_
+    return version
 
 
 @dataclass(frozen=True)

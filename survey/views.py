@@ -1012,7 +1012,7 @@ def _round_page(
             "state": fieldwork.round_state(round_=round_),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
-            "moves": fieldwork.round_version_moves(round_=round_) if can_design else [],
+            "move": fieldwork.round_version_move(round_=round_) if can_design else None,
             "reminder_gap_days": invitations.REMINDER_GAP.days,
             "max_reminders": invitations.MAX_REMINDERS,
         },
@@ -1042,15 +1042,10 @@ def round_update(request: HttpRequest, survey_id: int, round_id: int) -> HttpRes
 def round_move(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     """Fieldwork goes on with a newer version through the same links (a mended page)."""
     _access, round_ = _round(request, survey_id, round_id, Action.DESIGN)
-    version = SurveyVersion.objects.filter(
-        survey_id=round_.version.survey_id, pk=_int_or_none(request.POST.get("version"))
-    ).first()
     try:
-        if version is None:
-            raise SurveyError(
-                _("A round can move only to a newer published version of its survey.")
-            )
-        fieldwork.round_move_to_version(round_=round_, version=version)
+        version = fieldwork.round_move_to_version(
+            round_=round_, version_id=request.POST.get("version")
+        )
     except SurveyError as error:
         messages.error(request, str(error.message))
     else:
@@ -1063,13 +1058,6 @@ def round_move(request: HttpRequest, survey_id: int, round_id: int) -> HttpRespo
             % {"number": version.number},
         )
     return redirect("survey:round", survey_id, round_.pk)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 @login_required

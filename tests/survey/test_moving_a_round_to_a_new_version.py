@@ -173,7 +173,7 @@ def test_the_rounds_analytics_frame_follows_the_move(round_, django_capture_on_c
         ana.post(page_url(collector), page)
     assert "comment" in round_frame(round_.pk).columns  # built and kept for the round
     with django_capture_on_commit_callbacks(execute=True):
-        fieldwork.round_move_to_version(round_=round_, version=_version_2(round_))
+        fieldwork.round_move_to_version(round_=round_, version_id=_version_2(round_).pk)
     # Rebuilt on the version 2 questions at once, not when the next response comes in;
     # Ana's answers to the questions both versions share are there.
     frame = round_frame(round_.pk)
@@ -188,8 +188,7 @@ def test_publishing_a_version_says_which_rounds_could_move_to_it(designer_client
     assert "Version 2 is published." in page
     assert "1 round still runs on an earlier version: its page can move it to this one." in page
     # Once the round has moved (or closed), publishing says nothing more.
-    draft.refresh_from_db()
-    fieldwork.round_move_to_version(round_=round_, version=draft)
+    fieldwork.round_move_to_version(round_=round_, version_id=draft.pk)
     third = services.version_new_draft(version=draft, by=None)
     fieldwork.round_set_status(round_=round_, status=RoundStatus.CLOSED)
     publish = reverse("survey:publish", args=[third.survey_id, third.pk])
