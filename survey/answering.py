@@ -175,6 +175,25 @@ def check_respondent_can_start(collector: Collector, invitation: Invitation | No
         )
 
 
+def can_start_afresh(collector: Collector) -> bool:
+    """Whether another person on the same device may begin their own answers here.
+
+    A household often shares one phone, and a class or a stand at an event one
+    tablet: the link's cookie would take the next person to the first one's
+    thank-you page, or into their unfinished answers. A public link, QR code or
+    embed that takes new starts lets them begin anew (the cookie is a
+    convenience, not a limit: a private window always could). An email
+    collector's invitation is one person's, so there the answer is no.
+    """
+    if collector.kind == CollectorKind.EMAIL:
+        return False
+    try:
+        check_can_start(collector)
+    except Refusal:
+        return False
+    return True
+
+
 def check_can_continue(response: Response) -> None:
     """People mid-survey may finish within the grace period after a pause or the close."""
     collector = response.collector

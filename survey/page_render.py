@@ -446,8 +446,12 @@ def respondent_page(
     state: str,
     action_url: str,
     notice: str = "",
+    afresh_url: str = "",
 ) -> str:
     """A question page: progress, error summary, the questions, back and next.
+
+    `afresh_url`: the link brought this browser back to answers begun on it;
+    the page says so and offers another person this address to begin their own.
 
     Call inside the interface language (translation.override): buttons and
     messages come in it, survey content in `language`.
@@ -462,6 +466,7 @@ def respondent_page(
         not errors
         and not raw
         and not notice
+        and not afresh_url
         and not any(
             key in answers
             or question.choice_filter is not None
@@ -485,7 +490,13 @@ def respondent_page(
 
     if not fresh:
         return page_html(
-            answers=answers, errors=errors, raw=raw, seed=seed, state=state, notice=notice
+            answers=answers,
+            errors=errors,
+            raw=raw,
+            seed=seed,
+            state=state,
+            notice=notice,
+            afresh_url=afresh_url,
         )
     key = (
         "page",
@@ -502,7 +513,9 @@ def respondent_page(
     html = _memo(
         compiled,
         key,
-        lambda: page_html(answers={}, errors={}, raw={}, seed="", state=_STATE, notice=""),
+        lambda: page_html(
+            answers={}, errors={}, raw={}, seed="", state=_STATE, notice="", afresh_url=""
+        ),
     )
     return html.replace(_STATE, escape(state))
 
@@ -522,6 +535,7 @@ def _page_html(
     state: str,
     action_url: str,
     notice: str,
+    afresh_url: str,
 ) -> str:
     before, after = _shell(compiled, language, translation.get_language())
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
@@ -537,6 +551,12 @@ def _page_html(
         before.replace("<title>", f"<title>{_e(heading)}", 1),
         f'<p class="progress-text"{ui}>{_e(progress)}</p>\n<progress max="{page_count}" value="{page_number}" aria-hidden="true"></progress>',
     ]
+    if afresh_url:  # a shared phone: the next person must not answer on in someone's answers
+        begun = _("You are continuing the answers begun earlier on this device.")
+        own = _("Not yours? Start your own answers")
+        parts.append(
+            f'<p class="message"{ui}>{_e(begun)} <a href="{_e(afresh_url)}">{_e(own)}</a></p>'
+        )
     if notice:  # the page could not be saved now; what was typed is in the form below
         parts.append(
             '<div class="error-summary" role="alert" tabindex="-1" id="error-summary">'

@@ -59,6 +59,12 @@ from survey.page_render import respondent_page, ui_part, welcome_page
 logger = logging.getLogger(__name__)
 
 COOKIE_SALT = "cepa.response"
+# In a link to the welcome page: show it even though this browser's cookie names a
+# response (another person on a shared device begins their own; the designer's preview).
+RESTART = "restart"
+# Added by the welcome page's redirect when the link's cookie names a response: the
+# page it leads to says whose answers these are, for a device someone else used first.
+RESUMED = "resumed"
 COOKIE_AGE = 60 * 60 * 24 * 30
 
 
@@ -73,9 +79,14 @@ class _Links(NamedTuple):
     page: str
     later: str
     done: str
+    entry: str
 
     def page_in(self, language: str) -> str:
         return f"{self.page}?lang={language}"
+
+    def afresh_in(self, language: str) -> str:
+        """The welcome page for another person on this device (answering.can_start_afresh)."""
+        return f"{self.entry}?lang={language}&{RESTART}=1"
 
 
 @lru_cache(maxsize=4096)
@@ -85,6 +96,7 @@ def _links_under(token: str, prefix: str) -> _Links:
         reverse("respond:page", args=[token]),
         reverse("respond:later", args=[token]),
         reverse("respond:done", args=[token]),
+        reverse("respond:entry", args=[token]),
     )
 
 
@@ -367,6 +379,16 @@ def _refusal(
     )
 
 
+def _resumed_address(token: str, request: HttpRequest, response: Response) -> str:
+    """Where the link leads a browser that already has a response: its page, or the thanks."""
+    if response.status == ResponseStatus.COMPLETE:
+        return f"{_links(token).done}?lang={response.language}"
+    # A link may ask for a language (?lang=): pass it on to the page.
+    answered = answering.compiled_for(response.version)  # the round's may be newer
+    asked = match_language(answered.languages, request.GET.get("lang", "")[:16])
+    return _links(token).page_in(asked or response.language)
+
+
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 @_own_form_token("nonce")
@@ -377,16 +399,14 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     compiled = answering.compiled_for(collector.round.version)
     language = _language(request, collector, compiled)
     response = _current_response(request, token)
-    if response is not None and request.method == "GET" and "restart" not in request.GET:
+    restart = RESTART in request.GET
+    if response is not None and request.method == "GET" and not restart:
         carry = _carried_state(request, token, response)
-        if response.status == ResponseStatus.COMPLETE:
-            return HttpResponseRedirect(_carry(_links(token).done, carry))
-        # Page 1 is shown at this address (it answers the consent), so its language
-        # links land here: pass the language asked for on to the page.
-        answered = answering.compiled_for(response.version)  # the round's may be newer
-        asked = match_language(answered.languages, request.GET.get("lang", "")[:16])
-        language = asked or response.language
-        return HttpResponseRedirect(_carry(_links(token).page_in(language), carry))
+        if carry:  # the state came in the address, not from a cookie kept on this device
+            return HttpResponseRedirect(_carry(_resumed_address(token, request, response), carry))
+        # Whoever opens the link on this device may not be who answered here before:
+        # the page they land on says so, and how to begin anew.
+        return HttpResponseRedirect(f"{_resumed_address(token, request, response)}&{RESUMED}=1")
     invitation = None
     invitation_pk = request.get_signed_cookie(
         _cookie_name(collector.token, "i"), default=None, salt=COOKIE_SALT
@@ -463,6 +483,8 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             challenge=answering.challenge_new() if collector.challenge or ask_sum else None,
             consent=consent,
         )
+    if restart:  # its language links must not lead back to the answers already here
+        html = html.replace('href="?lang=', f'href="?{RESTART}=1&amp;lang=')
     welcome = _private(HttpResponse(html), language)
     if COOKIE_CHECK not in request.COOKIES:
         welcome.set_cookie(
@@ -567,7 +589,12 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 # which is better than the page without its errors.
     except Refusal as refusal:
         return _refusal(request, refusal, language, compiled)
-    return _page(request, token, response, compiled, language, errors, raw, page_number, carry)
+    afresh = ""
+    if RESUMED in request.GET and answering.can_start_afresh(response.collector):
+        afresh = _links(token).afresh_in(language)
+    return _page(
+        request, token, response, compiled, language, errors, raw, page_number, carry, afresh=afresh
+    )
 
 
 def _page(
@@ -581,8 +608,13 @@ def _page(
     page_number: int,
     carry: str,
     notice: str = "",
+    afresh: str = "",
 ) -> HttpResponse:
-    """A question page; `carry` (the state) goes into its links when the browser keeps no cookie."""
+    """A question page; `carry` (the state) goes into its links when the browser keeps no cookie.
+
+    `afresh`: the address where another person on this device begins their own
+    answers, offered when the link brought this browser back to a response.
+    """
     pages = compiled.visible_sections(response.answers)
     page_number = max(1, min(page_number, len(pages)))
     section = pages[page_number - 1]
@@ -602,10 +634,14 @@ def _page(
             state=carry or _state_of(request, token, response),
             action_url=links.page_in(language),
             notice=str(notice),
+            afresh_url=afresh,
         )
-    if carry:  # the language links, relative ("?lang=fr"), bring the state along too,
-        html = html.replace('href="?lang=', f'href="?state={quote(carry, safe="")}&amp;lang=')
-        # and so does the address respond.js gives this page in the history.
+    # The language links lead to this page's own address: page 1 comes in the answer to
+    # the consent, at the welcome page's address, where a link opened anew is told
+    # apart from a language chosen (a shared device's next person, RESUMED).
+    state = f"state={quote(carry, safe='')}&amp;" if carry else ""
+    html = html.replace('href="?lang=', f'href="{links.page}?{state}lang=')
+    if carry:  # the address respond.js gives this page in the history carries it too
         html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
     return _private(HttpResponse(html), language)
 
@@ -617,16 +653,21 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     # The thank-you message of the version answered (the round may have moved on since).
     compiled = answering.compiled_for(response.version if response else collector.round.version)
     language = response.language if response else _language(request, collector, compiled)
+    complete = response is not None and response.status == ResponseStatus.COMPLETE
     return _render(
         request,
         "survey/respond/done.html",
         language,
         {
             "compiled": compiled,
-            "receipt": response.receipt_code
-            if response and response.status == ResponseStatus.COMPLETE
-            else "",
+            "receipt": response.receipt_code if complete else "",
             "token": token,
+            # The link brought this browser here: its answers were sent before, maybe by
+            # someone else, who may begin their own (answering.can_start_afresh).
+            "answered_before": complete and RESUMED in request.GET,
+            "afresh": _links(token).afresh_in(language)
+            if answering.can_start_afresh(collector)
+            else "",
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -233,6 +234,39 @@ def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone,
     response = Response.objects.get()
     assert response.answers["bio_heard"] == "heard_not_know"
     assert response.page == 2
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agency, lang):
+    """The link opened again on the phone says whose answers these are, and passes axe."""
+    collector = _survey_with_a_constraint(agency)
+    _consent(phone, collector, lang)
+    phone.check("input[name=bio_heard][value=never_heard]")
+    phone.click("button[name=next]")
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    first = Response.objects.get()
+    phone.goto(f"/r/{collector.token}/")  # someone else scans the poster with this phone
+    expect(phone.locator("input[name=page]")).to_have_value("2")
+    with translation.override(lang):
+        own = gettext("Not yours? Start your own answers")
+    note = phone.locator("p.message")
+    assert note.get_attribute("lang") is None  # the page's own language, not English
+    assert _serious(phone) == []
+    link = note.get_by_role("link", name=own)
+    assert link.bounding_box()["height"] >= 44  # a touch target
+    link.click()
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=bio_heard][value=never_heard]")).not_to_be_checked()
+    second = Response.objects.exclude(pk=first.pk).get()
+    assert (first.page, second.language) == (2, lang)
+    # Once sent, the link opened again leads to the thank-you page, which says why.
+    Response.objects.filter(pk=second.pk).update(status=ResponseStatus.COMPLETE)
+    phone.goto(f"/r/{collector.token}/")
+    expect(phone.locator("p.message a")).to_have_attribute("href", re.compile("restart=1"))
+    assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert _serious(phone) == []
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])

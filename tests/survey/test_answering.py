@@ -26,13 +26,23 @@ pytestmark = pytest.mark.django_db
 
 
 def start(client, collector, lang="en"):
+    """The consent sent from the welcome page; its nonce."""
+    return _consent(client, collector, lang)[0]
+
+
+def start_page(client, collector, lang="en"):
+    """The consent sent from the welcome page; page 1, which comes in the answer."""
+    return _consent(client, collector, lang)[1]
+
+
+def _consent(client, collector, lang):
     entry = reverse("respond:entry", args=[collector.token])
     page = client.get(entry + f"?lang={lang}")
     assert page.status_code == 200
     nonce = nonce_of(page)
     response = client.post(entry, {"consent": "yes", "nonce": nonce, "lang": lang})
     assert shown_page(response) == 1  # page 1 comes with the answer to the consent
-    return nonce
+    return nonce, response
 
 
 def page_url(collector):
@@ -185,10 +195,11 @@ def state_of(page) -> str:
 
 
 def test_the_language_links_of_the_first_page_switch_its_language(client, collector):
-    start(client, collector)  # page 1 is shown at the welcome address
-    switched = client.get(reverse("respond:entry", args=[collector.token]) + "?lang=fr")
-    assert switched["Location"].endswith("?lang=fr")
-    page = client.get(switched["Location"])
+    first = start_page(client, collector)  # page 1 is shown at the welcome address
+    # Its links lead to the page's own address, not back to the welcome page's.
+    french = f"{page_url(collector)}?lang=fr"
+    assert f'href="{french}"' in first.content.decode()
+    page = client.get(french)
     assert shown_page(page) == 1 and "Question age (fr)" in page.content.decode()
     assert Response.objects.get().language == "fr"
 
