@@ -431,6 +431,20 @@ def _shell(compiled: CompiledSurvey, language: str, ui_language: str) -> tuple[s
     return before, after
 
 
+@lru_cache(maxsize=1024)
+def _page_shell(
+    compiled: CompiledSurvey, language: str, ui_language: str, page_address: str
+) -> tuple[str, str]:
+    """The layout of a question page, whose language links lead to the page's own address.
+
+    Page 1 comes in the answer to the consent, at the welcome page's address:
+    relative links ("?lang=fr") would lead back there, where the link opened
+    anew on a shared device is told apart by the absence of a language chosen.
+    """
+    before, after = _shell(compiled, language, ui_language)
+    return before.replace('href="?lang=', f'href="{_e(page_address)}?lang='), after
+
+
 def respondent_page(
     compiled: CompiledSurvey,
     *,
@@ -537,7 +551,9 @@ def _page_html(
     notice: str,
     afresh_url: str,
 ) -> str:
-    before, after = _shell(compiled, language, translation.get_language())
+    before, after = _page_shell(
+        compiled, language, translation.get_language(), action_url.partition("?")[0]
+    )
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
     check_these, back_text = _("Please check these answers"), _("Back")
     later_text = _("Continue later")

@@ -636,12 +636,12 @@ def _page(
             notice=str(notice),
             afresh_url=afresh,
         )
-    # The language links lead to this page's own address: page 1 comes in the answer to
-    # the consent, at the welcome page's address, where a link opened anew is told
-    # apart from a language chosen (a shared device's next person, RESUMED).
-    state = f"state={quote(carry, safe='')}&amp;" if carry else ""
-    html = html.replace('href="?lang=', f'href="{links.page}?{state}lang=')
-    if carry:  # the address respond.js gives this page in the history carries it too
+    if carry:  # the language links bring the state along too,
+        html = html.replace(
+            f'href="{links.page}?lang=',
+            f'href="{links.page}?state={quote(carry, safe="")}&amp;lang=',
+        )
+        # and so does the address respond.js gives this page in the history.
         html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
     return _private(HttpResponse(html), language)
 

@@ -1070,6 +1070,12 @@ def test_without_script_or_cookies_the_address_read_back_carries_the_state(colle
     assert "&p=1&state=" in started["Location"]
     browser.cookies.clear()
     first = browser.get(started["Location"])
+    # Its language links carry the state too, to the page's own address.
+    french = re.search(r'href="([^"]*&amp;lang=fr)"', first.content.decode()).group(1)
+    assert french.startswith(f"{page_url(collector)}?state=")
+    browser.cookies.clear()
+    assert shown_page(browser.get(unescape(french))) == 1
+    assert Response.objects.get().language == "fr"
     browser.cookies.clear()
     sent = browser.post(page_url(collector), {**PAGE_1, "state": state_of(first), "no-script": "1"})
     assert "&p=2&state=" in sent["Location"]
