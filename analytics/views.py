@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action
@@ -13,8 +14,9 @@ from accounts.selectors import agency_access
 from analytics import selectors, services
 from analytics.forms import IndicatorForm, MarginsForm
 from analytics.indicators import BREAKDOWNS, indicator_table
+from analytics.labels import breakdown_choices, named_rows
 from analytics.weighting import WeightingError
-from survey.selectors import round_agency_id
+from survey.selectors import round_agency_id, round_heading
 
 
 @login_required
@@ -82,11 +84,13 @@ def round_indicators(request: HttpRequest, round_id: int) -> HttpResponse:
         "analytics/round_indicators.html",
         {
             "agency": access.agency,
-            "round_id": round_id,
-            "rows": table.to_dict("records"),
+            "round": round_heading(round_id=round_id),
+            "rows": named_rows(
+                table.to_dict("records"), round_ids=[round_id], language=get_language()
+            ),
             "names": names,
             "by": by,
-            "breakdowns": list(BREAKDOWNS),
+            "breakdowns": breakdown_choices(),
             "weighting": weighting,
             "margins": latest,
             "error": error,

@@ -4,6 +4,7 @@ analytics reads of complete responses, and the public answering flow's hot reads
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -156,6 +157,29 @@ def round_agency_id(*, round_id: int) -> int | None:
         .values_list("version__survey__agency_id", flat=True)
         .first()
     )
+
+
+def collector_names(*, round_ids: Sequence[int]) -> dict[str, str]:
+    """{collector id as text: the name the agency gave it}, for tables broken down by collector."""
+    from survey.models import Collector
+
+    found = Collector.objects.filter(round_id__in=round_ids).values_list("pk", "name")
+    return {str(pk): name for pk, name in found}
+
+
+def round_heading(*, round_id: int) -> dict[str, Any]:
+    """What names a round on another app's page: its label, survey and sample type."""
+    from survey.models import Round
+
+    round_ = Round.objects.select_related("version__survey").get(pk=round_id)
+    return {
+        "round_id": round_.pk,
+        "label": round_.label,
+        "survey_id": round_.version.survey_id,
+        "survey_name": round_.version.survey.name,
+        "sample_type": round_.sample_type,
+        "sample_type_name": round_.get_sample_type_display(),
+    }
 
 
 def agency_answer_categories(*, agency_id: int) -> dict[str, set[str]]:

@@ -1,0 +1,90 @@
+"""What the agency reads for a breakdown and its categories: names in its language, not codes.
+
+A table by `sex = female` or `collector = 12` asks the reader to know the
+questionnaire's codes and the database's ids; the indicator pages show the
+breakdown's name, and each category as the questionnaire, the round page or
+the language switcher names it, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from analytics.indicators import BREAKDOWNS
+from survey import selectors
+from survey.checks import iter_questions
+from survey.fieldwork import target_group_label
+from survey.i18n import language_label, match_language, text_for
+
+BREAKDOWN_NAMES = {
+    "target_group": _("Target group"),
+    "age_group": _("Age group"),
+    "sex": _("Sex"),
+    "region": _("Region"),
+    "education": _("Education"),
+    "residence": _("Place of residence"),
+    "language": _("Language"),
+    "collector": _("Collector"),
+}
+
+
+def breakdown_choices() -> list[tuple[str, str]]:
+    """(breakdown, its name) in the tables' order, for the form that picks them."""
+    return [(breakdown, str(BREAKDOWN_NAMES[breakdown])) for breakdown in BREAKDOWNS]
+
+
+def named_rows(
+    rows: Iterable[dict[str, Any]], *, round_ids: Sequence[int], language: str
+) -> list[dict[str, Any]]:
+    """The table's rows, each with `breakdown_name` and `category_name` (rows of "all": empty).
+
+    A question's categories (age group, sex, region...) are named by its
+    choices in `language` (the reader's), else in the survey's default
+    language; collectors by the names the agency gave them; languages by their
+    own names, as the language switchers write them. A code no list names (an
+    answer from an older version) stays as it is.
+    """
+    rows = list(rows)
+    wanted = {row["breakdown"] for row in rows} - {"all"}
+    names = _category_names(wanted, round_ids=round_ids, language=language)
+    for row in rows:
+        breakdown, category = row["breakdown"], str(row["category"])
+        if breakdown == "all":
+            row["breakdown_name"] = row["category_name"] = ""
+        elif breakdown == "target_group":
+            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
+            row["category_name"] = target_group_label(category)
+        elif breakdown == "language":
+            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
+            row["category_name"] = language_label(category)[0]
+        else:
+            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
+            row["category_name"] = names.get(breakdown, {}).get(category) or category
+    return rows
+
+
+def _category_names(
+    wanted: set[str], *, round_ids: Sequence[int], language: str
+) -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = {}
+    if "collector" in wanted:
+        names["collector"] = selectors.collector_names(round_ids=round_ids)
+    by_question = {BREAKDOWNS[b]: b for b in wanted} if wanted - {"collector"} else {}
+    if not by_question:
+        return names
+    for round_id in round_ids:
+        survey = selectors.round_questions(round_id=round_id)
+        default = survey["default_language"]
+        content = match_language(survey["languages"], language) or default
+        lists = {each["name"]: each["choices"] for each in survey["choice_lists"]}
+        for question in iter_questions(survey):
+            breakdown = by_question.get(question["code"])
+            if breakdown is None:
+                continue
+            for choice in lists.get(question.get("choice_list") or "", []):
+                label = text_for(choice["label"], content, default)
+                names.setdefault(breakdown, {}).setdefault(choice["code"], label)
+    return names

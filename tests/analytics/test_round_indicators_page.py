@@ -1,0 +1,77 @@
+"""An analyst reads a round's indicators by sex, collector, language and target group, in their language."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from analytics.frames import forget_frames
+from survey.demo import DEMO_ROUND_LABEL, demo_round_load, demo_survey_dict, demo_survey_load
+from survey.models import Response
+
+pytestmark = pytest.mark.django_db
+
+BY = "?by=sex&by=collector&by=language&by=target_group"
+
+
+def _choice_label(list_name: str, code: str, lang: str) -> str:
+    (choices,) = [
+        cl["choices"] for cl in demo_survey_dict()["choice_lists"] if cl["name"] == list_name
+    ]
+    (label,) = [choice["label"][lang] for choice in choices if choice["code"] == code]
+    return label
+
+
+@pytest.fixture
+def indicators_url(agency, member_factory, login):
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    login(member_factory(Role.ANALYST, agency=agency))
+    return reverse("analytics:round_indicators", args=[round_.pk]), round_
+
+
+@pytest.mark.parametrize(
+    ("lang", "sex", "separator", "youth"),
+    [
+        ("zh-hans", "性别", "：", "青年"),
+        ("ar", "الجنس", ": ", "الشباب"),
+        ("ru", "Пол", ": ", "Молодёжь"),
+    ],
+)
+def test_breakdowns_and_their_categories_are_named_in_the_readers_language(
+    client, indicators_url, lang, sex, separator, youth
+):
+    url, round_ = indicators_url
+    # Forty came through a collector for young people (its preset target group).
+    youths = round_.responses.order_by("pk").values_list("pk", flat=True)[:40]
+    Response.objects.filter(pk__in=list(youths)).update(target_group="youth")
+    forget_frames()
+    html = unescape(client.get(f"/{lang}{url[3:]}{BY}").content.decode())
+    content = "zh-Hans" if lang == "zh-hans" else lang
+    # The form offers breakdowns by name, not by the code the table uses.
+    assert f'<label for="by-sex">{sex}</label>' in html
+    assert "<code>sex</code>" not in html and "<code>collector</code>" not in html
+    # Categories read as the questionnaire, the round page and the switchers name them.
+    assert f"{sex}{separator}{_choice_label('sex', 'female', content)}<" in html
+    collector = round_.collectors.get()
+    assert f"{separator}{collector.name}<" in html and f"{separator}{collector.pk}<" not in html
+    assert f"{separator}العربية<" in html and f"{separator}English<" in html
+    assert f"{separator}{youth}<" in html and f"{separator}youth<" not in html
+    # Counts are whole numbers, whatever the language writes decimals with.
+    counts = re.findall(r"<td>(\d[\d.,\s]*)</td><td>\d[\d.,\s]*</td>\s*</tr>", html)
+    assert counts and all(count.isdigit() for count in counts)
+
+
+def test_the_page_names_its_round_and_says_what_an_opt_in_sample_describes(client, indicators_url):
+    url, round_ = indicators_url
+    html = unescape(client.get(url).content.decode())
+    round_page = reverse("survey:round", args=[round_.version.survey_id, round_.pk])
+    assert f'<a href="{round_page}">{DEMO_ROUND_LABEL}</a>' in html
+    assert round_.version.survey.name in html
+    assert "these figures describe the people who chose to answer" in html
+    round_.sample_type = "probability"
+    round_.save()
+    assert "chose to answer" not in client.get(url).content.decode()
