@@ -31,6 +31,10 @@ BREAKDOWN_NAMES = {
 }
 
 
+# Breakdowns by what the response records itself, not by an answer (named in named_rows).
+_NOT_QUESTIONS = {"target_group", "language", "collector"}
+
+
 def breakdown_choices() -> list[tuple[str, str]]:
     """(breakdown, its name) in the tables' order, for the form that picks them."""
     return [(breakdown, str(BREAKDOWN_NAMES[breakdown])) for breakdown in BREAKDOWNS]
@@ -72,7 +76,8 @@ def _category_names(
     names: dict[str, dict[str, str]] = {}
     if "collector" in wanted:
         names["collector"] = selectors.collector_names(round_ids=round_ids)
-    by_question = {BREAKDOWNS[b]: b for b in wanted} if wanted - {"collector"} else {}
+    # The other breakdowns are questions: their columns are named by question codes.
+    by_question = {BREAKDOWNS[b]: b for b in wanted - _NOT_QUESTIONS}
     if not by_question:
         return names
     for round_id in round_ids:
