@@ -60,7 +60,7 @@ logger = logging.getLogger(__name__)
 
 COOKIE_SALT = "cepa.response"
 # In a link to the welcome page: show it even though this browser's cookie names a
-# response (another person on a shared device begins their own; the designer's preview).
+# response (another person on a shared device begins their own).
 RESTART = "restart"
 # Added by the welcome page's redirect when the link's cookie names a response: the
 # page it leads to says whose answers these are, for a device someone else used first.
