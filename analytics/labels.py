@@ -56,16 +56,14 @@ def named_rows(
     names = _category_names(wanted, round_ids=round_ids, language=language)
     for row in rows:
         breakdown, category = row["breakdown"], str(row["category"])
+        row["breakdown_name"] = str(BREAKDOWN_NAMES.get(breakdown, ""))
         if breakdown == "all":
-            row["breakdown_name"] = row["category_name"] = ""
+            row["category_name"] = ""
         elif breakdown == "target_group":
-            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
             row["category_name"] = target_group_label(category)
         elif breakdown == "language":
-            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
             row["category_name"] = language_label(category)[0]
         else:
-            row["breakdown_name"] = str(BREAKDOWN_NAMES[breakdown])
             row["category_name"] = names.get(breakdown, {}).get(category) or category
     return rows
 

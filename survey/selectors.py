@@ -168,8 +168,11 @@ def collector_names(*, round_ids: Sequence[int]) -> dict[str, str]:
 
 
 def round_heading(*, round_id: int) -> dict[str, Any]:
-    """What names a round on another app's page: its label, survey and sample type."""
-    from survey.models import Round
+    """What names a round on another app's page: its label, survey and sample type.
+
+    `opt_in`: an open web sample, whose estimates describe only those who chose to answer.
+    """
+    from survey.models import Round, SampleType
 
     round_ = Round.objects.select_related("version__survey").get(pk=round_id)
     return {
@@ -177,8 +180,8 @@ def round_heading(*, round_id: int) -> dict[str, Any]:
         "label": round_.label,
         "survey_id": round_.version.survey_id,
         "survey_name": round_.version.survey.name,
-        "sample_type": round_.sample_type,
         "sample_type_name": round_.get_sample_type_display(),
+        "opt_in": round_.sample_type == SampleType.OPEN,
     }
 
 

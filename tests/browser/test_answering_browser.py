@@ -6,7 +6,6 @@ import copy
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from survey.bank import UN
 from survey.demo import demo_survey_dict
 from survey.models import Invitation, Response, ResponseStatus
 from survey.serialization import survey_from_dict
+from tests.browser.helpers import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,14 +60,6 @@ def _consent(page, collector, lang: str) -> None:
     page.click("button[type=submit]")
 
 
-def _serious(page) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_click(
     browser, live_server, agency, lang
@@ -81,7 +73,7 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.goto(f"/r/{collector.token}/?lang={lang}")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     assert page.locator("html").get_attribute("lang") == lang
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.check("#consent")
     page.click("button[type=submit]")
 
@@ -134,11 +126,11 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     assert BIRTH_YEAR_MESSAGE[lang] in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.locator("input[name=birth_year]").get_attribute("aria-invalid") == "true"
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.fill("input[name=birth_year]", "1990")
     page.locator("button[name=next]").dblclick()
     page.locator(".receipt").wait_for()
-    assert _serious(page) == []
+    assert serious_violations(page) == []
 
     responses = Response.objects.filter(collector=collector)
     assert responses.count() == 1
@@ -251,7 +243,7 @@ def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agenc
         own = gettext("Not yours? Start your own answers")
     note = phone.locator("p.message")
     assert note.get_attribute("lang") is None  # the page's own language, not English
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     link = note.get_by_role("link", name=own)
     assert link.bounding_box()["height"] >= 44  # a touch target
     link.click()
@@ -266,7 +258,7 @@ def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agenc
     phone.goto(f"/r/{collector.token}/")
     expect(phone.locator("p.message a")).to_have_attribute("href", re.compile("restart=1"))
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
@@ -313,18 +305,18 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     phone.locator("#email-error").wait_for()
     # The one field with its error takes the focus: a screen reader reads both out.
     expect(phone.locator("input[name=email]")).to_be_focused()
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     phone.goto(f"/r/withdraw/?lang={lang}")
     assert phone.locator("html").get_attribute("lang") == lang
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     phone.fill("input[name=code]", "NOPE")
     phone.click("form button[type=submit]")
     phone.locator("#code-error").wait_for()
     expect(phone.locator("input[name=code]")).to_be_focused()
     expect(phone.locator("input[name=code]")).to_have_value("NOPE")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     phone.goto("/i/not-a-real-link/")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     mailing = fieldwork.collector_create(
         round_=collector.round, name="Teachers", kind="email", preset_language=lang
     )
@@ -335,11 +327,11 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     Invitation.objects.update(sent_at=timezone.now())
     phone.goto(stop)
     assert phone.locator("html").get_attribute("lang") == lang
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     phone.locator("form button[type=submit]").click()
     expect(phone.locator("h1")).not_to_have_text("")
     assert Invitation.objects.get().declined_at is not None
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
 
 def test_respondent_pages_are_small(browser, live_server, agency):
@@ -419,7 +411,7 @@ def test_a_page_the_database_could_not_take_goes_again_with_one_press(
     with translation.override(lang):
         expect(page.locator("h1")).to_have_text(gettext("Not saved yet"))
     if javascript:  # axe runs in the page
-        assert _serious(page) == []
+        assert serious_violations(page) == []
     assert "bio_heard" not in Response.objects.get().answers
     again.click()
     page.locator("input[name=bio_informed]").first.wait_for()  # page 2

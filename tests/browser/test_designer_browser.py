@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,25 +12,10 @@ from accounts.models import Role
 from survey import fieldwork, invitations, services
 from survey.models import Response, SurveyVersion, VersionStatus
 from survey.serialization import survey_from_dict
+from tests.browser.helpers import serious_violations, sign_in
 from tests.survey.factories import every_feature, in_wolof_and_french
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _serious(page) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
-def _sign_in(page, user, password, lang="en"):
-    page.goto(f"/{lang}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"**/{lang}/")
 
 
 def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
@@ -39,7 +23,7 @@ def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
 ):
     designer = member_factory(Role.DESIGNER, agency=agency)
     page = desktop
-    _sign_in(page, designer, password)
+    sign_in(page, designer, password)
     page.goto(f"/en/agencies/{agency.pk}/surveys/new/")
     page.fill("input[name=name]", "Browser survey")
     page.fill("input[name=title]", "Nature and you")
@@ -68,7 +52,7 @@ def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
     page.fill("input[name=age]", "12")
     page.get_by_role("button", name="Send my answers").click()
     assert page.locator(".error-summary").inner_text().count("You must be 16 or older.") == 1
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.fill("input[name=age]", "30")
     page.get_by_role("button", name="Send my answers").click()
     page.locator("pre.answers").filter(has_text='"age": 30').wait_for()
@@ -85,20 +69,20 @@ def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
 def test_the_designer_and_preview_pages_pass_axe(desktop, agency, member_factory, password, lang):
     designer = member_factory(Role.DESIGNER, agency=agency)
     version = survey_from_dict(every_feature(), agency=agency, by=designer)
-    _sign_in(desktop, designer, password, lang)
+    sign_in(desktop, designer, password, lang)
     desktop.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/")
     assert desktop.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
     question = version.questions.get(code="age")
     desktop.goto(
         f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/questions/{question.pk}/"
     )
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
     for page in (1, 2, 3):
         desktop.goto(
             f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/preview/?lang=fr&page={page}"
         )
-        assert _serious(desktop) == [], page
+        assert serious_violations(desktop) == [], page
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -107,9 +91,9 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
 ):
     designer = member_factory(Role.DESIGNER, agency=agency)
     draft = survey_from_dict(every_feature(), agency=agency, by=designer)
-    _sign_in(desktop, designer, password, lang)
+    sign_in(desktop, designer, password, lang)
     desktop.goto(f"/{lang}/surveys/{draft.survey_id}/versions/{draft.pk}/settings/")
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
     # A link that is not a web address: the error summary, the field marked, the text kept.
     desktop.fill("input[name=link_2_url]", "javascript:alert(1)")
     desktop.fill("input[name=link_2_label__en]", "Act now")
@@ -117,7 +101,7 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
     expect(desktop.locator("#error-summary")).to_be_visible()
     expect(desktop.locator("input[name=link_2_url]")).to_have_attribute("aria-invalid", "true")
     expect(desktop.locator("input[name=link_2_label__en]")).to_have_value("Act now")
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
 
     published = services.survey_publish(
         version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
@@ -148,14 +132,14 @@ def test_thank_you_links_and_invitation_reminders_pass_axe(
     expect(desktop.locator(f"#collector-{mailing.pk} form")).to_have_count(6)
     expect(desktop.locator("table.by-day meter")).to_have_count(1)
     expect(desktop.locator("#stops")).to_be_visible()
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
     # Erasing the kept addresses cannot be undone: it asks first.
     erase = desktop.locator(f"#collector-{mailing.pk} details.confirm")
     expect(erase.locator("button.danger")).to_be_hidden()
     erase.locator("summary").click()
     expect(erase.locator("button.danger")).to_be_visible()
     assert "1" in erase.locator(".confirm-box p").inner_text()
-    assert _serious(desktop) == []
+    assert serious_violations(desktop) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -171,7 +155,7 @@ def test_the_designer_copies_the_public_link_and_the_embed_snippet(
     )
     round_ = fieldwork.round_create(version=published, label="Baseline")
     collector = round_.collectors.get()
-    _sign_in(page, designer, password, lang)
+    sign_in(page, designer, password, lang)
     page.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     link = page.locator(f"#link-{collector.pk}").input_value()
     assert link.endswith(f"/r/{collector.token}/")
@@ -180,7 +164,7 @@ def test_the_designer_copies_the_public_link_and_the_embed_snippet(
     assert page.evaluate("navigator.clipboard.readText()") == link
     page.locator(f'button[data-copy="embed-{collector.pk}"]').click()
     assert page.evaluate("navigator.clipboard.readText()").startswith(f'<iframe src="{link}"')
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     context.close()
 
 
@@ -194,7 +178,7 @@ def test_without_javascript_the_copy_buttons_stay_hidden(
         version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
     )
     round_ = fieldwork.round_create(version=published, label="Baseline")
-    _sign_in(page, designer, password)
+    sign_in(page, designer, password)
     page.goto(f"/en/surveys/{published.survey_id}/rounds/{round_.pk}/")
     expect(page.locator("button[data-copy]").first).to_be_hidden()
     expect(page.locator("input[readonly]").first).to_be_visible()  # still there to select
@@ -210,7 +194,7 @@ def test_on_a_phone_wide_tables_scroll_by_keyboard_and_pass_axe(
     designer = member_factory(Role.DESIGNER, agency=agency)
     version = survey_from_dict(every_feature(), agency=agency, by=designer)
     choice_list = version.choice_lists.order_by("pk").first()
-    _sign_in(phone, designer, password, lang)
+    sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/lists/{choice_list.pk}/")
     region = phone.locator(".table-scroll")
     expect(region).to_have_role("region")
@@ -224,7 +208,7 @@ def test_on_a_phone_wide_tables_scroll_by_keyboard_and_pass_axe(
         pytest.fail("Tab never reaches the table")
     phone.keyboard.press("ArrowLeft" if lang == "ar" else "ArrowRight")
     expect(region).not_to_have_js_property("scrollLeft", 0)
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -233,7 +217,7 @@ def test_deleting_a_page_or_a_question_asks_first(phone, agency, member_factory,
     version = survey_from_dict(every_feature(), agency=agency, by=designer)
     section = version.sections.order_by("order").first()
     questions = section.questions.count()
-    _sign_in(phone, designer, password, lang)
+    sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/")
     block = phone.locator(f"#section-{section.pk}")
     delete_page = block.locator("details.confirm").first
@@ -242,7 +226,7 @@ def test_deleting_a_page_or_a_question_asks_first(phone, agency, member_factory,
     delete_page.locator("summary").click()  # one tap only opens the question
     expect(confirm).to_be_visible()
     assert str(questions) in delete_page.locator(".confirm-box p").inner_text()
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     assert version.sections.filter(pk=section.pk).exists()
     question = section.questions.order_by("order").last()
     item = phone.locator(f"#question-{question.pk} details.confirm")
@@ -259,7 +243,7 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_t
 ):
     designer = member_factory(Role.DESIGNER, agency=agency)
     version = survey_from_dict(in_wolof_and_french(every_feature()), agency=agency, by=designer)
-    _sign_in(phone, designer, password, lang)
+    sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{version.survey_id}/versions/{version.pk}/translations/")
     phone.locator("#platform-heading ~ ul a").first.click()
     expect(phone.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
@@ -272,7 +256,7 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_t
     # The missing value is refused; what was typed is still there.
     expect(phone.locator("#error-summary")).to_be_visible()
     expect(next_field).to_have_value("Ci kanam")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
     phone.get_by_label("Page %(page)s sur %(total)s", exact=True).fill("Xët %(page)s/%(total)s")
     phone.locator("form.interface-texts button[type=submit]").click()
@@ -285,7 +269,7 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_t
     phone.locator("form button[type=submit]").click()
     expect(phone.locator(".progress-text")).to_contain_text("Xët 1/")
     expect(phone.locator("button[name=next]")).to_have_text("Ci kanam")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-hans"])
@@ -302,23 +286,23 @@ def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
     invitations.invitations_queue(
         collector=mailing, addresses=[f"t{n}@example.org" for n in range(4)]
     )
-    _sign_in(phone, designer, password, lang)
+    sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     card = phone.locator(f"#collector-{mailing.pk}")
     expect(card).to_contain_text("4")
     assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     # The emails, read before sending: long links wrap instead of widening the page.
     card.locator(".email-preview").first.locator("xpath=ancestor::details/summary").click()
     expect(card.locator(".email-preview")).to_have_count(2)
     expect(card.locator(".email-preview").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
     card.locator("form[action$='/send/'] button").click()
     expect(phone.locator(".message-warning")).to_contain_text("3")
     assert mailing.invitations.filter(sent_at__isnull=False).count() == 1
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
 
     cancel = phone.locator(f"#collector-{mailing.pk} details.confirm")
     expect(cancel.locator("button.danger")).to_be_hidden()
@@ -341,7 +325,7 @@ def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
     )
     round_ = fieldwork.round_create(version=published, label="Baseline")
     mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
-    _sign_in(phone, designer, password, lang)
+    sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
     card = phone.locator(f"#collector-{mailing.pk}")
     card.locator("form[action$='/emails/']").locator("xpath=ancestor::details/summary").click()
@@ -354,10 +338,10 @@ def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
     expect(body).to_have_attribute("aria-invalid", "true")
     expect(body).to_have_value("Dear teacher, please answer.")
     assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []
     body.fill("Dear teacher, please answer: {link}")
     phone.locator("form[action$='/emails/'] button[type=submit]").first.click()
     expect(phone.locator(".message-success")).to_be_visible()
     mailing.refresh_from_db()
     assert mailing.invitation_body == "Dear teacher, please answer: {link}"
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from survey.demo import demo_round_load, demo_survey_load
+from tests.browser.helpers import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +20,7 @@ def test_an_analyst_picks_a_breakdown_by_its_name_and_the_page_passes_axe(
 ):
     round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
     analyst = member_factory(Role.ANALYST, agency=agency)
-    phone.goto(f"/{lang}/accounts/login/")
-    phone.fill("input[name=login]", analyst.email)
-    phone.fill("input[name=password]", password)
-    phone.locator("form button[type=submit]").first.click()
-    phone.wait_for_url(f"**/{lang}/")
+    sign_in(phone, analyst, password, lang)
     phone.goto(f"/{lang}/rounds/{round_.pk}/indicators/")
     with translation.override(lang):
         sex, show = gettext("Sex"), gettext("Show")
@@ -34,9 +30,4 @@ def test_an_analyst_picks_a_breakdown_by_its_name_and_the_page_passes_axe(
     assert phone.locator("td", has_text=sex).count() >= 2  # a row for each category
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    violations = [
-        f"{v['id']}: {v['help']}"
-        for v in Axe().run(phone).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert violations == []
+    assert serious_violations(phone) == []

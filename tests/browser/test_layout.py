@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from accounts.models import Role
+from tests.browser.helpers import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh-hans"])
 def test_the_home_page_passes_axe_on_a_phone(phone, lang):
     phone.goto(f"/{lang}/")
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    assert _serious_violations(phone) == []
+    assert serious_violations(phone) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -34,7 +25,7 @@ def test_the_sign_in_page_with_an_error_passes_axe(phone, lang, user_factory):
     phone.fill("input[name=password]", "wrong password")
     phone.locator("form button[type=submit]").first.click()
     phone.wait_for_load_state()
-    assert _serious_violations(phone) == []
+    assert serious_violations(phone) == []
 
 
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(desktop):
@@ -73,15 +64,11 @@ def test_a_manager_signs_in_and_sees_the_agency_page_which_passes_axe(
 ):
     manager = member_factory(Role.MANAGER, agency=agency)
     member_factory(Role.VIEWER, agency=agency)
-    desktop.goto("/ar/accounts/login/")
-    desktop.fill("input[name=login]", manager.email)
-    desktop.fill("input[name=password]", password)
-    desktop.locator("form button[type=submit]").first.click()
-    desktop.wait_for_url("**/ar/")
+    sign_in(desktop, manager, password, "ar")
     desktop.get_by_role("link", name=agency.name).click()
     desktop.wait_for_url(f"**/ar/agencies/{agency.pk}/")
     assert desktop.locator("h1").inner_text().startswith(agency.name)
-    assert _serious_violations(desktop) == []
+    assert serious_violations(desktop) == []
 
 
 @pytest.mark.parametrize(("lang", "arrow"), [("en", "←"), ("ar", "→")])
@@ -89,11 +76,7 @@ def test_back_links_point_back_in_the_reading_direction(
     phone, member_factory, agency, password, lang, arrow
 ):
     viewer = member_factory(Role.VIEWER, agency=agency)
-    phone.goto(f"/{lang}/accounts/login/")
-    phone.fill("input[name=login]", viewer.email)
-    phone.fill("input[name=password]", password)
-    phone.locator("form button[type=submit]").first.click()
-    phone.wait_for_url(f"**/{lang}/")
+    sign_in(phone, viewer, password, lang)
     phone.goto(f"/{lang}/agencies/{agency.pk}/surveys/")
     back = phone.locator("p.back a")
     assert back.inner_text() == agency.name  # the arrow is drawn, not read aloud
