@@ -194,6 +194,25 @@ def can_start_afresh(collector: Collector) -> bool:
     return True
 
 
+# How long after sending the thank-you page still shows the receipt code: a reload
+# or a slow connection's retry keeps it, a later visit does not.
+RECEIPT_SHOWN_FOR = timedelta(minutes=30)
+
+
+def receipt_shown(response: Response, *, reopened: bool) -> bool:
+    """Whether the thank-you page shows this response's receipt code.
+
+    The code is enough to delete the answers (response_withdraw), and a shared
+    phone or a stand's tablet keeps the thank-you page in its cookie and
+    history: so only the person who has just sent the answers sees it, not
+    whoever opens the link again (reopened) or the page later.
+    """
+    if reopened or response.status != ResponseStatus.COMPLETE or not response.receipt_code:
+        return False
+    sent = response.submitted_at
+    return sent is not None and timezone.now() - sent <= RECEIPT_SHOWN_FOR
+
+
 def check_can_continue(response: Response) -> None:
     """People mid-survey may finish within the grace period after a pause or the close."""
     collector = response.collector

@@ -660,7 +660,10 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         language,
         {
             "compiled": compiled,
-            "receipt": response.receipt_code if complete else "",
+            "receipt": response.receipt_code
+            if complete and answering.receipt_shown(response, reopened=RESUMED in request.GET)
+            else "",
+            "complete": complete,
             "token": token,
             # The link brought this browser here: its answers were sent before, maybe by
             # someone else, who may begin their own (answering.can_start_afresh).

@@ -149,9 +149,9 @@
       setTimeout(function () { enable(form, true); }, RESEND_AFTER_MS);
     });
   });
-  /* Drafts of this response's other pages are saved by now; on the thank-you page (its
-     receipt), all are: nothing typed stays in the tab of a shared phone. */
-  var finished = document.querySelector(".receipt");
+  /* Drafts of this response's other pages are saved by now; on the thank-you page
+     (data-sent), all are: nothing typed stays in the tab of a shared phone. */
+  var finished = document.querySelector("[data-sent]");
   if (store && (questionForm || finished)) {
     var prefix = finished ? DRAFT : questionForm.slice(0, questionForm.lastIndexOf(":") + 1);
     for (var index = store.length - 1; index >= 0; index--) {

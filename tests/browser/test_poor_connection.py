@@ -4,7 +4,7 @@ before the page is sent."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
@@ -117,7 +117,9 @@ def test_what_was_typed_comes_back_when_the_phone_loads_the_page_again(phone, ag
     expect(phone.locator("input[name=bio_informed][value=fairly_well]")).to_be_checked()
 
     # Finished (here by the server alone): the thank-you page with its receipt clears the tab.
-    Response.objects.update(status=ResponseStatus.COMPLETE, receipt_code="ABCD-EFGH")
+    Response.objects.update(
+        status=ResponseStatus.COMPLETE, receipt_code="ABCD-EFGH", submitted_at=timezone.now()
+    )
     assert len(_drafts(phone)) == 1
     phone.goto(f"/r/{collector.token}/done/")
     expect(phone.locator(".receipt")).to_have_text("ABCD-EFGH")

@@ -7,15 +7,16 @@ answer on in someone else's unfinished answers.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from survey import fieldwork, invitations
+from survey import answering, fieldwork, invitations
 from survey.demo import demo_survey_load
 from survey.models import Response, ResponseStatus
 from tests.survey.test_answering import (
@@ -32,6 +33,10 @@ pytestmark = pytest.mark.django_db
 
 ALREADY = "This survey has already been answered on this device."
 BEGUN = "You are continuing the answers begun earlier on this device."
+RECEIPT_NOT_SHOWN = (
+    "The receipt code was shown only just after the answers were sent, so that nobody "
+    "else using this device can have them deleted."
+)
 
 
 def answer_whole(client, collector, **changed):
@@ -39,6 +44,15 @@ def answer_whole(client, collector, **changed):
     client.post(page_url(collector), {**PAGE_1, **changed})
     client.post(page_url(collector), PAGE_2)
     return client.post(page_url(collector), PAGE_3)
+
+
+def sent_ago(response, *, minutes):
+    response.submitted_at = timezone.now() - timedelta(minutes=minutes)
+    response.save(update_fields=["submitted_at"])
+
+
+def thank_you_url(collector):
+    return reverse("respond:done", args=[collector.token])
 
 
 def opened_again(phone, collector):
@@ -51,12 +65,14 @@ def test_the_next_person_on_the_family_phone_begins_their_own_answers(collector)
     answer_whole(phone, collector, age="41")
     amina = Response.objects.get()
     # Her brother scans the poster's QR code with the same phone: he is told why he sees
-    # a thank-you page, and offered his own start there, not below her receipt.
+    # a thank-you page, and offered his own start there. Her receipt code, which would
+    # let him have her answers deleted, is not shown to him.
     thanks = opened_again(phone, collector)
     html = unescape(thanks.content.decode())
     assert ALREADY in html
     afresh = f"{reverse('respond:entry', args=[collector.token])}?lang=en&restart=1"
-    assert html.index(ALREADY) < html.index(afresh) < html.index(amina.receipt_code)
+    assert html.index(ALREADY) < html.index(afresh)
+    assert amina.receipt_code not in html and RECEIPT_NOT_SHOWN in html
     welcome = phone.get(afresh)
     assert 'name="consent"' in welcome.content.decode()
     # He reads French: the welcome page's language links keep him on the welcome page.
@@ -75,8 +91,28 @@ def test_the_next_person_on_the_family_phone_begins_their_own_answers(collector)
     brother = Response.objects.exclude(pk=amina.pk).get()
     assert (amina.answers["age"], brother.answers["age"]) == (41, 17)
     assert brother.language == "fr"
-    # The phone now leads to his thank-you page, with his receipt.
-    assert brother.receipt_code in opened_again(phone, collector).content.decode()
+    # His own thank-you page, right after sending, shows his receipt; the phone now
+    # leads to his thank-you page, without it.
+    assert brother.receipt_code in phone.get(thank_you_url(collector)).content.decode()
+    assert brother.receipt_code not in opened_again(phone, collector).content.decode()
+
+
+def test_the_receipt_is_shown_just_after_sending_and_not_to_whoever_opens_the_page_later(
+    collector,
+):
+    tablet = Client()  # at a stand at an event
+    done = answer_whole(tablet, collector)
+    visitor = Response.objects.get()
+    assert visitor.receipt_code in tablet.get(done["Location"]).content.decode()
+    # A reload a few minutes later (a slow connection, a second look) still shows it.
+    sent_ago(visitor, minutes=29)
+    assert visitor.receipt_code in tablet.get(done["Location"]).content.decode()
+    # The next visitor picks the page from the browser's history an hour later.
+    sent_ago(visitor, minutes=60)
+    later = unescape(tablet.get(done["Location"]).content.decode())
+    assert visitor.receipt_code not in later and RECEIPT_NOT_SHOWN in later
+    # The code still deletes the answers for whoever wrote it down.
+    assert answering.response_withdraw(receipt_code=visitor.receipt_code)
 
 
 def test_right_after_sending_the_thank_you_page_offers_the_next_person_a_start(collector):
@@ -172,3 +208,14 @@ def test_the_notes_are_in_the_respondents_language(agency, lang):
     assert begun != BEGUN and begun in html
     assert f'<a href="{entry}?lang={lang}&restart=1">{own}</a>' in html
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    # Sent (here by the server alone), then opened again: the thank-you page says why
+    # no receipt is shown, in the same language.
+    Response.objects.update(
+        status=ResponseStatus.COMPLETE, receipt_code="ABCD-EFGH", submitted_at=timezone.now()
+    )
+    thanks = unescape(opened_again(phone, collector).content.decode())
+    with translation.override(lang):
+        already, not_shown = gettext(ALREADY), gettext(RECEIPT_NOT_SHOWN)
+    assert already != ALREADY and already in thanks
+    assert not_shown != RECEIPT_NOT_SHOWN and not_shown in thanks
+    assert "ABCD-EFGH" not in thanks
