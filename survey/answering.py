@@ -793,7 +793,12 @@ def challenge_passed(token: str, answer: str, *, start_key: str = "") -> bool:
         expected, number = payload["s"], payload["n"]
     except (signing.BadSignature, KeyError, TypeError):
         return False
-    if answer.strip() != str(expected):
+    # int() reads any script's digits: ١٢ typed on an Arabic keyboard, １２ from a
+    # Chinese input method in full width, as well as 12.
+    try:
+        if int(answer.strip()) != expected:
+            return False
+    except ValueError:
         return False
     key = f"cepa:sum:{number}"
     if cache.add(key, start_key or secrets.token_hex(8), timeout=3600):

@@ -22,6 +22,9 @@ from survey.i18n import text_for
 from survey.models import QuestionType
 
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
+# Decimal() reads any script's digits (١٢, １２) but not these signs, which an Arabic
+# keyboard (٫, the decimal separator) or a Chinese input method in full width types.
+_NUMBER_SIGNS = str.maketrans({"٫": ".", "．": ".", "，": ",", "－": "-", "＋": "+", "−": "-"})
 OTHER = "other"
 
 
@@ -641,7 +644,8 @@ class CompiledSurvey:
         self, question: CompiledQuestion, typed: str, *, integer: bool
     ) -> tuple[Any, str | None, str]:
         settings = question.settings
-        text = typed.replace(",", ".") if not integer else typed
+        text = typed.translate(_NUMBER_SIGNS)
+        text = text.replace(",", ".") if not integer else text
         try:
             number = Decimal(text)
         except InvalidOperation:

@@ -942,6 +942,49 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
     assert Response.objects.count() == 1
 
 
+@pytest.mark.parametrize("digits", ["0123456789", "٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"])
+def test_the_small_sum_may_be_answered_in_the_digits_of_ones_keyboard(client, collector, digits):
+    # An Arabic keyboard types ١٢, a Chinese input method often full-width １２.
+    collector.challenge = True
+    collector.save()
+    entry = reverse("respond:entry", args=[collector.token])
+    page = client.get(entry)
+    html = page.content.decode()
+    a, b = map(int, re.search(r"what is (\d+) \+ (\d+)\?", html).groups())
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    typed = "".join(digits[int(d)] for d in str(a + b))
+    sent = {"consent": "yes", "nonce": nonce_of(page), "challenge_token": token}
+    assert shown_page(client.post(entry, {**sent, "challenge": f" {typed} "})) == 1
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "age, spend",
+    [
+        ("٣٠", "١٢٫٥"),  # an Arabic keyboard: its digits and decimal separator
+        ("３０", "１２．５"),  # a Chinese input method in full width
+        ("30", "12,5"),  # a decimal comma
+    ],
+)
+def test_numbers_are_read_as_the_respondents_keyboard_types_them(client, collector, age, spend):
+    start(client, collector)
+    client.post(page_url(collector), {**PAGE_1, "age": age})
+    client.post(page_url(collector), PAGE_2)
+    client.post(page_url(collector), {**PAGE_3, "spend": spend})
+    answers = Response.objects.get().answers
+    assert (answers["age"], answers["spend"]) == (30, 12.5)
+
+
+def test_a_full_width_minus_is_still_below_the_minimum(client, collector):
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    page = client.post(page_url(collector), {**PAGE_3, "spend": "－５"})
+    assert "Enter a number of at least 0." in page.content.decode()
+    assert 'value="－５"' in page.content.decode()  # kept as typed, to correct
+    assert "spend" not in Response.objects.get().answers
+
+
 def test_a_follow_up_the_phone_already_showed_is_not_shown_again_when_left_empty(client, collector):
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
