@@ -15,6 +15,7 @@ import logging
 import secrets
 import smtplib
 import statistics
+import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -722,7 +723,14 @@ def receipt_code_read(typed: str) -> str:
     or l. None of those letters is in a code, so reading them so finds no other
     person's answers.
     """
-    kept = "".join(char for char in typed.upper() if char not in " -\t\u00a0")
+    # NFKC turns a Chinese input method's full-width Ａ０ into A0; digits of other
+    # scripts (٠ on an Arabic keyboard) become ASCII ones.
+    typed = unicodedata.normalize("NFKC", typed).upper()
+    kept = "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char
+        for char in typed
+        if char not in " -\t\u00a0"
+    )
     return kept.translate(_READ_AS)
 
 

@@ -715,6 +715,20 @@ def test_a_receipt_code_copied_with_spaces_or_misread_letters_still_deletes(clie
     assert not Response.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["Ａ０２１７Ｅ６１ＢＣ", "A٠٢١٧E٦١BC"],  # full width (a Chinese input method); Arabic digits
+)
+def test_a_receipt_code_typed_on_a_chinese_or_arabic_keyboard_still_deletes(
+    client, collector, typed
+):
+    start(client, collector)
+    Response.objects.update(status=ResponseStatus.COMPLETE, receipt_code="A0217E61BC")
+    page = Client().post(reverse("respond:withdraw"), {"code": typed})
+    assert "have been deleted" in page.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_a_wrong_or_missing_receipt_code_is_told_at_the_field_and_kept(client, collector):
     withdraw = reverse("respond:withdraw") + "?lang=fr"
     empty = client.post(withdraw, {"code": "  "}).content.decode()
