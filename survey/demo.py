@@ -8,19 +8,26 @@ from __future__ import annotations
 import copy
 import random
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from survey import services
+from survey import fieldwork, services
 from survey.answering import compiled_for
 from survey.bank import AICHI_LISTS, AICHI_SECTIONS, UN
 from survey.i18n import un_texts
 from survey.logic import CompiledSurvey
-from survey.models import Collector, Response, ResponseStatus, Round, Survey
+from survey.models import (
+    Collector,
+    CollectorKind,
+    Response,
+    ResponseStatus,
+    Round,
+    Survey,
+    TargetGroup,
+)
 from survey.serialization import FORMAT, survey_from_dict
 from survey.signals import responses_changed
 
@@ -124,7 +131,8 @@ PROFILE_SHARES = {
 
 @transaction.atomic
 def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector:
-    """An open round of the demo survey with a public link and sample responses (once)."""
+    """An open round of the demo survey with a public link, two collectors for target
+    groups and sample responses (once); returns the public link."""
     version = survey.versions.get(status="published")
     collector = Collector.objects.filter(token=DEMO_COLLECTOR_TOKEN).first()
     if collector is not None:
@@ -139,11 +147,49 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     collector = Collector.objects.create(
         round=round_, name="Public link", token=DEMO_COLLECTOR_TOKEN
     )
+    # One collector per channel or target group, as agencies run them: the round page
+    # shows progress by each, and the indicators break down by target group.
+    channels = [
+        (collector, 0.7),
+        (
+            fieldwork.collector_create(
+                round_=round_,
+                name="Schools in the coastal region",
+                kind=CollectorKind.QR,
+                preset_target_group=TargetGroup.YOUTH,
+            ),
+            0.2,
+        ),
+        (
+            fieldwork.collector_create(
+                round_=round_,
+                name="Business association newsletter",
+                kind=CollectorKind.EMBED,
+                preset_target_group=TargetGroup.BUSINESS,
+            ),
+            0.1,
+        ),
+    ]
     compiled = compiled_for(version)
     rng = random.Random(2026)  # noqa: S311 - sample data, not security
+    # Channels drawn apart from the answers: the sample's answers stay those of a
+    # single public link.
+    channel_rng = random.Random(522)  # noqa: S311
     now = timezone.now()
     responses = []
-    in_round = partial(Response, round=round_, version=version, collector=collector)
+
+    def in_round(**fields: Any) -> Response:
+        (through,) = channel_rng.choices(
+            [each for each, _share in channels], weights=[share for _each, share in channels]
+        )
+        return Response(
+            round=round_,
+            version=version,
+            collector=through,
+            target_group=through.preset_target_group,
+            **fields,
+        )
+
     for number in range(sample_responses):
         answers = _sample_answers(compiled, rng)
         duration = rng.randint(180, 900)
