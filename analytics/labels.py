@@ -9,7 +9,8 @@ the language switcher names it, in the reader's language.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,9 @@ from survey import selectors
 from survey.checks import iter_questions
 from survey.fieldwork import target_group_label
 from survey.i18n import language_label, match_language, text_for
+
+if TYPE_CHECKING:
+    from analytics.models import PopulationMargins
 
 BREAKDOWN_NAMES = {
     "target_group": _("Target group"),
@@ -91,3 +95,56 @@ def _category_names(
                 label = text_for(choice["label"], content, default)
                 names.setdefault(breakdown, {}).setdefault(choice["code"], label)
     return names
+
+
+@dataclass(frozen=True)
+class NamedTotal:
+    """A category of a population total: its name, the code the uploaded file used, the total."""
+
+    name: str
+    code: str
+    total: float
+
+
+@dataclass(frozen=True)
+class NamedMargins:
+    source: str
+    year: int
+    uploaded_at: Any
+    variables: list[tuple[str, str, list[NamedTotal]]]  # (name, code, its categories)
+
+
+def named_margins(
+    margins: Iterable[PopulationMargins], *, agency_id: int, language: str
+) -> list[NamedMargins]:
+    """The agency's uploaded totals with each variable and category named in `language`.
+
+    Analysts upload the file with codes (age_group, 15_24); reading back
+    "Age group: 15–24" as the questionnaire words it tells them the totals
+    went where they meant. Categories are named by the agency's published
+    questionnaires; a code none of them has stays as it is.
+    """
+    margins = list(margins)
+    variables = {variable for item in margins for variable in item.cells}
+    labels = selectors.agency_choice_labels(
+        agency_id=agency_id, question_codes=variables, language=language
+    )
+    return [
+        NamedMargins(
+            source=item.source,
+            year=item.year,
+            uploaded_at=item.uploaded_at,
+            variables=[
+                (
+                    str(BREAKDOWN_NAMES.get(variable, variable)),
+                    variable,
+                    [
+                        NamedTotal(labels.get(variable, {}).get(code, code), code, total)
+                        for code, total in cells.items()
+                    ],
+                )
+                for variable, cells in item.cells.items()
+            ],
+        )
+        for item in margins
+    ]

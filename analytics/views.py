@@ -14,7 +14,7 @@ from accounts.selectors import agency_access
 from analytics import selectors, services
 from analytics.forms import IndicatorForm, MarginsForm
 from analytics.indicators import BREAKDOWNS, indicator_table
-from analytics.labels import breakdown_choices, named_rows
+from analytics.labels import breakdown_choices, named_margins, named_rows
 from analytics.weighting import WeightingError
 from survey.selectors import round_agency_id, round_heading
 
@@ -49,7 +49,11 @@ def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
             "agency": access.agency,
             "form": form,
             "problems": problems,
-            "margins": selectors.margins_of(agency_id=access.agency.pk),
+            "margins": named_margins(
+                selectors.margins_of(agency_id=access.agency.pk),
+                agency_id=access.agency.pk,
+                language=get_language(),
+            ),
             "can_analyse": access.can(Action.ANALYSE),
         },
     )

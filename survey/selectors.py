@@ -4,7 +4,7 @@ analytics reads of complete responses, and the public answering flow's hot reads
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -14,7 +14,16 @@ from accounts.models import Agency, User
 from accounts.permissions import Action
 from accounts.selectors import AgencyAccess, agency_access
 from accounts.timezones import agency_time_zone
-from survey.models import Choice, ChoiceList, Question, Section, Survey, SurveyVersion
+from survey.i18n import match_language, text_for
+from survey.models import (
+    Choice,
+    ChoiceList,
+    Question,
+    Section,
+    Survey,
+    SurveyVersion,
+    VersionStatus,
+)
 
 
 def surveys_of_agency(*, access: AgencyAccess) -> QuerySet[Survey]:
@@ -203,6 +212,37 @@ def agency_answer_categories(*, agency_id: int) -> dict[str, set[str]]:
     for code, list_id in questions:
         categories.setdefault(code, set()).update(by_list.get(list_id, []))
     return categories
+
+
+def agency_choice_labels(
+    *, agency_id: int, question_codes: Iterable[str], language: str
+) -> dict[str, dict[str, str]]:
+    """{question code: {choice code: label}} across the agency's published versions.
+
+    For pages that are the agency's, not one survey's (its population margins):
+    each choice named in `language` when its survey has it (match_language),
+    else in that survey's default language; the newest version's label wins.
+    """
+    rows = (
+        Choice.objects.filter(
+            choice_list__questions__code__in=list(question_codes),
+            choice_list__version__survey__agency_id=agency_id,
+            choice_list__version__status=VersionStatus.PUBLISHED,
+        )
+        .order_by("choice_list__version__published_at", "choice_list__version_id")
+        .values_list(
+            "choice_list__questions__code",
+            "code",
+            "label",
+            "choice_list__version__languages",
+            "choice_list__version__default_language",
+        )
+    )
+    labels: dict[str, dict[str, str]] = {}
+    for question, code, label, languages, default in rows:
+        content = match_language(languages, language) or default
+        labels.setdefault(question, {})[code] = text_for(label, content, default) or code
+    return labels
 
 
 MASK_BITS = 31  # choices per bit-mask column (a PostgreSQL integer)

@@ -89,6 +89,42 @@ def test_an_analyst_uploads_in_the_browser_and_a_viewer_cannot(
     assert PopulationMargins.objects.get().source == "Census"
 
 
+@pytest.mark.parametrize(
+    ("lang", "sex", "female", "residence", "separator"),
+    [
+        ("zh-hans", "性别", "女", "居住地", "："),
+        ("ar", "الجنس", "امرأة", "مكان الإقامة", ": "),
+        ("en", "Sex", "Woman", "Place of residence", ": "),
+    ],
+)
+def test_the_uploaded_totals_read_back_as_the_questionnaire_names_them(
+    client, agency_with_survey, member_factory, login, lang, sex, female, residence, separator
+):
+    # The analyst uploaded codes; the page names what each total counts, in their
+    # language, with the code beside it to check against the file.
+    margins_upload(
+        agency=agency_with_survey, data=GOOD, filename="m.csv", source="Census", year=2019, by=None
+    )
+    login(member_factory(Role.ANALYST, agency=agency_with_survey))
+    url = reverse("analytics:margins", args=[agency_with_survey.pk])
+    html = client.get(f"/{lang}{url[3:]}").content.decode()
+    assert f'<h3>{sex} <code dir="ltr">sex</code></h3>' in html
+    assert f'<h3>{residence} <code dir="ltr">residence</code></h3>' in html
+    assert f'<li>{female} <code dir="ltr">female</code>{separator}5' in html
+
+
+def test_a_category_no_questionnaire_has_keeps_its_code(agency_with_survey):
+    from analytics.labels import named_margins
+
+    PopulationMargins.objects.create(
+        agency=agency_with_survey, source="Old census", year=2009, cells={"sex": {"x": 1.0}}
+    )
+    (named,) = named_margins(
+        PopulationMargins.objects.all(), agency_id=agency_with_survey.pk, language="fr"
+    )
+    assert named.variables[0][2][0].name == "x"
+
+
 def test_the_indicators_page_shows_weighted_results(client, agency, member_factory, login):
     from analytics.demo import demo_margins_load
     from survey.demo import demo_round_load, demo_survey_load
