@@ -115,3 +115,36 @@ def parse_margins(
                     )
                 )
     return cells, problems
+
+
+def template_workbook(
+    labels: dict[str, dict[str, str]],
+    *,
+    previous: dict[str, dict[str, float]] | None,
+    name_heading: str,
+    right_to_left: bool = False,
+) -> bytes:
+    """An XLSX to fill in: a row per category of each weighting variable the surveys ask.
+
+    The analyst then types totals against the right codes instead of copying
+    them from the questionnaire (a misspelt code refuses the whole file). The
+    fourth column names each category for reading; parse_margins reads three.
+    Totals of the latest upload are filled in, to update rather than retype.
+    """
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "totals"
+    sheet.append(["variable", "category", "total", name_heading])
+    previous = previous or {}
+    for variable in WEIGHTING_VARIABLES:
+        for code, name in labels.get(variable, {}).items():
+            sheet.append([variable, code, previous.get(variable, {}).get(code), name])
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCD", (14, 18, 14, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.sheet_view.rightToLeft = right_to_left
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

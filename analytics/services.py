@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 from accounts.models import Agency, User
-from analytics.margins import MarginProblem, parse_margins
+from analytics.margins import WEIGHTING_VARIABLES, MarginProblem, parse_margins, template_workbook
 from analytics.models import Indicator, PopulationMargins
-from survey.selectors import agency_answer_categories
+from analytics.selectors import latest_margins
+from survey.selectors import agency_answer_categories, agency_choice_labels
 
 
 class MarginsRefused(Exception):
@@ -24,6 +28,20 @@ def margins_upload(
         raise MarginsRefused(problems)
     return PopulationMargins.objects.create(
         agency=agency, source=source.strip(), year=year, cells=cells, uploaded_by=by
+    )
+
+
+def margins_template(*, agency: Agency, language: str) -> bytes:
+    """The agency's population-totals file to fill in, its categories named in `language`."""
+    labels = agency_choice_labels(
+        agency_id=agency.pk, question_codes=WEIGHTING_VARIABLES, language=language
+    )
+    previous = latest_margins(agency_id=agency.pk)
+    return template_workbook(
+        labels,
+        previous=previous.cells if previous else None,
+        name_heading=_("What the category counts (for reading; not uploaded)"),
+        right_to_left=language.split("-")[0] in settings.LANGUAGES_BIDI,
     )
 
 

@@ -6,6 +6,11 @@ app_name = "analytics"
 
 urlpatterns = [
     path("agencies/<int:agency_id>/margins/", views.margins, name="margins"),
+    path(
+        "agencies/<int:agency_id>/margins/template.xlsx",
+        views.margins_template,
+        name="margins_template",
+    ),
     path("rounds/<int:round_id>/indicators/", views.round_indicators, name="round_indicators"),
     path("agencies/<int:agency_id>/indicators/", views.indicators, name="indicators"),
 ]

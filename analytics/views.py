@@ -60,6 +60,17 @@ def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @login_required
+def margins_template(request: HttpRequest, agency_id: int) -> HttpResponse:
+    access = agency_access(user=request.user, agency_id=agency_id)
+    response = HttpResponse(
+        services.margins_template(agency=access.agency, language=get_language()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="population-totals.xlsx"'
+    return response
+
+
+@login_required
 def round_indicators(request: HttpRequest, round_id: int) -> HttpResponse:
     agency_id = round_agency_id(round_id=round_id)
     if agency_id is None:

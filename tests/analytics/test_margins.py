@@ -125,6 +125,53 @@ def test_a_category_no_questionnaire_has_keeps_its_code(agency_with_survey):
     assert named.variables[0][2][0].name == "x"
 
 
+def test_an_analyst_fills_in_the_downloaded_file_and_uploads_it(
+    client, agency_with_survey, member_factory, login
+):
+    import io
+
+    import openpyxl
+
+    login(member_factory(Role.ANALYST, agency=agency_with_survey))
+    page_url = reverse("analytics:margins", args=[agency_with_survey.pk])
+    url = reverse("analytics:margins_template", args=[agency_with_survey.pk])
+    assert url in client.get(page_url).content.decode()
+    # In Arabic: a row per category the questionnaire asks, named in Arabic, right to left.
+    download = client.get(f"/ar{url[3:]}")
+    assert download["Content-Disposition"] == 'attachment; filename="population-totals.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(download.content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("variable", "category", "total")
+    assert ("sex", "female", None, "امرأة") in rows
+    assert {row[0] for row in rows[1:]} == {"age_group", "sex", "region", "education", "residence"}
+    assert sheet.sheet_view.rightToLeft
+    # The census gives a total for every category; the file goes back as it is.
+    population = 1_000_000
+    for line in sheet.iter_rows(min_row=2):
+        variable = line[0].value
+        count = sum(1 for row in rows[1:] if row[0] == variable)
+        line[2].value = population // count
+    filled = io.BytesIO()
+    workbook.save(filled)
+    sent = client.post(
+        page_url,
+        {
+            "file": SimpleUploadedFile("population-totals.xlsx", filled.getvalue()),
+            "source": "Census 2019",
+            "year": "2019",
+        },
+    )
+    assert sent.status_code == 302
+    stored = PopulationMargins.objects.get()
+    assert stored.cells["sex"]["female"] == population // len(stored.cells["sex"])
+    # The next download starts from these totals.
+    again = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
+    female = [row for row in again.iter_rows(values_only=True) if row[:2] == ("sex", "female")]
+    assert female[0][2] == stored.cells["sex"]["female"]
+    assert female[0][3] == "Woman"
+
+
 def test_the_indicators_page_shows_weighted_results(client, agency, member_factory, login):
     from analytics.demo import demo_margins_load
     from survey.demo import demo_round_load, demo_survey_load
