@@ -14,9 +14,10 @@ DEMO_MARGINS = {
         "40_54": 7_000_000,
         "55_64": 2_500_000,
         "65_plus": 2_000_000,
-        "no_answer": 1,
+        # No census counts "prefer not to say": weighted as those who did not answer.
+        "no_answer": None,
     },
-    "sex": {"female": 17_600_000, "male": 17_300_000, "other": 50_000, "no_answer": 50_000},
+    "sex": {"female": 17_600_000, "male": 17_300_000, "other": 50_000, "no_answer": None},
     "residence": {"urban": 11_500_000, "rural": 23_500_000},
 }
 

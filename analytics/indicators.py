@@ -51,7 +51,7 @@ def success_series(indicator: Any, frame: pd.DataFrame) -> pd.Series:
 
 
 def weights_for(
-    frame: pd.DataFrame, weights: Any, margins: dict[str, dict[str, float]] | None
+    frame: pd.DataFrame, weights: Any, margins: dict[str, dict[str, float | None]] | None
 ) -> tuple[pd.Series | None, Any]:
     if weights is None or (isinstance(weights, str) and weights == "none"):
         return None, None
@@ -72,7 +72,7 @@ def indicator_table(
     *,
     by: Sequence[str] = (),
     weights: Any = None,
-    margins: dict[str, dict[str, float]] | None = None,
+    margins: dict[str, dict[str, float | None]] | None = None,
     exclude_flagged: bool = False,
     frame: pd.DataFrame | None = None,
 ) -> pd.DataFrame:

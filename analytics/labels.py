@@ -99,11 +99,12 @@ def _category_names(
 
 @dataclass(frozen=True)
 class NamedTotal:
-    """A category of a population total: its name, the code the uploaded file used, the total."""
+    """A category of a population total: its name, the code the uploaded file used, the total
+    (None: the figures do not count it, see analytics.weighting)."""
 
     name: str
     code: str
-    total: float
+    total: float | None
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,14 @@ def _rows(data: bytes, filename: str) -> list[list[str]]:
 
 def parse_margins(
     data: bytes, filename: str, *, known: dict[str, set[str]]
-) -> tuple[dict[str, dict[str, float]], list[MarginProblem]]:
-    """Rows of variable, category, total -> {variable: {category: total}}, and the problems."""
+) -> tuple[dict[str, dict[str, float | None]], list[MarginProblem]]:
+    """Rows of variable, category, total -> {variable: {category: total}}, and the problems.
+
+    A category whose total is left empty gets None: no census counts the people
+    who "prefer not to say", and their respondents are then weighted as those
+    who did not answer (analytics.indicators.weights_for), instead of the
+    analyst inventing a total for them.
+    """
     problems: list[MarginProblem] = []
     try:
         rows = _rows(data, filename)
@@ -51,7 +57,7 @@ def parse_margins(
         return {}, [MarginProblem(None, _("The file cannot be read; save it as CSV or XLSX."))]
     if not rows or [c.lower() for c in rows[0][:3]] != ["variable", "category", "total"]:
         return {}, [MarginProblem(1, _("The first row must be: variable, category, total."))]
-    cells: dict[str, dict[str, float]] = {}
+    cells: dict[str, dict[str, float | None]] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
             continue
@@ -74,6 +80,18 @@ def parse_margins(
                 )
             )
             continue
+        if category in cells.get(variable, {}):
+            problems.append(
+                MarginProblem(
+                    number,
+                    _("%(variable)s = %(category)s appears twice.")
+                    % {"variable": variable, "category": category},
+                )
+            )
+            continue
+        if not total and category:
+            cells.setdefault(variable, {})[category] = None
+            continue
         try:
             value = Decimal(total.replace(" ", "").replace(",", ""))
         except InvalidOperation:
@@ -84,19 +102,19 @@ def parse_margins(
         if value < 0:
             problems.append(MarginProblem(number, _("A population total cannot be negative.")))
             continue
-        if category in cells.get(variable, {}):
-            problems.append(
-                MarginProblem(
-                    number,
-                    _("%(variable)s = %(category)s appears twice.")
-                    % {"variable": variable, "category": category},
-                )
-            )
-            continue
         cells.setdefault(variable, {})[category] = float(value)
+    for variable, given in cells.items():
+        if all(total is None for total in given.values()):
+            problems.append(
+                MarginProblem(None, _("%(variable)s has no totals.") % {"variable": variable})
+            )
     if not cells and not problems:
         problems.append(MarginProblem(None, _("The file has no totals.")))
-    totals = {v: sum(c.values()) for v, c in cells.items()}
+    totals = {
+        v: sum(t for t in c.values() if t is not None)
+        for v, c in cells.items()
+        if any(t is not None for t in c.values())
+    }
     if totals:
         reference = max(totals.values())
         for variable, total in totals.items():
@@ -117,10 +135,15 @@ def parse_margins(
     return cells, problems
 
 
+def uncounted_categories(cells: dict[str, dict[str, float | None]]) -> int:
+    """Categories left without a total: the analyst is told, in case one was forgotten."""
+    return sum(total is None for given in cells.values() for total in given.values())
+
+
 def template_workbook(
     labels: dict[str, dict[str, str]],
     *,
-    previous: dict[str, dict[str, float]] | None,
+    previous: dict[str, dict[str, float | None]] | None,
     name_heading: str,
     right_to_left: bool = False,
 ) -> bytes:

@@ -7,6 +7,8 @@ variable is missing is held at the sample's weighted share of missing values
 for that variable (imputation to the sample distribution), and the known
 categories share the rest of the population total in proportion to the
 margins. Nobody is dropped, and the weights still sum to the population total.
+A category whose total is None (no census counts those who "prefer not to
+say") counts as a missing value under the same rule.
 """
 
 from __future__ import annotations
@@ -41,12 +43,17 @@ def kish_design_effect(weights: np.ndarray) -> float:
     return float(len(weights) * np.square(weights).sum() / total**2)
 
 
-def _codes(frame: pd.DataFrame, variable: str, categories: list) -> tuple[np.ndarray, np.ndarray]:
-    """Category index per row (-1 for missing) and the missing mask."""
+def _codes(
+    frame: pd.DataFrame, variable: str, categories: list, uncounted: frozenset = frozenset()
+) -> tuple[np.ndarray, np.ndarray]:
+    """Category index per row (-1 for missing) and the missing mask (`uncounted`: missing too)."""
     if variable not in frame.columns:
         raise WeightingError(_("The data has no column “%(variable)s”.") % {"variable": variable})
     values = frame[variable]
     missing = values.isna().to_numpy()
+    if uncounted:
+        missing = missing | values.isin(uncounted).to_numpy()
+        values = values.where(~missing)
     known = set(categories)
     unknown = sorted({str(v) for v in values[~missing].unique() if v not in known})
     if unknown:
@@ -64,7 +71,7 @@ def _codes(frame: pd.DataFrame, variable: str, categories: list) -> tuple[np.nda
 
 def rake_with_diagnostics(
     frame: pd.DataFrame,
-    margins: Mapping[str, Mapping[object, float]],
+    margins: Mapping[str, Mapping[object, float | None]],
     *,
     weight: pd.Series | None = None,
     max_iter: int = 100,
@@ -85,18 +92,21 @@ def rake_with_diagnostics(
     base = np.ones(n) if weight is None else weight.reindex(frame.index).to_numpy(dtype=float)
     if np.any(~np.isfinite(base)) or np.any(base < 0):
         raise WeightingError(_("Starting weights must be finite and not negative."))
-    totals = {v: float(sum(cells.values())) for v, cells in margins.items()}
+    totals = {
+        v: float(sum(t for t in cells.values() if t is not None)) for v, cells in margins.items()
+    }
     population = next(iter(totals.values()))  # margins that disagree are rescaled to the first
     prepared = []
     missing_counts = {}
     for variable, cells in margins.items():
-        categories = list(cells)
+        categories = [c for c, total in cells.items() if total is not None]
+        uncounted = frozenset(c for c, total in cells.items() if total is None)
         targets = np.array([float(cells[c]) for c in categories])
         if np.any(targets < 0):
             raise WeightingError(
                 _("%(variable)s: population totals cannot be negative.") % {"variable": variable}
             )
-        codes, missing = _codes(frame, variable, categories)
+        codes, missing = _codes(frame, variable, categories, uncounted)
         counts = np.bincount(codes[~missing], minlength=len(categories))
         empty = [
             str(c) for c, k, t in zip(categories, counts, targets, strict=True) if k == 0 and t > 0
@@ -186,7 +196,7 @@ def _max_error(weights: np.ndarray, prepared: list, population: float) -> float:
 
 def rake(
     frame: pd.DataFrame,
-    margins: Mapping[str, Mapping[object, float]],
+    margins: Mapping[str, Mapping[object, float | None]],
     *,
     weight: pd.Series | None = None,
     max_iter: int = 100,

@@ -234,3 +234,43 @@ def test_an_analyst_adds_an_agency_indicator_and_bad_logic_is_explained(
         {"code": "awareness_term", "name__en": "x", "numerator": "1 = 1", "denominator": "1 = 1"},
     )
     assert "exists already" in duplicate.content.decode()
+
+
+def test_a_category_no_census_counts_is_left_without_a_total(
+    client, agency_with_survey, member_factory, login
+):
+    # "Prefer not to say" is in the questionnaire and in no census: the analyst leaves
+    # its total empty instead of inventing one.
+    login(member_factory(Role.ANALYST, agency=agency_with_survey))
+    url = reverse("analytics:margins", args=[agency_with_survey.pk])
+    sent = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("m.csv", GOOD + b"sex,no_answer,\n"),
+            "source": "Census",
+            "year": "2019",
+        },
+        follow=True,
+    )
+    assert PopulationMargins.objects.get().cells["sex"] == {
+        "female": 5100.0,
+        "male": 4900.0,
+        "no_answer": None,
+    }
+    html = sent.content.decode()
+    assert (
+        "1 category has no total: its respondents are weighted as those who did not answer" in html
+    )
+    assert "no total: weighted as those who did not answer" in html
+
+
+def test_a_variable_with_no_total_at_all_is_refused(agency_with_survey):
+    with pytest.raises(MarginsRefused, match="sex has no totals"):
+        margins_upload(
+            agency=agency_with_survey,
+            data=b"variable,category,total\nsex,female,\nsex,male,\n",
+            filename="m.csv",
+            source="Census",
+            year=2019,
+            by=None,
+        )

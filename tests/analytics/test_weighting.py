@@ -122,6 +122,16 @@ def test_missing_values_are_held_at_their_share_and_nobody_is_dropped():
     assert diag.missing == {"sex": 2}
 
 
+def test_a_category_without_a_total_is_weighted_as_a_missing_answer():
+    # "Prefer not to say" (no census counts it): the same weights as a missing answer.
+    said = pd.DataFrame({"sex": ["f", "m", "no_answer", "f", "m", "no_answer", "f", "f"]})
+    weights, diag = rake_with_diagnostics(said, {"sex": {"f": 600, "m": 400, "no_answer": None}})
+    missing = said.replace("no_answer", None)
+    expected, _diag = rake_with_diagnostics(missing, {"sex": {"f": 600, "m": 400}})
+    np.testing.assert_allclose(weights.to_numpy(), expected.to_numpy())
+    assert weights.sum() == pytest.approx(1000) and diag.missing == {"sex": 2}
+
+
 def test_post_stratification_on_one_variable():
     frame = pd.DataFrame({"region": ["a", "a", "b", "c", "c", "c"]})
     weights = poststratify(frame, "region", {"a": 100, "b": 50, "c": 30})
