@@ -12,6 +12,7 @@ import logging
 import re
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPServerDisconnected
@@ -29,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
@@ -43,15 +45,14 @@ def parse_addresses(
 ) -> tuple[list[str], list[str]]:
     """Email addresses from pasted text, a CSV or an XLSX file: (valid, invalid).
 
-    Every pasted line counts, so a typo is reported; in a file only what looks
+    Every pasted entry counts, so a typo is reported; in a file only what looks
     like an address does (something@something), as lists exported from a
     spreadsheet carry names, regions and headings beside the addresses, in
     columns split by commas, semicolons or tabs, or as "Name <address>". A file
     that cannot be read is a SurveyError.
     """
     cells = _ADDRESS_LIKE.findall("\n".join(_file_cells(upload, filename))) if upload else []
-    for line in text.replace(";", "\n").replace(",", "\n").splitlines():
-        cells.append(line)
+    cells.extend(_pasted_entries(text))
     valid: dict[str, None] = {}  # in the list's order, each once (a set would lose the order)
     invalid = []
     for cell in cells:
@@ -67,7 +68,26 @@ def parse_addresses(
     return list(valid), invalid
 
 
-_ADDRESS_LIKE = re.compile(r"[^\s,;<>\"'()\[\]]+@[^\s,;<>\"'()\[\]]+")
+_ADDRESS_LIKE = re.compile(r"[^\s,;<>\"'()\[\]、،]+@[^\s,;<>\"'()\[\]、،]+")
+# Between pasted entries: commas and semicolons, the ideographic and Arabic commas.
+_PASTED_SEPARATORS = re.compile(r"[\n,;、،]")
+_QUOTED_NAME = re.compile(r'"[^"]*"')
+
+
+def _pasted_entries(text: str) -> list[str]:
+    """Each pasted entry's addresses, or the entry itself when it holds none (to report).
+
+    Designers paste from a mail program's To line ("Amina Yusuf
+    <amina@example.org>; \"Li, Bo\" <bo@example.org>"), from a column, or type
+    on a Chinese or Arabic keyboard (＠ and ， in full width, 、 and ، between
+    entries). NFKC turns full-width signs into ASCII; a quoted name may hold a
+    comma, and is dropped before splitting.
+    """
+    text = _QUOTED_NAME.sub(" ", unicodedata.normalize("NFKC", text))
+    entries: list[str] = []
+    for entry in _PASTED_SEPARATORS.split(text):
+        entries.extend(_ADDRESS_LIKE.findall(entry) or [entry])
+    return entries
 
 
 def _file_cells(upload: bytes, filename: str) -> list[str]:
@@ -103,6 +123,31 @@ class Sent:
     sent: int
     left: int = 0  # invitations still waiting to be sent, or reminders still due
     skipped: int = 0  # addresses already invited (invitations_send only)
+
+
+def sent_summary(sent: Sent, invalid: int) -> str:
+    """What the designer is told after sending a list: "1 invitation sent, 2 addresses
+    already invited, 1 address not valid.", each count in its language's plural."""
+    parts = [
+        ngettext("%(count)d invitation sent", "%(count)d invitations sent", sent.sent)
+        % {"count": sent.sent}
+    ]
+    if sent.skipped:
+        parts.append(
+            ngettext(
+                "%(count)d address already invited",
+                "%(count)d addresses already invited",
+                sent.skipped,
+            )
+            % {"count": sent.skipped}
+        )
+    if invalid:
+        parts.append(
+            ngettext("%(count)d address not valid", "%(count)d addresses not valid", invalid)
+            % {"count": invalid}
+        )
+    separator = pgettext("between the parts of a summary, as in: 2 invitations sent, 1 …", ", ")
+    return separator.join(parts) + pgettext("the end of a sentence", ".")
 
 
 def invitations_send(

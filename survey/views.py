@@ -1304,14 +1304,7 @@ def collector_invite(
     except SurveyError as error:  # the mail server failed: the rest of the list waits
         messages.error(request, str(error.message))
     else:
-        messages.success(
-            request,
-            _(
-                "%(sent)d invitations sent, %(skipped)d already invited, %(invalid)d addresses "
-                "not valid."
-            )
-            % {"sent": sent.sent, "skipped": sent.skipped, "invalid": len(invalid)},
-        )
+        messages.success(request, invitations.sent_summary(sent, len(invalid)))
         _tell_waiting(request, sent.left)
     if invalid:
         # Named, so that they can be corrected and sent again.

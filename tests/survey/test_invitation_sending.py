@@ -17,7 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from survey import invitations
@@ -57,7 +57,7 @@ def test_a_list_too_long_for_one_request_waits_and_goes_out_with_the_button_then
 ):
     settings.INVITATION_SEND_SECONDS = 0  # as if each request had time for one email only
     page = post_list(designer, mailing, PEOPLE).content.decode()
-    assert "1 invitations sent, 0 already invited, 0 addresses not valid." in page
+    assert "1 invitation sent." in page
     assert "Waiting to be sent: 2. A request may only last so long" in page
     assert "Invitations sent: 1. Answered: 0." in page
     assert "Waiting to be sent: 2. A long list goes out in parts, oldest first." in page
@@ -140,7 +140,7 @@ def test_a_mail_server_failure_leaves_the_rest_waiting_with_their_addresses(
     # The same list sent again once the server is back: nobody is invited twice.
     mail_server.accept(None)
     page = post_list(designer, mailing, PEOPLE).content.decode()
-    assert "2 invitations sent, 3 already invited, 0 addresses not valid." in page
+    assert "2 invitations sent, 3 addresses already invited." in page
     assert sorted(m.to[0] for m in mailoutbox) == sorted(PEOPLE)
 
 
@@ -422,3 +422,23 @@ def test_a_second_sender_passes_over_what_the_first_is_mailing_instead_of_waitin
     assert [m.to[0] for m in mailoutbox] == PEOPLE[held_count:]
     assert (sent.sent, sent.left) == (3 - held_count, held_count)  # theirs to mail
     assert Invitation.objects.filter(sent_at__isnull=True).count() == held_count
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "said"),
+    [
+        ("en", (1, 0, 1), "1 invitation sent, 1 address not valid."),
+        (
+            "ru",
+            (1, 3, 5),
+            "1 приглашение отправлено, 3 адреса уже приглашены, 5 адресов недействительны.",
+        ),
+        ("ar", (2, 0, 11), "عدد الدعوات المُرسلة: 2، عناوين غير صالحة: 11."),
+        ("zh-hans", (12, 1, 0), "已发送 12 份邀请，1 个地址已邀请过。"),
+    ],
+)
+def test_the_summary_after_sending_counts_in_the_designers_language(lang, counts, said):
+    sent, skipped, invalid = counts
+    with translation.override(lang):
+        summary = invitations.sent_summary(invitations.Sent(sent=sent, skipped=skipped), invalid)
+    assert summary == said

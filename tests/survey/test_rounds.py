@@ -212,12 +212,35 @@ def test_invitations_from_pasted_text_and_a_csv(designer_client, published, mail
         follow=True,
     )
     html = response.content.decode()
-    assert "2 invitations sent, 0 already invited, 2 addresses not valid." in html
+    assert "2 invitations sent, 2 addresses not valid." in html
     assert "Not valid: not-an@address, jane.example.org" in html  # named, to correct
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
     again = designer_client.post(url, invite(email, addresses="a@example.org"), follow=True)
-    assert "0 invitations sent, 1 already invited" in again.content.decode()
+    assert "0 invitations sent, 1 address already invited." in again.content.decode()
     assert set(Invitation.objects.values_list("email", flat=True)) == {""}
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        # From a mail program's To line, a quoted name holding a comma.
+        'Amina Yusuf <a@example.org>; "Li, Bo" <b@example.org>; Tom',
+        "ａ＠example.org，b@example.org、Tom",  # a Chinese keyboard in full width
+        "a@example.org، b@example.org، Tom",  # Arabic commas
+        "a@example.org b@example.org\nTom",  # one line, by spaces
+    ],
+)
+def test_addresses_pasted_from_a_mail_program_or_typed_on_any_keyboard_are_read(
+    designer_client, published, mailoutbox, pasted
+):
+    round_ = fieldwork.round_create(version=published, label="R")
+    email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
+    url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
+    page = designer_client.post(url, invite(email, addresses=pasted), follow=True)
+    html = page.content.decode()
+    assert "2 invitations sent, 1 address not valid." in html
+    assert "Not valid: Tom" in html  # a name without its address is still reported
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
 
 
 def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
