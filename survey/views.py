@@ -306,7 +306,11 @@ def version_publish(request: HttpRequest, survey_id: int, version_id: int) -> Ht
     except PublishRefused as refused:
         messages.error(
             request,
-            _("Not published: %(count)d problem(s) to solve first, listed below.")
+            ngettext(
+                "Not published: %(count)d problem to solve first, listed below.",
+                "Not published: %(count)d problems to solve first, listed below.",
+                len(refused.problems),
+            )
             % {"count": len(refused.problems)},
         )
         return redirect(_editor_url(version, "problems"))

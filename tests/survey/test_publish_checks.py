@@ -156,7 +156,7 @@ def test_the_designer_page_lists_every_problem_with_its_question(
     login(designer)
     page = client.post(reverse("survey:publish", args=[version.survey_id, version.pk]), follow=True)
     html = page.content.decode()
-    assert "Not published: 2 problem(s)" in html
+    assert "Not published: 2 problems to solve first" in html
     assert "a: the question text is missing in fr." in html
     assert "b refers to ${zz}, which is not a question of this survey." in html
 
