@@ -926,7 +926,8 @@ def test_a_question_revealed_by_an_answer_on_the_same_page_is_shown_before_movin
     assert Response.objects.get().page == 3
 
 
-def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
+def welcome_with_a_sum(client, collector):
+    """The welcome page of a collector that asks a small sum: (page, entry, a, b, token)."""
     collector.challenge = True
     collector.save()
     entry = reverse("respond:entry", args=[collector.token])
@@ -934,6 +935,11 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
     html = page.content.decode()
     a, b = map(int, re.search(r"what is (\d+) \+ (\d+)\?", html).groups())
     token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    return page, entry, a, b, token
+
+
+def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
+    page, entry, a, b, token = welcome_with_a_sum(client, collector)
     wrong = client.post(
         entry,
         {"consent": "yes", "nonce": "x1", "challenge_token": token, "challenge": str(a + b + 1)},
@@ -959,13 +965,7 @@ def test_a_collector_can_ask_a_small_sum_to_keep_robots_out(client, collector):
 @pytest.mark.parametrize("digits", ["0123456789", "٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"])
 def test_the_small_sum_may_be_answered_in_the_digits_of_ones_keyboard(client, collector, digits):
     # An Arabic keyboard types ١٢, a Chinese input method often full-width １２.
-    collector.challenge = True
-    collector.save()
-    entry = reverse("respond:entry", args=[collector.token])
-    page = client.get(entry)
-    html = page.content.decode()
-    a, b = map(int, re.search(r"what is (\d+) \+ (\d+)\?", html).groups())
-    token = re.search(r'name="challenge_token" value="([^"]+)"', html).group(1)
+    page, entry, a, b, token = welcome_with_a_sum(client, collector)
     typed = "".join(digits[int(d)] for d in str(a + b))
     sent = {"consent": "yes", "nonce": nonce_of(page), "challenge_token": token}
     assert shown_page(client.post(entry, {**sent, "challenge": f" {typed} "})) == 1
