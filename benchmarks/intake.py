@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import signal
@@ -31,6 +32,7 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -81,17 +83,43 @@ class Browser:
         return response.status, response.getheader("Location") or "", text
 
 
-# A follow-up the page keeps hidden until a choice shows it (respond.js does that in a
-# browser; this client runs no JavaScript, so it never sees one). It posts what a browser
-# running respond.js posts, without the no-script field the script removes: the next page
-# comes in the answer to each POST, as for most respondents; a browser running no script
-# gets a redirect and a GET instead.
-_HIDDEN_QUESTION = re.compile(r'<div class="q [^"]*" id="q-[^"]*"[^>]* hidden>.*?\n</div>', re.S)
+# A follow-up the page keeps hidden until a choice on the same page shows it
+# (data-show-on, data-show-values). respond.js, which runs in most respondents'
+# browsers, shows it as soon as the choice is made and names it in "live-shown", so
+# the page is sent once; a follow-up left hidden is not sent. This client does what
+# respond.js does, and leaves out the no-script field the script removes: the next
+# page comes in the answer to each POST, as for most respondents (a browser running
+# no script gets a redirect and a GET instead, and the page once more to show the
+# follow-up).
+_FOLLOW_UP = re.compile(
+    r'<div class="q [^"]*" id="q-([^"]*)" data-show-on="([^"]*)" '
+    r'data-show-values="([^"]*)" hidden>.*?\n</div>',
+    re.S,
+)
 
 
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
-    html = _HIDDEN_QUESTION.sub("", html)
+    follow_ups = _FOLLOW_UP.findall(html)
+    html_shown = _FOLLOW_UP.sub("", html)
+    data = _fields(html_shown)
+    shown = []
+    for block in _FOLLOW_UP.finditer(html):
+        code, on, values = block.groups()
+        if data.get(on, [""])[0] in json.loads(unescape(values)):
+            shown.append(code)
+            data.update({k: v for k, v in _fields(block.group(0)).items() if k not in data})
+    if follow_ups:
+        data["live-shown"] = [" ".join(shown)]
+    page = re.search(r'name="page" value="(\d+)"', html)
+    if page:
+        data["page"] = [page.group(1)]
+    data["state"] = [re.search(r'name="state" value="([^"]+)"', html).group(1)]
+    data["next"] = ["1"]
+    return data
+
+
+def _fields(html: str) -> dict[str, list[str]]:
     data: dict[str, list[str]] = {}
     for _kind, name, value in re.findall(
         r'<input type="(radio|checkbox)" name="([^"]+)" id="[^"]*" value="([^"]*)"', html
@@ -102,11 +130,6 @@ def answers_for(html: str) -> dict[str, list[str]]:
         data[name] = ["The variety of life on Earth"]
     for name in re.findall(r'<select name="([^"]+)"', html):
         data.setdefault(name, ["1"])
-    page = re.search(r'name="page" value="(\d+)"', html)
-    if page:
-        data["page"] = [page.group(1)]
-    data["state"] = [re.search(r'name="state" value="([^"]+)"', html).group(1)]
-    data["next"] = ["1"]
     return data
 
 
