@@ -564,7 +564,18 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     pausing="later" in request.POST,
                 )
             if outcome.finished:
-                return HttpResponseRedirect(_carry(_links(token).done, carry))
+                if NO_SCRIPT_FIELD in request.POST:
+                    return HttpResponseRedirect(_carry(_links(token).done, carry))
+                # The thank-you page comes in the answer, as each next page does: one
+                # round trip fewer on a poor connection, at the moment of the survey's
+                # message. respond.js gives it the thank-you page's address.
+                return _thank_you(
+                    request,
+                    token,
+                    response.collector,
+                    response,
+                    address=_carry(_links(token).done, carry),
+                )
             if "later" in request.POST:  # this page's answers are saved first
                 return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
@@ -649,11 +660,24 @@ def _page(
 @xframe_options_exempt
 def done(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
-    response = _current_response(request, token)
+    return _thank_you(request, token, collector, _current_response(request, token))
+
+
+def _thank_you(
+    request: HttpRequest,
+    token: str,
+    collector: Collector,
+    response: Response | None,
+    address: str = "",
+) -> HttpResponse:
+    """The thank-you page; `address`: its own, when it comes in the answer to the last page."""
     # The thank-you message of the version answered (the round may have moved on since).
     compiled = answering.compiled_for(response.version if response else collector.round.version)
     language = response.language if response else _language(request, collector, compiled)
     complete = response is not None and response.status == ResponseStatus.COMPLETE
+    # The link brought this browser here: its answers were sent before, maybe by
+    # someone else, who may begin their own (answering.can_start_afresh).
+    reopened = RESUMED in request.GET
     return _render(
         request,
         "survey/respond/done.html",
@@ -661,16 +685,15 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
         {
             "compiled": compiled,
             "receipt": response.receipt_code
-            if complete and answering.receipt_shown(response, reopened=RESUMED in request.GET)
+            if complete and answering.receipt_shown(response, reopened=reopened)
             else "",
             "complete": complete,
             "token": token,
-            # The link brought this browser here: its answers were sent before, maybe by
-            # someone else, who may begin their own (answering.can_start_afresh).
-            "answered_before": complete and RESUMED in request.GET,
+            "answered_before": complete and reopened,
             "afresh": _links(token).afresh_in(language)
             if answering.can_start_afresh(collector)
             else "",
+            "address": address,
         },
     )
 

@@ -21,6 +21,9 @@
       if (state && form.hasAttribute("data-carry")) url.searchParams.set("state", state.value);
       here = url.pathname + url.search;
     }
+    /* The thank-you page, come in the answer to the last page, names its own address. */
+    var named = document.querySelector("[data-address]");
+    if (named) here = named.getAttribute("data-address");
     window.history.replaceState(null, "", here);
   }
   var summary = document.getElementById("error-summary");

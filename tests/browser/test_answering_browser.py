@@ -131,6 +131,12 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.locator("button[name=next]").dblclick()
     page.locator(".receipt").wait_for()
     assert serious_violations(page) == []
+    # It came in the answer to the last page, at the thank-you page's own address: a
+    # reload shows it again instead of asking to send the form again.
+    assert page.url.endswith(f"/r/{collector.token}/done/")
+    receipt = page.locator(".receipt").inner_text()
+    page.reload()
+    assert page.locator(".receipt").inner_text() == receipt
 
     responses = Response.objects.filter(collector=collector)
     assert responses.count() == 1

@@ -68,6 +68,13 @@ def shown_page(response) -> int:
     return int(found.group(1))
 
 
+def thank_you_address(response) -> str:
+    """The thank-you page came in the answer to the last page: the address it names itself
+    (respond.js puts it in the history, so a reload shows the thank-you page again)."""
+    assert response.status_code == 200
+    return unescape(re.search(r'data-address="([^"]+)"', response.content.decode()).group(1))
+
+
 PAGE_1 = {"page": "1", "age": "30", "region": "coast", "district": "kilifi", "day": "2026-05-22"}
 PAGE_2 = {
     "page": "2",
@@ -96,8 +103,9 @@ def test_a_respondent_answers_every_page_and_gets_a_receipt(client, collector):
     # Each saved page answers with the next one: one round trip a page.
     assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
     assert shown_page(client.post(page_url(collector), PAGE_2)) == 3
+    # The last page answers with the thank-you page: one round trip fewer at the end.
     done = client.post(page_url(collector), PAGE_3)
-    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    assert thank_you_address(done) == reverse("respond:done", args=[collector.token])
     response = Response.objects.get()
     assert response.status == ResponseStatus.COMPLETE
     assert response.answers == {
@@ -119,9 +127,22 @@ def test_a_respondent_answers_every_page_and_gets_a_receipt(client, collector):
         "spend": 12.5,
         "comment": "Thanks",
     }
-    thank_you = client.get(done["Location"]).content.decode()
-    assert response.receipt_code in thank_you
-    assert "Thank you." in thank_you
+    for thank_you in (done, client.get(thank_you_address(done))):  # and at its address
+        assert response.receipt_code in thank_you.content.decode()
+        assert "Thank you." in thank_you.content.decode()
+
+
+def test_without_script_the_last_page_leads_to_the_thank_you_page_by_a_redirect(client, collector):
+    # A browser running no script cannot give the answer to a POST another address in
+    # its history: it gets a redirect, so that a reload does not send the page again.
+    plain = {"no-script": "1"}  # the field respond.js takes out
+    start(client, collector)
+    client.post(page_url(collector), {**PAGE_1, **plain})
+    client.post(page_url(collector), {**PAGE_2, **plain})
+    done = client.post(page_url(collector), {**PAGE_3, **plain})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    assert Response.objects.get().receipt_code in client.get(done["Location"]).content.decode()
 
 
 def test_a_double_submit_of_the_last_page_creates_one_complete_response(client, collector):
@@ -130,8 +151,8 @@ def test_a_double_submit_of_the_last_page_creates_one_complete_response(client, 
     client.post(page_url(collector), PAGE_2)
     first = client.post(page_url(collector), PAGE_3)
     second = client.post(page_url(collector), PAGE_3)
-    assert first.status_code == second.status_code == 302
-    assert second["Location"] == first["Location"]
+    # The first gets the thank-you page, the second a redirect to the same page.
+    assert second.status_code == 302 and second["Location"] == thank_you_address(first)
     assert Response.objects.count() == 1
     assert Response.objects.get().status == ResponseStatus.COMPLETE
 
@@ -1045,7 +1066,7 @@ def test_a_form_sent_for_a_later_page_cannot_finish_with_required_answers_missin
     assert shown_page(client.post(page_url(collector), PAGE_1)) == 2
     assert shown_page(client.post(page_url(collector), PAGE_2)) == 3
     done = client.post(page_url(collector), PAGE_3)
-    assert done["Location"] == reverse("respond:done", args=[collector.token])
+    assert thank_you_address(done) == reverse("respond:done", args=[collector.token])
     response.refresh_from_db()
     assert response.status == ResponseStatus.COMPLETE
     assert response.answers["age"] == 30 and response.answers["comment"] == "Thanks"
