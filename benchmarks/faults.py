@@ -46,6 +46,7 @@ from benchmarks.intake import (
     prepare_database,
     run_manage,
     start_server,
+    thanked,
 )
 
 PAUSE = 0.3  # how long a simulated person waits before pressing again
@@ -181,7 +182,7 @@ def respondent(port: int, tally: Tally) -> None:
         )
         tally.add("started")
         for _step in range(30):
-            if status == 302 and location.endswith("/done/"):
+            if thanked(status, location, page):
                 tally.add("completed")
                 return
             if status != 200:

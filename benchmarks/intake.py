@@ -133,6 +133,14 @@ def _fields(html: str) -> dict[str, list[str]]:
     return data
 
 
+def thanked(status: int, location: str, html: str) -> bool:
+    """The thank-you page came: in the answer to the last page, or (a page sent again
+    after the response was complete) by a redirect to it."""
+    return (status == 200 and " data-sent" in html) or (
+        status == 302 and location.endswith("/done/")
+    )
+
+
 class Recorder:
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -169,8 +177,8 @@ def respondent(
                 raise RuntimeError(f"welcome answered {status}")
             return
         nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
-        # The consent answers with page 1, and each saved page with the next one (at the
-        # end, a redirect to the thank-you page): one request a page.
+        # The consent answers with page 1, each saved page with the next one, the last
+        # with the thank-you page: one request a page.
         status, location, html = recorder.timed(
             "start",
             lambda: browser.request(
@@ -188,7 +196,7 @@ def respondent(
             status, location, html = recorder.timed(
                 "page_post", lambda body=body: browser.request("POST", f"/r/{TOKEN}/page/", body)
             )
-            if status == 302 and location.endswith("/done/"):
+            if thanked(status, location, html):
                 with recorder.lock:
                     recorder.completed += 1
                 return
