@@ -47,7 +47,7 @@ def parse_margins(
 
     A category whose total is left empty gets None: no census counts the people
     who "prefer not to say", and their respondents are then weighted as those
-    who did not answer (analytics.indicators.weights_for), instead of the
+    who did not answer (analytics.weighting), instead of the
     analyst inventing a total for them.
     """
     problems: list[MarginProblem] = []
