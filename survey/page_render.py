@@ -657,6 +657,67 @@ def _plain_welcome(compiled: CompiledSurvey, language: str, ui_language: str) ->
     )
 
 
+_RECEIPT = "cepa-receipt-placeholder"
+_ADDRESS = "cepa-address-placeholder"
+
+
+@lru_cache(maxsize=1024)
+def _thank_you_layout(
+    compiled: CompiledSurvey,
+    language: str,
+    ui_language: str,
+    *,
+    receipt: bool,
+    complete: bool,
+    answered_before: bool,
+    afresh_url: str,
+    address: bool,
+) -> str:
+    del ui_language  # part of the cache key
+    return render_to_string(
+        "survey/respond/done.html",
+        {
+            **_layout_context(compiled, language),
+            "languages": [],  # no language links: the answers are sent
+            "receipt": _RECEIPT if receipt else "",
+            "complete": complete,
+            "answered_before": answered_before,
+            "afresh": afresh_url,
+            "address": _ADDRESS if address else "",
+        },
+    )
+
+
+def thank_you_page(
+    compiled: CompiledSurvey,
+    *,
+    language: str,
+    receipt: str,
+    complete: bool,
+    answered_before: bool,
+    afresh_url: str,
+    address: str,
+) -> str:
+    """The thank-you page (call inside the interface language, as for question pages).
+
+    Every respondent sees it once, and it is the same for everyone on a link but
+    the receipt code and its own address (with the state, where the browser
+    keeps no cookie): written once for each kind and those filled in.
+    `address`: given when the page comes in the answer to the last page.
+    """
+    html = _thank_you_layout(
+        compiled,
+        language,
+        translation.get_language(),
+        receipt=bool(receipt),
+        complete=complete,
+        answered_before=answered_before,
+        afresh_url=afresh_url,
+        address=bool(address),
+    )
+    return html.replace(_RECEIPT, escape(receipt)).replace(_ADDRESS, escape(address))
+
+
 def welcome_page(
     compiled: CompiledSurvey,
     *,

@@ -54,7 +54,7 @@ from survey.i18n import (
 from survey.interface_texts import respondent_interface, survey_interface
 from survey.logic import NO_SCRIPT_FIELD
 from survey.models import Collector, Response, ResponseStatus
-from survey.page_render import respondent_page, ui_part, welcome_page
+from survey.page_render import respondent_page, thank_you_page, ui_part, welcome_page
 
 logger = logging.getLogger(__name__)
 
@@ -678,24 +678,21 @@ def _thank_you(
     # The link brought this browser here: its answers were sent before, maybe by
     # someone else, who may begin their own (answering.can_start_afresh).
     reopened = RESUMED in request.GET
-    return _render(
-        request,
-        "survey/respond/done.html",
-        language,
-        {
-            "compiled": compiled,
-            "receipt": response.receipt_code
+    with _interface(language, compiled):
+        html = thank_you_page(
+            compiled,
+            language=language,
+            receipt=response.receipt_code
             if complete and answering.receipt_shown(response, reopened=reopened)
             else "",
-            "complete": complete,
-            "token": token,
-            "answered_before": complete and reopened,
-            "afresh": _links(token).afresh_in(language)
+            complete=complete,
+            answered_before=complete and reopened,
+            afresh_url=_links(token).afresh_in(language)
             if answering.can_start_afresh(collector)
             else "",
-            "address": address,
-        },
-    )
+            address=address,
+        )
+    return _private(HttpResponse(html), language)
 
 
 @xframe_options_exempt

@@ -132,6 +132,20 @@ def test_a_respondent_answers_every_page_and_gets_a_receipt(client, collector):
         assert "Thank you." in thank_you.content.decode()
 
 
+def test_each_thank_you_page_shows_its_own_receipt(collector):
+    # The page is written once per link and kind, and each respondent's code filled in.
+    pages = []
+    for person in (Client(), Client()):
+        start(person, collector)
+        person.post(page_url(collector), PAGE_1)
+        person.post(page_url(collector), PAGE_2)
+        pages.append(person.post(page_url(collector), PAGE_3).content.decode())
+    first, second = Response.objects.order_by("pk")
+    assert first.receipt_code in pages[0] and first.receipt_code not in pages[1]
+    assert second.receipt_code in pages[1] and second.receipt_code not in pages[0]
+    assert "placeholder" not in pages[0] + pages[1]
+
+
 def test_without_script_the_last_page_leads_to_the_thank_you_page_by_a_redirect(client, collector):
     # A browser running no script cannot give the answer to a POST another address in
     # its history: it gets a redirect, so that a reload does not send the page again.
