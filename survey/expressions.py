@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 if TYPE_CHECKING:  # pandas is imported only where frames are evaluated.
     import pandas
@@ -274,10 +275,12 @@ class _Parser:
         expected = FUNCTIONS[name.text]
         if len(args) != expected:
             raise ExpressionError(
-                str(
-                    _("%(name)s() takes %(expected)d argument(s), not %(given)d.")
-                    % {"name": name.text, "expected": expected, "given": len(args)}
-                ),
+                ngettext(
+                    "%(name)s() takes %(expected)d argument, not %(given)d.",
+                    "%(name)s() takes %(expected)d arguments, not %(given)d.",
+                    expected,
+                )
+                % {"name": name.text, "expected": expected, "given": len(args)},
                 name.position,
             )
         return Call(name.text, tuple(args))

@@ -114,6 +114,22 @@ def test_parse_errors_are_translated():
     assert "jamais fermée" in error.value.message
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "said"),
+    [
+        ("en", "not(1, 2)", "not() takes 1 argument, not 2."),
+        ("en", "selected(${a})", "selected() takes 2 arguments, not 1."),
+        ("ru", "selected(${a})", "selected() принимает 2 аргумента, а не 1."),
+    ],
+)
+def test_a_function_with_the_wrong_number_of_arguments_is_told_in_plural_forms(lang, text, said):
+    from django.utils import translation
+
+    with translation.override(lang), pytest.raises(ExpressionError) as error:
+        parse(text)
+    assert error.value.message == said
+
+
 def test_deep_nesting_and_long_text_are_refused_cleanly():
     with pytest.raises(ExpressionError):
         parse("(" * 5000 + "1" + ")" * 5000)
