@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any, NamedTuple
@@ -712,7 +713,9 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
     sent = False
     error = address = ""
     if request.method == "POST":
-        address = request.POST.get("email", "").strip()[:254]
+        # NFKC: an address typed with a Chinese input method in full width
+        # (ｎａｍｅ＠ｅｘａｍｐｌｅ．ｏｒｇ) is the same address in ASCII.
+        address = unicodedata.normalize("NFKC", request.POST.get("email", "")).strip()[:254]
         try:
             validate_email(address)
             answering.check_rate("mail", request.META)

@@ -325,6 +325,16 @@ def test_the_continue_later_link_is_emailed_in_the_respondents_language(
     assert f"/r/{collector.token}/resume/" in mail.body
 
 
+def test_an_address_typed_in_full_width_gets_the_continue_later_link(client, collector, mailoutbox):
+    start(client, collector, lang="zh-Hans")
+    later = reverse("respond:later", args=[collector.token])
+    client.post(
+        later, {"email": "ｓｏｍｅｏｎｅ＠ｅｘａｍｐｌｅ．ｏｒｇ"}
+    )  # a Chinese input method
+    (mail,) = mailoutbox
+    assert mail.to == ["someone@example.org"]
+
+
 def test_when_the_mail_server_is_down_the_link_stays_on_the_page_with_a_word_why(
     client, collector, mail_server, caplog
 ):
