@@ -51,7 +51,10 @@ def parse_addresses(
     columns split by commas, semicolons or tabs, or as "Name <address>". A file
     that cannot be read is a SurveyError.
     """
-    cells = _ADDRESS_LIKE.findall("\n".join(_file_cells(upload, filename))) if upload else []
+    cells = []
+    if upload:  # NFKC: full-width ＠ and letters, typed with a Chinese input method
+        text_of_file = unicodedata.normalize("NFKC", "\n".join(_file_cells(upload, filename)))
+        cells = _ADDRESS_LIKE.findall(text_of_file)
     cells.extend(_pasted_entries(text))
     valid: dict[str, None] = {}  # in the list's order, each once (a set would lose the order)
     invalid = []

@@ -249,7 +249,10 @@ def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
     round_ = fieldwork.round_create(version=published, label="R")
     email = fieldwork.collector_create(round_=round_, name="Mailing", kind="email")
     url = reverse("survey:collector_invite", args=[published.survey_id, round_.pk, email.pk])
-    utf16 = SimpleUploadedFile("list.txt", "email\tname\nc@example.org\tÉlodie\n".encode("utf-16"))
+    utf16 = SimpleUploadedFile(
+        "list.txt",
+        "email\tname\nc@example.org\tÉlodie\nｆ＠ｅｘａｍｐｌｅ.org\t王芳\n".encode("utf-16"),
+    )
     designer_client.post(url, invite(email, file=utf16))
     book = openpyxl.Workbook()
     book.active.append(["Name", "Email"])
@@ -259,7 +262,7 @@ def test_address_lists_saved_as_unicode_text_or_xlsx_are_read(
     designer_client.post(
         url, invite(email, file=SimpleUploadedFile("list.xlsx", handle.getvalue()))
     )
-    assert [m.to[0] for m in mailoutbox] == ["c@example.org", "d@example.org"]
+    assert [m.to[0] for m in mailoutbox] == ["c@example.org", "f@example.org", "d@example.org"]
 
 
 def _zip_of_text() -> bytes:
