@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from analytics.indicators import BREAKDOWNS
 from survey import selectors
@@ -47,7 +48,9 @@ def breakdown_choices() -> list[tuple[str, str]]:
 def named_rows(
     rows: Iterable[dict[str, Any]], *, round_ids: Sequence[int], language: str
 ) -> list[dict[str, Any]]:
-    """The table's rows, each with `breakdown_name` and `category_name` (rows of "all": empty).
+    """The table's rows, each with `breakdown_name` and `category_name` (rows of "all": empty),
+    and unless suppressed `value_text` and `interval_text`, percentages as the reader's
+    language writes them (call in that language).
 
     A question's categories (age group, sex, region...) are named by its
     choices in `language` (the reader's), else in the survey's default
@@ -57,6 +60,8 @@ def named_rows(
     """
     rows = list(rows)
     wanted = {row["breakdown"] for row in rows} - {"all"}
+    percent = pgettext("a percentage; %(value)s is the number", "%(value)s%%")
+    interval = pgettext("an interval of percentages, as in 63–76%", "%(lower)s–%(upper)s%%")
     names = _category_names(wanted, round_ids=round_ids, language=language)
     for row in rows:
         breakdown, category = row["breakdown"], str(row["category"])
@@ -69,7 +74,23 @@ def named_rows(
             row["category_name"] = language_label(category)[0]
         else:
             row["category_name"] = names.get(breakdown, {}).get(category) or category
+        # Written as the reader's language writes percentages ("70 %" in French, "70٪"
+        # in Arabic); suppressed cells have none.
+        if not row.get("suppressed") and _is_number(row.get("value")):
+            row["value_text"] = percent % {"value": _whole_percent(row["value"])}
+            row["interval_text"] = interval % {
+                "lower": _whole_percent(row["lower"]),
+                "upper": _whole_percent(row["upper"]),
+            }
     return rows
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and value == value  # not NaN
+
+
+def _whole_percent(share: float) -> int:
+    return round(100 * share)
 
 
 def _category_names(

@@ -72,3 +72,24 @@ def test_the_page_names_its_round_and_says_what_an_opt_in_sample_describes(clien
     round_.sample_type = "probability"
     round_.save()
     assert "chose to answer" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "percent"),
+    [
+        ("en", r"\d+%"),
+        ("fr", "\\d+\u202f%"),  # a narrow no-break space before the sign
+        ("ar", r"\d+٪"),  # the Arabic percent sign
+        ("zh-hans", r"\d+%"),
+    ],
+)
+def test_percentages_are_written_as_the_readers_language_writes_them(
+    client, indicators_url, lang, percent
+):
+    url, _round = indicators_url
+    html = unescape(client.get(f"/{lang}{url[3:]}").content.decode())
+    values = re.findall(r"<td>([^<]*)</td><td>([^<]*)</td><td>\d+</td>", html)
+    assert values  # the value and its interval of each row
+    for value, interval in values:
+        assert re.fullmatch(percent, value), value
+        assert re.fullmatch(rf"\d+–{percent}", interval), interval
