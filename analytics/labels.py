@@ -19,7 +19,7 @@ from analytics.indicators import BREAKDOWNS
 from survey import selectors
 from survey.checks import iter_questions
 from survey.fieldwork import target_group_label
-from survey.i18n import language_label, match_language, text_for
+from survey.i18n import language_label, match_language, percent_text, text_for
 
 if TYPE_CHECKING:
     from analytics.models import PopulationMargins
@@ -60,7 +60,6 @@ def named_rows(
     """
     rows = list(rows)
     wanted = {row["breakdown"] for row in rows} - {"all"}
-    percent = pgettext("a percentage; %(value)s is the number", "%(value)s%%")
     interval = pgettext("an interval of percentages, as in 63–76%", "%(lower)s–%(upper)s%%")
     names = _category_names(wanted, round_ids=round_ids, language=language)
     for row in rows:
@@ -77,7 +76,7 @@ def named_rows(
         # Written as the reader's language writes percentages ("70 %" in French, "70٪"
         # in Arabic); suppressed cells have none.
         if not row.get("suppressed") and _is_number(row.get("value")):
-            row["value_text"] = percent % {"value": _whole_percent(row["value"])}
+            row["value_text"] = percent_text(_whole_percent(row["value"]))
             row["interval_text"] = interval % {
                 "lower": _whole_percent(row["lower"]),
                 "upper": _whole_percent(row["upper"]),

@@ -15,7 +15,7 @@ import pycountry
 from django.conf.locale import LANG_INFO
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.countries import pycountry_catalogue
@@ -236,3 +236,14 @@ def _accept_language(header: str) -> list[str]:
         if quality > 0:
             weighted.append((-quality, position, tag.strip()))
     return [tag for _q, _p, tag in sorted(weighted)]
+
+
+def percent_text(value: float) -> str:
+    """A percentage as the active language writes it: 70%, 70 % (French), 70٪ (Arabic).
+
+    `value` is already in per cent (89.0, not 0.89); its decimal separator is the
+    language's (89,5 in Russian).
+    """
+    return translation.pgettext("a percentage; %(value)s is the number", "%(value)s%%") % {
+        "value": formats.localize(value)
+    }

@@ -94,6 +94,12 @@ def questions(
 
 
 @register.filter
+def percent(value: float) -> str:
+    """89.0 -> "89.0%", or as the page's language writes a percentage (survey.i18n)."""
+    return survey_i18n.percent_text(value)
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     if hasattr(mapping, "get"):
         return mapping.get(key)

@@ -405,6 +405,10 @@ def test_the_round_page_names_target_groups_and_durations_in_the_readers_languag
     assert re.search(r"<td>\d{1,2}月\d{1,2}日 星期.</td>", page)
     with translation.override("ar"):
         assert fieldwork.duration_text(541) == "9 د 1 ث".replace(" ", "\N{NO-BREAK SPACE}")
+        arabic = designer_client.get(url.replace("/zh-hans/", "/ar/")).content.decode()
+    # Completion rates as each language writes a percentage.
+    assert "<td>100.0%</td>" in page
+    assert "<td>100,0٪</td>" in arabic
 
 
 def test_the_round_page_writes_its_dates_in_arabic_order(designer_client, published):
