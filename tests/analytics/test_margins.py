@@ -111,6 +111,9 @@ def test_the_uploaded_totals_read_back_as_the_questionnaire_names_them(
     assert f'<h3>{sex} <code dir="ltr">sex</code></h3>' in html
     assert f'<h3>{residence} <code dir="ltr">residence</code></h3>' in html
     assert f'<li>{female} <code dir="ltr">female</code>{separator}5' in html
+    # Totals are grouped by thousands in every language (Django left Chinese ungrouped).
+    grouped = {"zh-hans": "5,100", "ar": "5.100", "en": "5,100"}[lang]
+    assert f'<code dir="ltr">female</code>{separator}{grouped}<' in html
 
 
 def test_a_category_no_questionnaire_has_keeps_its_code(agency_with_survey):
