@@ -100,11 +100,10 @@ _FOLLOW_UP = re.compile(
 
 def answers_for(html: str) -> dict[str, list[str]]:
     """Plausible answers for whatever the page shows: the first option of each group."""
-    follow_ups = _FOLLOW_UP.findall(html)
-    html_shown = _FOLLOW_UP.sub("", html)
-    data = _fields(html_shown)
+    follow_ups = list(_FOLLOW_UP.finditer(html))
+    data = _fields(_FOLLOW_UP.sub("", html))
     shown = []
-    for block in _FOLLOW_UP.finditer(html):
+    for block in follow_ups:
         code, on, values = block.groups()
         if data.get(on, [""])[0] in json.loads(unescape(values)):
             shown.append(code)
