@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WEIGHTING_VARIABLES = ("age_group", "sex", "region", "education", "residence")
 TOLERANCE = 0.02  # variables may disagree on the total by 2% (rounding, other sources)
@@ -62,47 +63,14 @@ def parse_margins(
         if not any(row):
             continue
         variable, category, total = ([*row, "", "", ""])[:3]
-        if variable not in WEIGHTING_VARIABLES:
-            problems.append(
-                MarginProblem(
-                    number,
-                    _("“%(variable)s” is not a weighting variable (use %(allowed)s).")
-                    % {"variable": variable, "allowed": ", ".join(WEIGHTING_VARIABLES)},
-                )
-            )
+        problem = _row_problem(variable, category, known=known, cells=cells)
+        value: float | None = None  # an empty total: a category the figures do not count
+        if problem is None and (total or not category):
+            value, problem = _read_total(total)
+        if problem is not None:
+            problems.append(MarginProblem(number, problem))
             continue
-        if variable in known and category not in known[variable]:
-            problems.append(
-                MarginProblem(
-                    number,
-                    _("“%(category)s” is not a category of %(variable)s in your surveys.")
-                    % {"category": category, "variable": variable},
-                )
-            )
-            continue
-        if category in cells.get(variable, {}):
-            problems.append(
-                MarginProblem(
-                    number,
-                    _("%(variable)s = %(category)s appears twice.")
-                    % {"variable": variable, "category": category},
-                )
-            )
-            continue
-        if not total and category:
-            cells.setdefault(variable, {})[category] = None
-            continue
-        try:
-            value = Decimal(total.replace(" ", "").replace(",", ""))
-        except InvalidOperation:
-            problems.append(
-                MarginProblem(number, _("“%(total)s” is not a number.") % {"total": total})
-            )
-            continue
-        if value < 0:
-            problems.append(MarginProblem(number, _("A population total cannot be negative.")))
-            continue
-        cells.setdefault(variable, {})[category] = float(value)
+        cells.setdefault(variable, {})[category] = value
     for variable, given in cells.items():
         if all(total is None for total in given.values()):
             problems.append(
@@ -135,9 +103,56 @@ def parse_margins(
     return cells, problems
 
 
-def uncounted_categories(cells: dict[str, dict[str, float | None]]) -> int:
-    """Categories left without a total: the analyst is told, in case one was forgotten."""
-    return sum(total is None for given in cells.values() for total in given.values())
+def _row_problem(
+    variable: str,
+    category: str,
+    *,
+    known: dict[str, set[str]],
+    cells: dict[str, dict[str, float | None]],
+) -> str | None:
+    """What is wrong with a row's variable and category, if anything."""
+    if variable not in WEIGHTING_VARIABLES:
+        return _("“%(variable)s” is not a weighting variable (use %(allowed)s).") % {
+            "variable": variable,
+            "allowed": ", ".join(WEIGHTING_VARIABLES),
+        }
+    if variable in known and category not in known[variable]:
+        return _("“%(category)s” is not a category of %(variable)s in your surveys.") % {
+            "category": category,
+            "variable": variable,
+        }
+    if category in cells.get(variable, {}):
+        return _("%(variable)s = %(category)s appears twice.") % {
+            "variable": variable,
+            "category": category,
+        }
+    return None
+
+
+def _read_total(total: str) -> tuple[float | None, str | None]:
+    """(the total, None), or (None, what is wrong with it)."""
+    try:
+        value = Decimal(total.replace(" ", "").replace(",", ""))
+    except InvalidOperation:
+        return None, _("“%(total)s” is not a number.") % {"total": total}
+    if value < 0:
+        return None, _("A population total cannot be negative.")
+    return float(value), None
+
+
+def saved_message(cells: dict[str, dict[str, float | None]]) -> str:
+    """What the analyst is told once totals are stored: how many categories have none,
+    in case one was forgotten."""
+    uncounted = sum(total is None for given in cells.values() for total in given.values())
+    if not uncounted:
+        return _("Population totals saved.")
+    return ngettext(
+        "Population totals saved. %(count)d category has no total: its "
+        "respondents are weighted as those who did not answer.",
+        "Population totals saved. %(count)d categories have no total: their "
+        "respondents are weighted as those who did not answer.",
+        uncounted,
+    ) % {"count": uncounted}
 
 
 def template_workbook(

@@ -9,7 +9,7 @@ from accounts.models import Agency, User
 from analytics.margins import WEIGHTING_VARIABLES, MarginProblem, parse_margins, template_workbook
 from analytics.models import Indicator, PopulationMargins
 from analytics.selectors import latest_margins
-from survey.selectors import agency_answer_categories, agency_choice_labels
+from survey.selectors import agency_choice_labels
 
 
 class MarginsRefused(Exception):
@@ -22,7 +22,10 @@ def margins_upload(
     *, agency: Agency, data: bytes, filename: str, source: str, year: int, by: User | None
 ) -> PopulationMargins:
     """Store an agency's population totals after checking every row; refused whole otherwise."""
-    known = agency_answer_categories(agency_id=agency.pk)
+    labels = agency_choice_labels(
+        agency_id=agency.pk, question_codes=WEIGHTING_VARIABLES, language=""
+    )
+    known = {variable: set(categories) for variable, categories in labels.items()}
     cells, problems = parse_margins(data, filename, known=known)
     if problems:
         raise MarginsRefused(problems)

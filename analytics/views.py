@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action
@@ -15,7 +15,7 @@ from analytics import selectors, services
 from analytics.forms import IndicatorForm, MarginsForm
 from analytics.indicators import BREAKDOWNS, indicator_table
 from analytics.labels import breakdown_choices, named_margins, named_rows
-from analytics.margins import uncounted_categories
+from analytics.margins import saved_message
 from analytics.weighting import WeightingError
 from survey.selectors import round_agency_id, round_heading
 
@@ -41,20 +41,7 @@ def margins(request: HttpRequest, agency_id: int) -> HttpResponse:
             except services.MarginsRefused as refused:
                 problems = refused.problems
             else:
-                uncounted = uncounted_categories(stored.cells)
-                messages.success(
-                    request,
-                    ngettext(
-                        "Population totals saved. %(count)d category has no total: its "
-                        "respondents are weighted as those who did not answer.",
-                        "Population totals saved. %(count)d categories have no total: their "
-                        "respondents are weighted as those who did not answer.",
-                        uncounted,
-                    )
-                    % {"count": uncounted}
-                    if uncounted
-                    else _("Population totals saved."),
-                )
+                messages.success(request, saved_message(stored.cells))
                 return redirect("analytics:margins", agency_id=access.agency.pk)
     return render(
         request,

@@ -15,7 +15,6 @@ import logging
 import secrets
 import smtplib
 import statistics
-import unicodedata
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,7 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from survey import selectors
-from survey.i18n import interface_has
+from survey.i18n import from_keyboard, interface_has
 from survey.interface_texts import survey_interface
 from survey.logic import CompiledSurvey, compile_survey
 from survey.models import (
@@ -723,14 +722,8 @@ def receipt_code_read(typed: str) -> str:
     or l. None of those letters is in a code, so reading them so finds no other
     person's answers.
     """
-    # NFKC turns a Chinese input method's full-width Ａ０ into A0; digits of other
-    # scripts (٠ on an Arabic keyboard) become ASCII ones.
-    typed = unicodedata.normalize("NFKC", typed).upper()
-    kept = "".join(
-        str(unicodedata.decimal(char)) if char.isdecimal() else char
-        for char in typed
-        if char not in " -\t\u00a0"
-    )
+    # Typed in full width (a Chinese input method) or with Arabic digits: the same code.
+    kept = "".join(char for char in from_keyboard(typed).upper() if char not in " -\t")
     return kept.translate(_READ_AS)
 
 

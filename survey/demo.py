@@ -113,6 +113,13 @@ DEMO_ROUND_LABEL = "Baseline (demo)"
 DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
 
 
+# Beside the public link (70% of the sample responses): name, kind, target group, share.
+DEMO_CHANNELS = [
+    ("Schools in the coastal region", CollectorKind.QR, TargetGroup.YOUTH, 0.2),
+    ("Business association newsletter", CollectorKind.EMBED, TargetGroup.BUSINESS, 0.1),
+]
+
+
 # Profile answers drawn with realistic shares (an online sample leans young and urban).
 PROFILE_SHARES = {
     "sex": {"female": 0.49, "male": 0.49, "other": 0.01, "no_answer": 0.01},
@@ -149,26 +156,14 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     )
     # One collector per channel or target group, as agencies run them: the round page
     # shows progress by each, and the indicators break down by target group.
-    channels = [
-        (collector, 0.7),
+    channels = [(collector, 0.7)] + [
         (
             fieldwork.collector_create(
-                round_=round_,
-                name="Schools in the coastal region",
-                kind=CollectorKind.QR,
-                preset_target_group=TargetGroup.YOUTH,
+                round_=round_, name=name, kind=kind, preset_target_group=group
             ),
-            0.2,
-        ),
-        (
-            fieldwork.collector_create(
-                round_=round_,
-                name="Business association newsletter",
-                kind=CollectorKind.EMBED,
-                preset_target_group=TargetGroup.BUSINESS,
-            ),
-            0.1,
-        ),
+            share,
+        )
+        for name, kind, group, share in DEMO_CHANNELS
     ]
     compiled = compiled_for(version)
     rng = random.Random(2026)  # noqa: S311 - sample data, not security

@@ -7,6 +7,7 @@ here: the requested language, then the survey's default language.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -247,3 +248,19 @@ def percent_text(value: float) -> str:
     return translation.pgettext("a percentage; %(value)s is the number", "%(value)s%%") % {
         "value": formats.localize(value)
     }
+
+
+# What NFKC leaves as it is: the Arabic decimal separator, the minus sign.
+_KEYBOARD_SIGNS = str.maketrans({"٫": ".", "−": "-"})
+
+
+def from_keyboard(typed: str) -> str:
+    """Text as an ASCII keyboard would have typed it, for what is read rather than kept.
+
+    A Chinese input method in full width types ＠, １２ and ．; an Arabic keyboard
+    ١٢٫٥. Numbers, codes and email addresses mean the same either way, so they
+    are read through this: NFKC for full width, then every script's digits and
+    the signs NFKC keeps. Answers in words are stored as written, not through it.
+    """
+    text = unicodedata.normalize("NFKC", typed).translate(_KEYBOARD_SIGNS)
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)

@@ -12,7 +12,6 @@ import logging
 import re
 import secrets
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPServerDisconnected
@@ -34,6 +33,7 @@ from django.utils.translation import ngettext, pgettext
 
 from survey.answering import Refusal, check_can_start, keyed_hash, token_hash
 from survey.exceptions import SurveyError
+from survey.i18n import from_keyboard
 from survey.interface_texts import EMAIL_SUBJECTS, survey_interface
 from survey.models import Collector, Invitation, Round, RoundStatus
 
@@ -52,9 +52,8 @@ def parse_addresses(
     that cannot be read is a SurveyError.
     """
     cells = []
-    if upload:  # NFKC: full-width ＠ and letters, typed with a Chinese input method
-        text_of_file = unicodedata.normalize("NFKC", "\n".join(_file_cells(upload, filename)))
-        cells = _ADDRESS_LIKE.findall(text_of_file)
+    if upload:  # ＠ typed in full width reads as @ (survey.i18n.from_keyboard)
+        cells = _ADDRESS_LIKE.findall(from_keyboard("\n".join(_file_cells(upload, filename))))
     cells.extend(_pasted_entries(text))
     valid: dict[str, None] = {}  # in the list's order, each once (a set would lose the order)
     invalid = []
@@ -83,10 +82,10 @@ def _pasted_entries(text: str) -> list[str]:
     Designers paste from a mail program's To line ("Amina Yusuf
     <amina@example.org>; \"Li, Bo\" <bo@example.org>"), from a column, or type
     on a Chinese or Arabic keyboard (＠ and ， in full width, 、 and ، between
-    entries). NFKC turns full-width signs into ASCII; a quoted name may hold a
-    comma, and is dropped before splitting.
+    entries). Full-width signs read as ASCII (from_keyboard); a quoted name may
+    hold a comma, and is dropped before splitting.
     """
-    text = _QUOTED_NAME.sub(" ", unicodedata.normalize("NFKC", text))
+    text = _QUOTED_NAME.sub(" ", from_keyboard(text))
     entries: list[str] = []
     for entry in _PASTED_SEPARATORS.split(text):
         entries.extend(_ADDRESS_LIKE.findall(entry) or [entry])

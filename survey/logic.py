@@ -18,13 +18,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from survey import expressions as ex
-from survey.i18n import text_for
+from survey.i18n import from_keyboard, text_for
 from survey.models import QuestionType
 
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
-# Decimal() reads any script's digits (١٢, １２) but not these signs, which an Arabic
-# keyboard (٫, the decimal separator) or a Chinese input method in full width types.
-_NUMBER_SIGNS = str.maketrans({"٫": ".", "．": ".", "，": ",", "－": "-", "＋": "+", "−": "-"})
 OTHER = "other"
 
 
@@ -644,7 +641,7 @@ class CompiledSurvey:
         self, question: CompiledQuestion, typed: str, *, integer: bool
     ) -> tuple[Any, str | None, str]:
         settings = question.settings
-        text = typed.translate(_NUMBER_SIGNS)
+        text = from_keyboard(typed)  # ١٢٫٥ on an Arabic keyboard, １２．５ in full width
         text = text.replace(",", ".") if not integer else text
         try:
             number = Decimal(text)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from typing import Any, NamedTuple
@@ -46,6 +45,7 @@ from survey.answering import Refusal
 from survey.i18n import (
     LANGUAGE_NAMES,
     choose_language,
+    from_keyboard,
     interface_language_for,
     is_rtl,
     language_label,
@@ -565,18 +565,13 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     pausing="later" in request.POST,
                 )
             if outcome.finished:
+                thanks = _carry(_links(token).done, carry)
                 if NO_SCRIPT_FIELD in request.POST:
-                    return HttpResponseRedirect(_carry(_links(token).done, carry))
+                    return HttpResponseRedirect(thanks)
                 # The thank-you page comes in the answer, as each next page does: one
                 # round trip fewer on a poor connection, at the moment of the survey's
                 # message. respond.js gives it the thank-you page's address.
-                return _thank_you(
-                    request,
-                    token,
-                    response.collector,
-                    response,
-                    address=_carry(_links(token).done, carry),
-                )
+                return _thank_you(request, token, response.collector, response, address=thanks)
             if "later" in request.POST:  # this page's answers are saved first
                 return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
@@ -713,9 +708,8 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
     sent = False
     error = address = ""
     if request.method == "POST":
-        # NFKC: an address typed with a Chinese input method in full width
-        # (ｎａｍｅ＠ｅｘａｍｐｌｅ．ｏｒｇ) is the same address in ASCII.
-        address = unicodedata.normalize("NFKC", request.POST.get("email", "")).strip()[:254]
+        # ｎａｍｅ＠ｅｘａｍｐｌｅ．ｏｒｇ, typed in full width, is the same address.
+        address = from_keyboard(request.POST.get("email", "")).strip()[:254]
         try:
             validate_email(address)
             answering.check_rate("mail", request.META)

@@ -18,7 +18,10 @@ from survey.i18n import match_language, text_for
 from survey.models import (
     Choice,
     ChoiceList,
+    Collector,
     Question,
+    Round,
+    SampleType,
     Section,
     Survey,
     SurveyVersion,
@@ -170,8 +173,6 @@ def round_agency_id(*, round_id: int) -> int | None:
 
 def collector_names(*, round_ids: Sequence[int]) -> dict[str, str]:
     """{collector id as text: the name the agency gave it}, for tables broken down by collector."""
-    from survey.models import Collector
-
     found = Collector.objects.filter(round_id__in=round_ids).values_list("pk", "name")
     return {str(pk): name for pk, name in found}
 
@@ -181,8 +182,6 @@ def round_heading(*, round_id: int) -> dict[str, Any]:
 
     `opt_in`: an open web sample, whose estimates describe only those who chose to answer.
     """
-    from survey.models import Round, SampleType
-
     round_ = Round.objects.select_related("version__survey").get(pk=round_id)
     return {
         "round_id": round_.pk,
@@ -194,34 +193,15 @@ def round_heading(*, round_id: int) -> dict[str, Any]:
     }
 
 
-def agency_answer_categories(*, agency_id: int) -> dict[str, set[str]]:
-    """Choice codes per single-choice question code across the agency's published versions."""
-    from survey.models import Choice, Question, VersionStatus
-
-    categories: dict[str, set[str]] = {}
-    questions = Question.objects.filter(
-        version__survey__agency_id=agency_id,
-        version__status=VersionStatus.PUBLISHED,
-        choice_list__isnull=False,
-    ).values_list("code", "choice_list_id")
-    by_list: dict[int, list[str]] = {}
-    for list_id, code in Choice.objects.filter(
-        choice_list_id__in={list_id for _code, list_id in questions}
-    ).values_list("choice_list_id", "code"):
-        by_list.setdefault(list_id, []).append(code)
-    for code, list_id in questions:
-        categories.setdefault(code, set()).update(by_list.get(list_id, []))
-    return categories
-
-
 def agency_choice_labels(
     *, agency_id: int, question_codes: Iterable[str], language: str
 ) -> dict[str, dict[str, str]]:
     """{question code: {choice code: label}} across the agency's published versions.
 
-    For pages that are the agency's, not one survey's (its population margins):
-    each choice named in `language` when its survey has it (match_language),
-    else in that survey's default language; the newest version's label wins.
+    For what is the agency's, not one survey's (its population margins): the
+    codes an uploaded file may use, and each choice named in `language` when
+    its survey has it (match_language), else in that survey's default language;
+    the newest version's label wins.
     """
     rows = (
         Choice.objects.filter(
