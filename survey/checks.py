@@ -207,17 +207,17 @@ def _check_choice_lists(data: dict[str, Any]) -> list[Problem]:
     for question in iter_questions(data):
         if question["type"] not in CHOICE_TYPES:
             continue
-        needed = [("choice_list", _("choices"))]
+        # Whole sentences, not a word put into one: languages inflect the word by its place.
+        needed = [("choice_list", _("%(code)s has no choices to offer."))]
         if question["type"] == QuestionType.MATRIX:
-            needed.append(("rows_list", _("rows")))
-        for key, label in needed:
+            needed.append(("rows_list", _("%(code)s has no rows to offer.")))
+        for key, message in needed:
             name = question.get(key)
             if not name or not lists.get(name, {}).get("choices"):
                 problems.append(
                     Problem(
                         Kind.EMPTY_CHOICE_LIST,
-                        _("%(code)s has no %(what)s to offer.")
-                        % {"code": question["code"], "what": label},
+                        message % {"code": question["code"]},
                         code=question["code"],
                         field=key,
                     )

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import AccessibleForm
 from survey import expressions as ex
@@ -844,7 +845,7 @@ class RoundChangeForm(RoundForm):
 
 class CollectorForm(AccessibleForm):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("the name of a thing, not a person", "Name"),
         max_length=200,
         help_text=_("For example “Instagram campaign” or “Schools in Region X”."),
     )
@@ -864,7 +865,9 @@ class CollectorForm(AccessibleForm):
 
 
 class CollectorNameForm(AccessibleForm):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(
+        label=pgettext_lazy("the name of a thing, not a person", "Name"), max_length=200
+    )
 
     @staticmethod
     def prefix_for(collector_id: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Role
 from survey import services
@@ -94,6 +95,19 @@ def test_empty_choice_lists():
         (Kind.EMPTY_CHOICE_LIST, "b"),
         (Kind.EMPTY_CHOICE_LIST, "m"),
     ]
+
+
+def test_an_empty_list_is_named_in_a_whole_sentence_in_each_language():
+    # One sentence with "choices" or "rows" put into it could not agree in Russian
+    # ("нет вариантов (строк)") nor in Arabic.
+    data = survey_dict(
+        q("m", "matrix", choice_list="yes_no", rows_list="empty"),
+        lists=[{"name": "yes_no", "choices": [choice("yes")]}, {"name": "empty", "choices": []}],
+    )
+    with translation.override("ru"):
+        assert [p.message for p in check_survey(data)] == ["У вопроса m нет строк."]
+    with translation.override("en"):
+        assert [p.message for p in check_survey(data)] == ["m has no rows to offer."]
 
 
 def test_duplicate_codes():

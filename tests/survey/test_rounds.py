@@ -411,6 +411,17 @@ def test_the_round_page_names_target_groups_and_durations_in_the_readers_languag
     assert "<td>100,0٪</td>" in arabic
 
 
+def test_a_collector_is_named_as_a_thing_in_chinese_and_russian(designer_client, published):
+    # "Name" was one message for a person and a collector: "姓名" and "Имя" are a person's.
+    round_ = fieldwork.round_create(version=published, label="R")
+    for language, word in (("zh-hans", "名称"), ("ru", "Название")):
+        with translation.override(language):
+            url = reverse("survey:round", args=[published.survey_id, round_.pk])
+        page = designer_client.get(url).content.decode()
+        assert re.search(rf'<label for="id_name"[^>]*>{word}', page)
+        assert "姓名" not in page and ">Имя" not in page
+
+
 def test_the_round_page_writes_its_dates_in_arabic_order(designer_client, published):
     # Django has no Arabic date-and-time format: it used the English order with
     # Arabic words ("يونيو 5, 2027, 9:00 ص").
