@@ -24,6 +24,18 @@ from survey.models import QuestionType
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
 OTHER = "other"
 
+# Control characters no keyboard types (tab and line breaks stay): text pasted from a
+# PDF or a spreadsheet can carry them, and PostgreSQL refuses NUL in an answer, which
+# would have lost the whole page.
+_UNTYPED = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def typed_text(value: Any) -> str:
+    """A posted value as text, less the control characters nobody types, trimmed."""
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).translate(_UNTYPED).strip()
+
 
 @dataclass
 class Option:
@@ -516,10 +528,7 @@ class CompiledSurvey:
         get_list = getattr(post, "getlist", None)
 
         def one(name: str) -> str:
-            value = post.get(name, "")
-            if isinstance(value, list):
-                value = value[-1] if value else ""
-            return str(value).strip()
+            return typed_text(post.get(name, ""))
 
         if qtype in {QuestionType.SINGLE, QuestionType.LIKERT, QuestionType.YES_NO}:
             typed = one(code)
@@ -624,10 +633,7 @@ class CompiledSurvey:
     def _read_other(
         self, question: CompiledQuestion, post: Mapping[str, Any]
     ) -> tuple[str, str | None]:
-        value = post.get(f"{question.code}__{OTHER}", "")
-        if isinstance(value, list):
-            value = value[-1] if value else ""
-        text = str(value).strip()
+        text = typed_text(post.get(f"{question.code}__{OTHER}", ""))
         if not text:
             return "", _("Please say what “other” is.")
         if len(text) > DEFAULT_MAX_LENGTH[QuestionType.TEXT]:

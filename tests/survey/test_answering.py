@@ -518,6 +518,17 @@ def test_a_huge_text_is_refused(client, collector):
     assert "comment" not in Response.objects.get().answers
 
 
+def test_text_pasted_with_control_characters_is_kept_without_them(client, collector):
+    # A NUL in an answer made PostgreSQL refuse the whole page: a server error, the
+    # page's answers lost. Text from a PDF or a spreadsheet can carry such characters.
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    client.post(page_url(collector), PAGE_2)
+    page = client.post(page_url(collector), {**PAGE_3, "comment": "Plant\x00 trees\x0c\tnow\n"})
+    assert page.status_code == 200
+    assert Response.objects.get().answers["comment"] == "Plant trees\tnow"
+
+
 def test_an_answer_for_a_hidden_question_is_not_stored(client, collector):
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
