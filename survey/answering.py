@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import smtplib
 import statistics
@@ -427,6 +428,8 @@ class TypedPage:
 # How long a page sent back with errors waits for a browser running no script to read
 # it (at once, then again with Back or reload): long enough for a person, not for ever.
 TYPED_SECONDS = 3600
+# The keys typed_page_keep makes (token_urlsafe(9)).
+_TYPED_KEY = re.compile(r"[A-Za-z0-9_-]{12}")
 
 
 def typed_page_keep(
@@ -461,9 +464,9 @@ def typed_page(*, response: Response, key: str) -> TypedPage | None:
     Once anything has been saved since (the page corrected, another page sent),
     its errors are old news: Back then shows the page as saved.
     """
-    if not key:
+    if not _TYPED_KEY.fullmatch(key):  # not one of typed_page_keep's: nothing kept under it
         return None
-    kept = caches["shared"].get(_typed_cache_key(response.pk, key[:16]))
+    kept = caches["shared"].get(_typed_cache_key(response.pk, key))
     if not kept or kept["answers"] != _answers_digest(response.answers):
         return None
     return TypedPage(kept["page"], kept["errors"], kept["raw"])
@@ -712,6 +715,9 @@ def response_for_resume(*, collector: Collector, token: str) -> Response | None:
 
 
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# What response_start writes (token_hex(5).upper()): anything else is no code of ours,
+# and is not looked up (PostgreSQL refuses a NUL in a query: an error page).
+_RECEIPT_CODE = re.compile(r"[0-9A-F]{10}")
 
 
 def receipt_code_read(typed: str) -> str:
@@ -730,7 +736,7 @@ def receipt_code_read(typed: str) -> str:
 def response_withdraw(*, receipt_code: str) -> bool:
     """Delete a response on its respondent's request; True when one was found."""
     code = receipt_code_read(receipt_code)
-    if not code:
+    if not _RECEIPT_CODE.fullmatch(code):
         return False
     deleted, _detail = Response.objects.filter(receipt_code=code).delete()
     return bool(deleted)
