@@ -9,11 +9,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -539,9 +542,16 @@ def qr_filename(round_: Round, collector: Collector, kind: str) -> str:
 
 
 def embed_snippet(url: str, title: str) -> str:
-    from django.utils.html import escape
+    """The frame, and the script that fits its height to each page (static/js/embed.js).
 
+    The script comes from the survey's own site at an address that never changes
+    (/embed.js), as snippets stay pasted in other sites for years. A site that
+    strips scripts keeps the frame at its fixed height.
+    """
+    parts = urlsplit(url)
+    script = f"{parts.scheme}://{parts.netloc}{reverse('respond:embed_script')}"
     return (
         f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" height="720" '
-        'style="border:0;max-width:640px" loading="lazy"></iframe>'
+        'style="border:0;max-width:640px" loading="lazy"></iframe>\n'
+        f'<script src="{escape(script)}" async></script>'
     )

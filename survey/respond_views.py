@@ -31,8 +31,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 # Lazy: messages are worded when the page is rendered, in the respondent's language.
 from django.utils.translation import gettext_lazy as _
@@ -651,6 +653,18 @@ def _page(
         # and so does the address respond.js gives this page in the history.
         html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
     return _private(HttpResponse(html), language)
+
+
+def embed_script(request: HttpRequest) -> HttpResponse:
+    """/embed.js, which embed snippets load: the script at its current static address.
+
+    Snippets pasted into other sites name this address, which never changes;
+    the script's own address changes with its content (hashed static files),
+    so that browsers keep it for long yet get a new one at once.
+    """
+    answer = HttpResponseRedirect(static("js/embed.js"))
+    patch_cache_control(answer, public=True, max_age=86400)
+    return answer
 
 
 @xframe_options_exempt

@@ -26,6 +26,20 @@
     if (named) here = named.getAttribute("data-address");
     window.history.replaceState(null, "", here);
   }
+  /* Inside another site's page (the embed snippet): tell that page how tall this one is,
+     so that its frame fits (static/js/embed.js listens there; without it the frame keeps
+     the snippet's height). "loaded": a new page, whose top that page brings into view. */
+  if (window.parent !== window) {
+    document.documentElement.className += " framed";
+    var tellHeight = function (loaded) {
+      var height = document.documentElement.getBoundingClientRect().height;
+      window.parent.postMessage({ cepa: 1, height: height, loaded: loaded }, "*");
+    };
+    tellHeight(true);
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () { tellHeight(false); }).observe(document.body);
+    }
+  }
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
   var RESEND_AFTER_MS = 10000;

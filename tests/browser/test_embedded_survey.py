@@ -129,3 +129,52 @@ def test_a_whole_survey_answered_inside_another_sites_page(
     # Nothing of the survey's was kept in the browser: the flow did without cookies.
     assert context.cookies(survey_site) == []
     context.close()
+
+
+FRAME_TOP = "document.querySelector('iframe').getBoundingClientRect().top"
+
+
+def _frame_fits(page) -> None:
+    """Wait until the frame is as tall as the survey page it shows."""
+    height = page.frames[1].evaluate("document.documentElement.getBoundingClientRect().height")
+    page.wait_for_function(
+        "h => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - h) <= 1",
+        arg=height,
+    )
+
+
+def test_the_frame_takes_each_pages_height_and_shows_a_new_page_from_its_top(
+    browser, live_server, agency, settings, ministry_site
+):
+    # On a phone a frame of fixed height is a page scrolled inside a page; and after Next
+    # at the bottom of a long page the next one began out of sight, above the screen.
+    collector = _survey_with_a_constraint(agency)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    survey_site = live_server.url.replace("localhost", "127.0.0.1")
+    host, served = ministry_site
+    snippet = fieldwork.embed_snippet(f"{survey_site}/r/{collector.token}/?lang=zh-hans", "调查")
+    served["html"] = (
+        "<!DOCTYPE html><html lang='zh-Hans'><body><h1>生态环境部</h1>"
+        f"<p style='height:400px'>……</p>{snippet}<footer style='height:900px'>……</footer>"
+        "</body></html>"
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(host)
+    survey = page.frame_locator("iframe")
+    survey.locator("#consent").wait_for()
+    _frame_fits(page)
+    assert page.evaluate("document.querySelector('iframe').getBoundingClientRect().height") != 720
+    survey.locator("#consent").check()
+    survey.locator("button[type=submit]").click()
+
+    survey.locator("input[name=bio_heard][value=heard_know]").check()
+    survey.locator("textarea[name=bio_meaning]").fill("生命的多样性")
+    survey.locator("input[name=bio_importance][value=very_important]").check()
+    survey.locator("button[name=next]").click()  # scrolled to: the frame's top is far above
+    survey.locator("input[name=bio_informed]").first.wait_for()
+    page.wait_for_function(f"{FRAME_TOP} > -2 && {FRAME_TOP} < 844")
+    _frame_fits(page)
+    assert Response.objects.get(collector=collector).page == 2
+    context.close()

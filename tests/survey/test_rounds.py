@@ -67,6 +67,19 @@ def test_the_embed_snippet_names_the_frame_in_the_collectors_language(designer_c
     assert "title=&quot;Site du ministère&quot;" not in page
 
 
+def test_the_embed_snippet_brings_the_script_that_fits_the_frame(designer_client, published):
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    page = designer_client.get(
+        reverse("survey:round", args=[published.survey_id, round_.pk])
+    ).content.decode()
+    # From the survey's own site, at an address that stays when the script changes.
+    assert "&lt;script src=&quot;http://testserver/embed.js&quot; async&gt;" in page
+    script = Client().get("/embed.js")
+    assert script.status_code == 302
+    assert script["Location"].endswith(".js") and "/static/" in script["Location"]
+    assert "max-age=86400" in script["Cache-Control"]
+
+
 def test_a_draft_cannot_be_fielded(designer_client, agency):
     draft = survey_from_dict(every_feature(), agency=agency, by=None)
     response = designer_client.post(
