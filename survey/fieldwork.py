@@ -545,7 +545,7 @@ def embed_snippet(url: str, title: str) -> str:
     """The frame, and the script that fits its height to each page (static/js/embed.js).
 
     The script comes from the survey's own site at an address that never changes
-    (/embed.js), as snippets stay pasted in other sites for years. A site that
+    (/r/embed.js), as snippets stay pasted in other sites for years. A site that
     strips scripts keeps the frame at its fixed height.
     """
     parts = urlsplit(url)

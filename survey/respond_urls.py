@@ -6,7 +6,7 @@ app_name = "respond"
 
 urlpatterns = [
     path("r/withdraw/", views.withdraw, name="withdraw"),
-    path("embed.js", views.embed_script, name="embed_script"),
+    path("r/embed.js", views.embed_script, name="embed_script"),
     path("r/<str:token>/", views.entry, name="entry"),
     path("r/<str:token>/page/", views.page, name="page"),
     path("r/<str:token>/done/", views.done, name="done"),

@@ -656,7 +656,7 @@ def _page(
 
 
 def embed_script(request: HttpRequest) -> HttpResponse:
-    """/embed.js, which embed snippets load: the script at its current static address.
+    """/r/embed.js, which embed snippets load: the script at its current static address.
 
     Snippets pasted into other sites name this address, which never changes;
     the script's own address changes with its content (hashed static files),

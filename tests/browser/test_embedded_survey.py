@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import html
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from survey import fieldwork
-from survey.models import Response, ResponseStatus
+from survey.models import Collector, Response, ResponseStatus
 from tests.browser.test_answering_browser import _survey_with_a_constraint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,21 +51,38 @@ def ministry_site() -> Iterator[tuple[str, dict[str, str]]]:
     server.server_close()
 
 
-def test_a_whole_survey_answered_inside_another_sites_page(
+@pytest.fixture
+def embedded(
     browser, live_server, agency, settings, ministry_site
-):
+) -> Iterator[tuple[Collector, str, Callable[..., Page]]]:
+    """(collector, the survey's site, open): open(around, query) shows on a phone the
+    ministry's page `around`, whose "{snippet}" is the snippet as the round page gives it."""
     collector = _survey_with_a_constraint(agency)
     # Two sites: the ministry's at "localhost", the survey's at "127.0.0.1".
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     survey_site = live_server.url.replace("localhost", "127.0.0.1")
     host, served = ministry_site
-    # The ministry's page holds the snippet as the round page gives it.
-    snippet = fieldwork.embed_snippet(f"{survey_site}/r/{collector.token}/", "Survey")
-    served["html"] = f"<!DOCTYPE html><html lang='ar'><body><h1>وزارة</h1>{snippet}</body></html>"
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(host)
+    contexts = []
+
+    def open_page(around: str, query: str = "", title: str = "Survey") -> Page:
+        snippet = fieldwork.embed_snippet(f"{survey_site}/r/{collector.token}/{query}", title)
+        served["html"] = around.replace("{snippet}", snippet)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(host)
+        return page
+
+    yield collector, survey_site, open_page
+    for context in contexts:
+        context.close()
+
+
+def test_a_whole_survey_answered_inside_another_sites_page(embedded):
+    collector, survey_site, open_page = embedded
+    page = open_page("<!DOCTYPE html><html lang='ar'><body><h1>وزارة</h1>{snippet}</body></html>")
+    context = page.context
     survey = page.frame_locator("iframe")
     survey.locator("#consent").check()
     survey.locator("button[type=submit]").click()
@@ -128,7 +145,6 @@ def test_a_whole_survey_answered_inside_another_sites_page(
     assert survey.locator(".action-links a").first.get_attribute("target") == "_top"
     # Nothing of the survey's was kept in the browser: the flow did without cookies.
     assert context.cookies(survey_site) == []
-    context.close()
 
 
 FRAME_TOP = "document.querySelector('iframe').getBoundingClientRect().top"
@@ -143,25 +159,17 @@ def _frame_fits(page) -> None:
     )
 
 
-def test_the_frame_takes_each_pages_height_and_shows_a_new_page_from_its_top(
-    browser, live_server, agency, settings, ministry_site
-):
+def test_the_frame_takes_each_pages_height_and_shows_a_new_page_from_its_top(embedded):
     # On a phone a frame of fixed height is a page scrolled inside a page; and after Next
     # at the bottom of a long page the next one began out of sight, above the screen.
-    collector = _survey_with_a_constraint(agency)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
-    survey_site = live_server.url.replace("localhost", "127.0.0.1")
-    host, served = ministry_site
-    snippet = fieldwork.embed_snippet(f"{survey_site}/r/{collector.token}/?lang=zh-hans", "调查")
-    served["html"] = (
+    collector, _site, open_page = embedded
+    page = open_page(
         "<!DOCTYPE html><html lang='zh-Hans'><body><h1>生态环境部</h1>"
-        f"<p style='height:400px'>……</p>{snippet}<footer style='height:900px'>……</footer>"
-        "</body></html>"
+        "<p style='height:400px'>……</p>{snippet}<footer style='height:900px'>……</footer>"
+        "</body></html>",
+        query="?lang=zh-hans",
+        title="调查",
     )
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(host)
     survey = page.frame_locator("iframe")
     survey.locator("#consent").wait_for()
     _frame_fits(page)
@@ -177,4 +185,3 @@ def test_the_frame_takes_each_pages_height_and_shows_a_new_page_from_its_top(
     page.wait_for_function(f"{FRAME_TOP} > -2 && {FRAME_TOP} < 844")
     _frame_fits(page)
     assert Response.objects.get(collector=collector).page == 2
-    context.close()

@@ -73,8 +73,8 @@ def test_the_embed_snippet_brings_the_script_that_fits_the_frame(designer_client
         reverse("survey:round", args=[published.survey_id, round_.pk])
     ).content.decode()
     # From the survey's own site, at an address that stays when the script changes.
-    assert "&lt;script src=&quot;http://testserver/embed.js&quot; async&gt;" in page
-    script = Client().get("/embed.js")
+    assert "&lt;script src=&quot;http://testserver/r/embed.js&quot; async&gt;" in page
+    script = Client().get("/r/embed.js")
     assert script.status_code == 302
     assert script["Location"].endswith(".js") and "/static/" in script["Location"]
     assert "max-age=86400" in script["Cache-Control"]
