@@ -15,21 +15,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey import expressions as ex
 from survey.i18n import has_text
 from survey.links import MAX_LINKS, link_owner, link_problem
 from survey.models import (
+    CHOICE_CODE_PATTERN,
     CHOICE_TYPES,
     CODE_PATTERN,
     COMPUTED_TYPES,
     NO_ANSWER_TYPES,
     NUMBER_TYPES,
     TEXT_TYPES,
+    Question,
     QuestionType,
 )
 
 _CODE_RE = re.compile(CODE_PATTERN)
+_CHOICE_CODE_RE = re.compile(CHOICE_CODE_PATTERN)
 
 
 class Kind:
@@ -46,6 +50,11 @@ class Kind:
     INVALID_SETTING = "invalid_setting"
     NO_QUESTIONS = "no_questions"
     INVALID_LINK = "invalid_link"
+
+
+def _shown(code: str) -> str:
+    """A code as a message quotes it: a line of a spreadsheet pasted by mistake, shortened."""
+    return code if len(code) <= 70 else f"{code[:69]}…"
 
 
 @dataclass(frozen=True)
@@ -157,12 +166,31 @@ def _check_codes(data: dict[str, Any]) -> list[Problem]:
                     field="code",
                 )
             )
-    for code in [*question_codes, *section_codes]:
+    # List names and choice codes too: an imported file can hold anything, and the
+    # database keeps codes of at most 64 characters (PostgreSQL refused longer ones with
+    # a server error; SQLite kept them).
+    list_names = [choice_list["name"] for choice_list in data.get("choice_lists", [])]
+    invalid_choices = [
+        choice["code"]
+        for choice_list in data.get("choice_lists", [])
+        for choice in choice_list.get("choices", [])
+        if not _CHOICE_CODE_RE.match(str(choice["code"]))
+    ]
+    for code in invalid_choices:
+        problems.append(
+            Problem(
+                Kind.INVALID_CODE,
+                _("“%(code)s” is not a valid code.") % {"code": _shown(code)},
+                code=code,
+                field="code",
+            )
+        )
+    for code in [*question_codes, *section_codes, *list_names]:
         if not _CODE_RE.match(code):
             problems.append(
                 Problem(
                     Kind.INVALID_CODE,
-                    _("“%(code)s” is not a valid code.") % {"code": code},
+                    _("“%(code)s” is not a valid code.") % {"code": _shown(code)},
                     code=code,
                     field="code",
                 )
@@ -225,6 +253,20 @@ def _check_choice_lists(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _too_long(field: str, limit: int) -> str:
+    if field == "appearance":
+        return ngettext(
+            "%(code)s: the appearance is longer than %(limit)d character.",
+            "%(code)s: the appearance is longer than %(limit)d characters.",
+            limit,
+        )
+    return ngettext(
+        "%(code)s: the default value is longer than %(limit)d character.",
+        "%(code)s: the default value is longer than %(limit)d characters.",
+        limit,
+    )
+
+
 def _check_settings(data: dict[str, Any]) -> list[Problem]:
     problems = []
     for question in iter_questions(data):
@@ -240,6 +282,17 @@ def _check_settings(data: dict[str, Any]) -> list[Problem]:
                     field="settings",
                 )
             )
+        for field in ("appearance", "default"):
+            limit = Question._meta.get_field(field).max_length
+            if len(str(question.get(field) or "")) > limit:
+                problems.append(
+                    Problem(
+                        Kind.INVALID_SETTING,
+                        _too_long(field, limit) % {"code": question["code"], "limit": limit},
+                        code=question["code"],
+                        field=field,
+                    )
+                )
         if question["type"] == QuestionType.CALCULATE and not question.get("calculation"):
             problems.append(
                 Problem(

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from pyxform.xls2xform import convert
 
 from accounts.models import Role
@@ -271,3 +272,31 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     assert response.status_code == 200
     assert "the limit is 1.0 MB" in response.content.decode()
     assert not Survey.objects.exists()
+
+
+def _too_long(workbook):
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "appearance", "default"])
+    survey.append(["select_one " + "l" * 65, "q1", "Q?", "a" * 101, ""])
+    survey.append(["integer", "q2", "N?", "", "9" * 201])
+    choices = workbook.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    choices.append(["l" * 65, "yes please", "Yes"])
+    choices.append(["l" * 65, "c" * 300, "No"])
+
+
+def test_codes_and_settings_longer_than_the_database_keeps_are_refused():
+    # PostgreSQL refused them with a server error; SQLite kept a list name of any length.
+    with pytest.raises(XLSFormRefused) as refused:
+        parse_xlsform(_workbook(_too_long))
+    assert [str(p) for p in refused.value.problems] == [
+        "choices sheet: “yes please” is not a valid code.",
+        f"choices sheet: “{'c' * 69}…” is not a valid code.",
+        f"choices sheet: “{'l' * 65}” is not a valid code.",
+        "survey sheet, row 2: q1: the appearance is longer than 100 characters.",
+        "survey sheet, row 3: q2: the default value is longer than 200 characters.",
+    ]
+    with translation.override("ru"), pytest.raises(XLSFormRefused) as refused:
+        parse_xlsform(_workbook(_too_long))
+    assert "q1: оформление длиннее 100 символов." in str(refused.value.problems[3])
