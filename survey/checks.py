@@ -170,13 +170,16 @@ def _check_codes(data: dict[str, Any]) -> list[Problem]:
     # database keeps codes of at most 64 characters (PostgreSQL refused longer ones with
     # a server error; SQLite kept them).
     list_names = [choice_list["name"] for choice_list in data.get("choice_lists", [])]
-    invalid_choices = [
+    invalid = [
+        code for code in [*question_codes, *section_codes, *list_names] if not _CODE_RE.match(code)
+    ]
+    invalid += [
         choice["code"]
         for choice_list in data.get("choice_lists", [])
         for choice in choice_list.get("choices", [])
         if not _CHOICE_CODE_RE.match(str(choice["code"]))
     ]
-    for code in invalid_choices:
+    for code in invalid:
         problems.append(
             Problem(
                 Kind.INVALID_CODE,
@@ -185,16 +188,6 @@ def _check_codes(data: dict[str, Any]) -> list[Problem]:
                 field="code",
             )
         )
-    for code in [*question_codes, *section_codes, *list_names]:
-        if not _CODE_RE.match(code):
-            problems.append(
-                Problem(
-                    Kind.INVALID_CODE,
-                    _("“%(code)s” is not a valid code.") % {"code": _shown(code)},
-                    code=code,
-                    field="code",
-                )
-            )
     # Matrix rows and "other" answers get derived keys; they must not collide.
     seen: dict[str, str] = {code: code for code in question_codes}
     for key, (owner, _type) in answer_keys(data).items():

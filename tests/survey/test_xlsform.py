@@ -291,9 +291,9 @@ def test_codes_and_settings_longer_than_the_database_keeps_are_refused():
     with pytest.raises(XLSFormRefused) as refused:
         parse_xlsform(_workbook(_too_long))
     assert [str(p) for p in refused.value.problems] == [
+        f"choices sheet: “{'l' * 65}” is not a valid code.",
         "choices sheet: “yes please” is not a valid code.",
         f"choices sheet: “{'c' * 69}…” is not a valid code.",
-        f"choices sheet: “{'l' * 65}” is not a valid code.",
         "survey sheet, row 2: q1: the appearance is longer than 100 characters.",
         "survey sheet, row 3: q2: the default value is longer than 200 characters.",
     ]
