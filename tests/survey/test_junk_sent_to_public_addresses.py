@@ -135,7 +135,7 @@ def test_a_receipt_code_of_any_shape_gets_a_message_not_an_error(browser, collec
     assert _server_errors(browser, [("post", url, {"code": junk}) for junk in JUNK]) == []
 
 
-def test_invitation_and_stop_links_take_any_junk(browser, collector):
+def test_invitation_and_stop_links_take_any_junk(browser, db):
     requests = []
     for junk in JUNK:
         requests += [
