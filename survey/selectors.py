@@ -492,14 +492,25 @@ def collector_by_token(*, token: str) -> Any:
     keeps what it read for LINK_CACHE_SECONDS: a change made here is seen at
     once (`forget_links`, from the models' save signals); one made in another
     process within that time. The instances are shared: read them, never change them.
+
+    While the database is out of reach (a restart or failover), a link read
+    before is served as last read rather than an error page: a person opening
+    it meets the welcome page, and what they then send waits on a "Not saved
+    yet" page until the database is back (survey.respond_views).
     """
     from django.conf import settings
+    from django.db import InterfaceError, OperationalError
 
     now = time.monotonic()
     seen = _LINKS.get(token)
     if seen is not None and now - seen[0] < settings.LINK_CACHE_SECONDS:
         return seen[1]
-    found = _COLLECTOR_LOADER.load(token[:64])
+    try:
+        found = _COLLECTOR_LOADER.load(token[:64])
+    except (OperationalError, InterfaceError):
+        if seen is None:
+            raise
+        return seen[1]
     if found is None:
         _LINKS.pop(token, None)
         return None

@@ -12,6 +12,7 @@ from html import unescape
 
 import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -158,3 +159,25 @@ def test_mistakes_of_ours_and_failed_reads_keep_the_error_page(client, collector
     fails_once(monkeypatch, selectors, "response_with_collector", OperationalError("away"))
     with pytest.raises(OperationalError):
         client.get(page_url(collector) + "?p=1")
+
+
+def test_a_link_opened_while_the_database_is_away_shows_its_welcome_page(
+    client, collector, monkeypatch, settings
+):
+    # A failover of a few seconds met whoever opened the link then with an error page,
+    # once this process's copy of the link was older than LINK_CACHE_SECONDS.
+    entry = reverse("respond:entry", args=[collector.token])
+    assert client.get(entry + "?lang=fr").status_code == 200  # the link read once
+    settings.LINK_CACHE_SECONDS = 0
+
+    def away(*args, **kwargs):
+        raise OperationalError("the server closed the connection")
+
+    monkeypatch.setattr(selectors._COLLECTOR_LOADER, "load", away)
+    welcome = Client().get(entry + "?lang=fr")
+    assert welcome.status_code == 200
+    assert 'name="consent"' in welcome.content.decode()
+    # A link this process never read cannot be shown: that is still the error page.
+    selectors.forget_links()
+    with pytest.raises(OperationalError):
+        Client().get(entry)
