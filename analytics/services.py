@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from analytics.margins import WEIGHTING_VARIABLES, MarginProblem, parse_margins, template_workbook
 from analytics.models import Indicator, PopulationMargins
 from analytics.selectors import latest_margins
+from survey.i18n import is_rtl
 from survey.selectors import agency_choice_labels
 
 
@@ -44,7 +44,7 @@ def margins_template(*, agency: Agency, language: str) -> bytes:
         labels,
         previous=previous.cells if previous else None,
         name_heading=_("What the category counts (for reading; not uploaded)"),
-        right_to_left=language.split("-")[0] in settings.LANGUAGES_BIDI,
+        right_to_left=is_rtl(language),
     )
 
 

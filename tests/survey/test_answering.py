@@ -328,9 +328,8 @@ def test_the_continue_later_link_is_emailed_in_the_respondents_language(
 def test_an_address_typed_in_full_width_gets_the_continue_later_link(client, collector, mailoutbox):
     start(client, collector, lang="zh-Hans")
     later = reverse("respond:later", args=[collector.token])
-    client.post(
-        later, {"email": "ｓｏｍｅｏｎｅ＠ｅｘａｍｐｌｅ．ｏｒｇ"}
-    )  # a Chinese input method
+    # As a Chinese input method types it, in full width.
+    client.post(later, {"email": "ｓｏｍｅｏｎｅ＠ｅｘａｍｐｌｅ．ｏｒｇ"})
     (mail,) = mailoutbox
     assert mail.to == ["someone@example.org"]
 
