@@ -69,6 +69,11 @@ RESTART = "restart"
 # page it leads to says whose answers these are, for a device someone else used first.
 RESUMED = "resumed"
 COOKIE_AGE = 60 * 60 * 24 * 30
+# HEAD is a GET whose page is left out: link checkers, URL shorteners and a
+# ministry's IT staff (curl -I) ask only whether a link works. Refused (405), a
+# survey link looked broken to them. A HEAD changes nothing, as a GET.
+SHOWN_OR_SENT = ["GET", "HEAD", "POST"]
+READING = ("GET", "HEAD")
 
 
 def _collector(token: str) -> Collector:
@@ -393,7 +398,7 @@ def _resumed_address(token: str, request: HttpRequest, response: Response) -> st
 
 
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(SHOWN_OR_SENT)
 @_own_form_token("nonce")
 @_kept_if_not_saved
 def entry(request: HttpRequest, token: str) -> HttpResponse:
@@ -403,7 +408,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
     language = _language(request, collector, compiled)
     response = _current_response(request, token)
     restart = RESTART in request.GET
-    if response is not None and request.method == "GET" and not restart:
+    if response is not None and request.method in READING and not restart:
         carry = _carried_state(request, token, response)
         if carry:  # the state came in the address, not from a cookie kept on this device
             return HttpResponseRedirect(_carry(_resumed_address(token, request, response), carry))
@@ -497,7 +502,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(SHOWN_OR_SENT)
 @_own_form_token("state")
 @_kept_if_not_saved
 def page(request: HttpRequest, token: str) -> HttpResponse:
@@ -520,7 +525,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
     page_number = response.page
     try:
         answering.check_can_continue(response)
-        if request.method == "GET" and "p" in request.GET:  # back or forward in the history
+        if request.method in READING and "p" in request.GET:  # back or forward in the history
             page_number = answering.page_to_show(
                 response=response, compiled=compiled, asked=request.GET["p"][:9]
             )
@@ -706,7 +711,7 @@ def _thank_you(
 
 
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(SHOWN_OR_SENT)
 @_own_form_token("state")
 @_kept_if_not_saved
 def later(request: HttpRequest, token: str) -> HttpResponse:
@@ -829,7 +834,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # Mail programs' "unsubscribe" button posts to this address with no form token of
 # ours (RFC 8058); the signed address itself is what only the person was sent.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(SHOWN_OR_SENT)
 @_kept_if_not_saved
 def invitation_stop(request: HttpRequest, signed: str) -> HttpResponse:
     """No more emails about this survey: a page that asks, and the one-click answer."""
@@ -855,7 +860,7 @@ def invitation_stop(request: HttpRequest, signed: str) -> HttpResponse:
 
 
 @xframe_options_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(SHOWN_OR_SENT)
 @_own_form_token("nonce")
 @_kept_if_not_saved
 def withdraw(request: HttpRequest) -> HttpResponse:

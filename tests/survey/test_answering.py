@@ -698,6 +698,28 @@ def test_a_link_used_before_the_round_opens_says_when_to_come_back(client, colle
     assert says in unescape(page.content.decode())
 
 
+def test_a_link_checker_asking_only_for_headers_finds_the_links_working(client, collector):
+    # A URL shortener, a content system's link check or the ministry's IT (curl -I)
+    # send HEAD before the link goes on a poster. A 405 there read as a broken link.
+    entry = reverse("respond:entry", args=[collector.token])
+    checker = Client()
+    for address in (entry, f"{entry}?lang=ar", reverse("respond:withdraw")):
+        answer = checker.head(address)
+        assert answer.status_code == 200, address
+        assert answer.content == b""
+    assert not Response.objects.exists()
+    # A respondent's own addresses, checked in mid-survey (a browser's preview of a
+    # link pasted into a chat), show what a GET shows and change nothing.
+    start(client, collector)
+    client.post(page_url(collector), PAGE_1)
+    assert client.head(entry).status_code == 302
+    assert client.head(f"{page_url(collector)}?p=1").status_code == 200
+    assert client.head(reverse("respond:later", args=[collector.token])).status_code == 200
+    response = Response.objects.get()
+    assert (response.page, response.status) == (2, ResponseStatus.IN_PROGRESS)
+    assert shown_page(client.post(page_url(collector), PAGE_2)) == 3
+
+
 def test_an_invitation_answers_once(client, collector, mailoutbox):
     invitations.invitations_send(
         collector=collector, addresses=["ana@example.org"], link_for=lambda t: f"/i/{t}/"
