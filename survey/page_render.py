@@ -648,13 +648,37 @@ def _layout_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
     }
 
 
+# Chat apps and social networks show about this much of a description under a link.
+PREVIEW_LENGTH = 200
+
+
+def link_preview(compiled: CompiledSurvey, language: str) -> dict[str, str]:
+    """What a chat app or social network shows under a shared survey link.
+
+    Agencies post the public link on WhatsApp, Facebook or Telegram; without
+    these the card named the survey only, or nothing. The intro is the invitation
+    to answer, so it is the description, on one line and cut where a card cuts.
+    """
+    intro = " ".join(
+        text_for(compiled.data.get("intro"), language, compiled.default_language).split()
+    )
+    return {
+        "title": text_for(compiled.data.get("title"), language, compiled.default_language),
+        "description": Truncator(intro).chars(PREVIEW_LENGTH),
+    }
+
+
 @lru_cache(maxsize=256)
 def _plain_welcome(compiled: CompiledSurvey, language: str, ui_language: str) -> str:
     del ui_language  # part of the cache key
     return render_to_string(
         "survey/respond/welcome.html",
-        {**_layout_context(compiled, language), "nonce": _NONCE},
+        {**_welcome_context(compiled, language), "nonce": _NONCE},
     )
+
+
+def _welcome_context(compiled: CompiledSurvey, language: str) -> dict[str, Any]:
+    return {**_layout_context(compiled, language), "preview": link_preview(compiled, language)}
 
 
 _RECEIPT = "cepa-receipt-placeholder"
@@ -738,7 +762,7 @@ def welcome_page(
     return render_to_string(
         "survey/respond/welcome.html",
         {
-            **_layout_context(compiled, language),
+            **_welcome_context(compiled, language),
             "nonce": nonce,
             "error": error,
             "challenge": challenge,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from django.utils import translation
 
@@ -195,3 +196,52 @@ def test_follow_ups_the_browser_cannot_work_out_are_left_to_the_server():
     assert live("${heard} = 'yes' and ${other_page} > 1") != {}
     assert live("count-selected(${heard}) > 0", controller="multiple") == {}
     assert live("${heard} > 3", controller="integer") == {}
+
+
+def test_a_shared_link_shows_the_surveys_title_and_intro_in_its_language():
+    # The agency posts the link on WhatsApp, Facebook or Telegram: the card under it
+    # names the survey and says what it asks, in the language the link opens in.
+    data = survey_dict(q("aware", "single", choice_list="yes_no"))
+    data["languages"] = ["en", "fr", "zh-hans"]
+    data["title"] = {
+        "en": 'Nature & "you"',
+        "fr": "La biodiversité et vous",
+        "zh-hans": "生物多样性",
+    }
+    data["intro"] = {
+        "en": "Five minutes.\n\nAnonymous.  <b>Thank you</b>",
+        "fr": "Cinq minutes. " * 40,
+        "zh-hans": "这项简短的调查询问您对生物多样性的了解。" * 20,
+    }
+    compiled = compile_survey(data)
+
+    def card(language: str) -> dict[str, str]:
+        with translation.override(language):
+            html = page_render.welcome_page(compiled, language=language, nonce="n")
+        return {
+            name: unescape(value)
+            for name, value in re.findall(
+                r'<meta (?:property|name)="([^"]+)" content="([^"]*)"', html
+            )
+        }
+
+    english = card("en")
+    assert english["og:title"] == 'Nature & "you"'
+    # On one line, as written: markup is text, never a tag in the page's head.
+    assert english["og:description"] == "Five minutes. Anonymous. <b>Thank you</b>"
+    assert english["description"] == english["og:description"]
+    french = card("fr")
+    assert french["og:title"] == "La biodiversité et vous"
+    assert len(french["og:description"]) == page_render.PREVIEW_LENGTH
+    assert french["og:description"].endswith("…")
+    chinese = card("zh-hans")
+    assert chinese["og:description"].startswith("这项简短的调查")
+    assert len(chinese["og:description"]) == page_render.PREVIEW_LENGTH
+
+
+def test_a_survey_without_an_intro_shares_its_title_alone():
+    compiled = compile_survey(survey_dict(q("aware", "single", choice_list="yes_no")))
+    with translation.override("en"):
+        html = page_render.welcome_page(compiled, language="en", nonce="n")
+    assert '<meta property="og:title" content="Biodiversity and you">' in html
+    assert "description" not in html.split("</head>")[0]
