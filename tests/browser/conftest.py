@@ -38,13 +38,32 @@ def browser() -> Iterator[Browser]:
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+def _refused_by_the_pages_policy(page: Page) -> list[str]:
+    """What the browser refused under a page's Content-Security-Policy, as it says so.
+
+    Respondent pages send one (survey.respond_views.RESPONDENT_CSP): a script,
+    style or form it blocks would leave a page half working, with nothing but
+    this console line to say why.
+    """
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
+
+
 @pytest.fixture
 def phone(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, base_url=live_server.url, is_mobile=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = _refused_by_the_pages_policy(page)
     yield page
     context.close()
+    assert refused == []
 
 
 @pytest.fixture
@@ -55,8 +74,10 @@ def phone_without_javascript(browser: Browser, live_server) -> Iterator[Page]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused = _refused_by_the_pages_policy(page)
     yield page
     context.close()
+    assert refused == []
 
 
 @pytest.fixture

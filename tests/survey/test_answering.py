@@ -427,6 +427,25 @@ def test_the_continue_later_link_and_the_receipt_are_never_cached(client, collec
     assert done.context["receipt"] and done["Cache-Control"] == "no-store, private"
 
 
+def test_every_respondent_page_runs_only_this_sites_scripts(client, collector):
+    # Agencies' texts are escaped; the policy is what stops a script that got in anyway
+    # from running or from sending the answers elsewhere. The browser tests check
+    # that the pages work under it (tests/browser/conftest.py).
+    entry = reverse("respond:entry", args=[collector.token])
+    pages = [client.get(entry), start_page(client, collector)]
+    pages.append(client.post(page_url(collector), PAGE_1))
+    pages.append(client.get(reverse("respond:later", args=[collector.token])))
+    pages.append(client.post(page_url(collector), PAGE_2))
+    pages.append(client.post(page_url(collector), PAGE_3))
+    pages.append(client.get(reverse("respond:done", args=[collector.token])))
+    pages.append(client.get(reverse("respond:withdraw")))
+    pages.append(Client().get(reverse("respond:entry", args=["no-such-link"])))
+    for page in pages:
+        policy = page["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "form-action 'self'" in policy
+        assert "unsafe" not in policy and "frame-ancestors" not in policy  # embeds stay
+
+
 def test_errors_keep_what_was_typed_and_save_the_valid_answers(client, collector):
     start(client, collector, lang="fr")
     page = client.post(page_url(collector), {**PAGE_1, "age": "12", "region": "coast"})
