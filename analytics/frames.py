@@ -20,17 +20,28 @@ from django.conf import settings
 
 from survey import selectors
 from survey.checks import answer_keys, iter_questions
-from survey.selectors import MASK_BITS
+from survey.selectors import MASK_BITS, response_field
 
+# The response's own fields, named as no question code can be ("@language"): a
+# question may be coded "language" or "target_group", and has its own column.
+RESPONSE_ID = response_field("response_id")
+ROUND_ID = response_field("round_id")
+COLLECTOR_ID = response_field("collector_id")
+LANGUAGE = response_field("language")
+TARGET_GROUP = response_field("target_group")
+SUBMITTED_AT = response_field("submitted_at")
+DURATION_SECONDS = response_field("duration_seconds")
+FLAGGED = response_field("flagged")
+_SUBMITTED_EPOCH = response_field("submitted_epoch")
 META = [
-    "response_id",
-    "round_id",
-    "collector_id",
-    "language",
-    "target_group",
-    "submitted_at",
-    "duration_seconds",
-    "quality_flags",
+    RESPONSE_ID,
+    ROUND_ID,
+    COLLECTOR_ID,
+    LANGUAGE,
+    TARGET_GROUP,
+    SUBMITTED_AT,
+    DURATION_SECONDS,
+    FLAGGED,
 ]
 logger = logging.getLogger(__name__)
 
@@ -110,10 +121,10 @@ def build_frame(round_id: int) -> pd.DataFrame:
     dtypes.update({name: "int64" for names in masks.values() for name in names})
     dtypes.update(
         {
-            "language": "category",
-            "target_group": "category",
-            "flagged": "int8",
-            "submitted_epoch": "float64",
+            LANGUAGE: "category",
+            TARGET_GROUP: "category",
+            FLAGGED: "int8",
+            _SUBMITTED_EPOCH: "float64",
         }
     )
     frame = pd.read_csv(
@@ -134,9 +145,9 @@ def build_frame(round_id: int) -> pd.DataFrame:
             bits = frame[name].to_numpy()
             for bit, choice in enumerate(choices[chunk * MASK_BITS : (chunk + 1) * MASK_BITS]):
                 columns[f"{key}/{choice}"] = (bits >> bit) & 1 == 1
-    columns["flagged"] = frame["flagged"].to_numpy() == 1
-    columns["round_id"] = round_id
-    columns["submitted_at"] = pd.to_datetime(frame["submitted_epoch"], unit="s", utc=True)
-    dropped = [name for names in masks.values() for name in names] + ["submitted_epoch"]
+    columns[FLAGGED] = frame[FLAGGED].to_numpy() == 1
+    columns[ROUND_ID] = round_id
+    columns[SUBMITTED_AT] = pd.to_datetime(frame[_SUBMITTED_EPOCH], unit="s", utc=True)
+    dropped = [name for names in masks.values() for name in names] + [_SUBMITTED_EPOCH]
     frame = frame.drop(columns=dropped).assign(**columns)
     return frame[[c for c in META if c in frame] + [c for c in frame if c not in META]]

@@ -11,19 +11,19 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from analytics.estimates import estimate_from_sums
-from analytics.frames import round_frame
+from analytics.frames import COLLECTOR_ID, FLAGGED, LANGUAGE, TARGET_GROUP, round_frame
 from analytics.weighting import rake_with_diagnostics
 from survey.expressions import evaluate_frame, parse
 
 BREAKDOWNS = {
-    "target_group": "target_group",
+    "target_group": TARGET_GROUP,
     "age_group": "age_group",
     "sex": "sex",
     "region": "region",
     "education": "education",
     "residence": "residence",
-    "language": "language",
-    "collector": "collector_id",
+    "language": LANGUAGE,
+    "collector": COLLECTOR_ID,
 }
 COLUMNS = [
     "indicator",
@@ -87,8 +87,8 @@ def indicator_table(
     if frame is None:
         frames = [round_frame(r) for r in round_ids]
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if exclude_flagged and "flagged" in frame.columns:
-        frame = frame[~frame["flagged"]]
+    if exclude_flagged and FLAGGED in frame.columns:
+        frame = frame[~frame[FLAGGED]]
     w, _diagnostics = weights_for(frame, weights, margins)
     weight_values = None if w is None else w.to_numpy(dtype="float64")
     limit = min_cell_size()

@@ -52,7 +52,7 @@ def main() -> None:
 
     from analytics import frames
     from analytics.demo import DEMO_MARGINS
-    from analytics.indicators import indicator_table
+    from analytics.indicators import BREAKDOWNS, indicator_table
     from analytics.selectors import standard_indicators
     from analytics.weighting import rake
     from survey.answering import compiled_for
@@ -194,8 +194,8 @@ def main() -> None:
     sums = pd.DataFrame(
         {"w": weights.to_numpy(), "wx": success * weights.to_numpy()}, index=frame.index
     )
-    for variable in ("target_group", "age_group", "sex", "language"):
-        grouped = sums.groupby(frame[variable], observed=True, sort=False).sum()
+    for breakdown in ("target_group", "age_group", "sex", "language"):
+        grouped = sums.groupby(frame[BREAKDOWNS[breakdown]], observed=True, sort=False).sum()
         means = grouped["wx"] / grouped["w"]
     floor_s = (time.perf_counter() - t0) * len(indicators)
     del means

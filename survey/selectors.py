@@ -228,6 +228,17 @@ def agency_choice_labels(
 MASK_BITS = 31  # choices per bit-mask column (a PostgreSQL integer)
 
 
+def response_field(name: str) -> str:
+    """A response's own field (its language, target group...) as a column of completed_responses_csv.
+
+    Named as no question code can be (codes are letters, digits and "_"): a
+    question coded "language" (the language spoken at home) or "target_group"
+    has a column of its own beside the response's. With the same name the two
+    collided, and a round's indicators failed with a server error.
+    """
+    return f"@{name}"
+
+
 def completed_responses_csv(
     *,
     round_id: int,
@@ -261,19 +272,27 @@ def completed_responses_csv(
     postgres = connection.vendor == "postgresql"
     quote = connection.ops.quote_name
     params: list[Any] = []
+
+    def field(name: str) -> str:
+        return quote(response_field(name))
+
     columns = [
-        f"{table}.{quote('id')} AS response_id",
+        f"{table}.{quote('id')} AS {field('response_id')}",
         *(
-            f"{table}.{name} AS {name}"
+            f"{table}.{name} AS {field(name)}"
             for name in ("collector_id", "language", "target_group", "duration_seconds")
         ),
     ]
     if postgres:
-        columns.append(f"extract(epoch from {table}.submitted_at) AS submitted_epoch")
-        columns.append(f"(jsonb_array_length({table}.quality_flags) > 0)::int AS flagged")
+        columns.append(f"extract(epoch from {table}.submitted_at) AS {field('submitted_epoch')}")
+        columns.append(
+            f"(jsonb_array_length({table}.quality_flags) > 0)::int AS {field('flagged')}"
+        )
     else:
-        columns.append("(julianday(submitted_at) - 2440587.5) * 86400.0 AS submitted_epoch")
-        columns.append("(json_array_length(quality_flags) > 0) AS flagged")
+        columns.append(
+            f"(julianday({table}.submitted_at) - 2440587.5) * 86400.0 AS {field('submitted_epoch')}"
+        )
+        columns.append(f"(json_array_length({table}.quality_flags) > 0) AS {field('flagged')}")
     record: list[str] = []  # PostgreSQL: the answers are decoded once per row
 
     def value_of(key: str) -> str:

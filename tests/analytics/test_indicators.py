@@ -13,6 +13,7 @@ from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analytics import frames
 from analytics.frames import round_frame
 from analytics.indicators import indicator_table, table_as_json
 from analytics.models import Indicator
@@ -52,12 +53,12 @@ def test_the_frame_has_a_row_per_complete_response_and_a_column_per_choice(demo_
     assert len(frame) == 300
     assert frame["bio_steps/reduce_waste"].dtype == bool
     assert {
-        "response_id",
-        "language",
-        "target_group",
-        "submitted_at",
-        "duration_seconds",
-        "flagged",
+        frames.RESPONSE_ID,
+        frames.LANGUAGE,
+        frames.TARGET_GROUP,
+        frames.SUBMITTED_AT,
+        frames.DURATION_SECONDS,
+        frames.FLAGGED,
     } <= set(frame.columns)
     assert (
         frame["bio_heard"].isin(["heard_know", "heard_not_know", "never_heard", "dont_know"]).all()
@@ -189,7 +190,7 @@ def _synthetic_frame(groups: list[str], answers: list[bool]) -> pd.DataFrame:
         {
             "sex": groups,
             "bio_heard": ["heard_know" if a else "never_heard" for a in answers],
-            "flagged": False,
+            frames.FLAGGED: False,
         }
     )
 
@@ -260,3 +261,84 @@ def _first_answers(compiled, response) -> dict:
         elif question.type != "note":
             post[question.code] = "The variety of life" if question.type.endswith("text") else first
     return post
+
+
+def test_questions_coded_like_a_responses_own_fields_keep_their_own_answers(
+    agency, client, member_factory, login
+):
+    # "Which language do you speak at home?" coded `language`, the agency's own target
+    # group question coded `target_group`: beside the language each response was
+    # answered in and the target group its link set. With the same column names the
+    # round's indicators page was a server error.
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from survey import fieldwork
+    from tests.survey.factories import choice, q, survey_dict
+
+    own_fields = ["response_id", "round_id", "collector_id", "duration_seconds", "submitted_at"]
+    data = survey_dict(
+        q("language", "single", choice_list="spoken"),
+        q("target_group", "single", choice_list="work"),
+        q("flagged", "single", choice_list="yes_no"),
+        *(q(code, "integer") for code in own_fields),
+        lists=[
+            {"name": "spoken", "choices": [choice("wolof"), choice("french")]},
+            {"name": "work", "choices": [choice("farmer"), choice("fisher")]},
+            {"name": "yes_no", "choices": [choice("yes"), choice("no")]},
+        ],
+    )
+    version = services.survey_publish(
+        version=survey_from_dict(data, agency=agency, by=None), by=None
+    )
+    round_ = fieldwork.round_create(version=version, label="Home languages")
+    schools = fieldwork.collector_create(round_=round_, name="Schools", preset_target_group="youth")
+    now = pd.Timestamp("2026-05-22", tz="UTC")
+    Response.objects.bulk_create(
+        Response(
+            round=round_,
+            version=version,
+            collector=schools,
+            target_group="youth",
+            language="fr" if number % 4 else "en",
+            status=ResponseStatus.COMPLETE,
+            answers={
+                "language": "wolof" if number % 2 else "french",
+                "target_group": "fisher",
+                "flagged": "no",
+                **dict.fromkeys(own_fields, 7),
+            },
+            start_nonce=f"n{number}",
+            receipt_code=f"{number:010X}",
+            started_at=now,
+            submitted_at=now,
+            duration_seconds=600,
+        )
+        for number in range(80)
+    )
+    frame = round_frame(round_.pk)
+    assert (frame["language"] == "wolof").sum() == 40
+    assert set(frame[frames.LANGUAGE]) == {"en", "fr"}
+    assert set(frame["target_group"]) == {"fisher"} and set(frame[frames.TARGET_GROUP]) == {"youth"}
+    assert set(frame["flagged"]) == {"no"} and not frame[frames.FLAGGED].any()
+    assert all((frame[code] == 7).all() for code in own_fields)
+    assert (frame[frames.DURATION_SECONDS] == 600).all()
+    assert frame[frames.COLLECTOR_ID].eq(schools.pk).all()
+
+    home_wolof = type(
+        "I",
+        (),
+        {
+            "code": "home_wolof",
+            "numerator": "${language} = 'wolof'",
+            "denominator": "${language} != ''",
+        },
+    )
+    table = indicator_table([round_.pk], [home_wolof], by=["language", "target_group"])
+    shares = {(row.breakdown, row.category): row.value for row in table.itertuples()}
+    assert shares[("all", "all")] == pytest.approx(0.5)
+    assert shares[("language", "fr")] == pytest.approx(40 / 60)  # numbers 1-3 of each four
+    assert shares[("target_group", "youth")] == pytest.approx(0.5)
+    login(member_factory(Role.ANALYST, agency=agency))
+    url = reverse("analytics:round_indicators", args=[round_.pk])
+    assert client.get(f"{url}?by=language&by=target_group").status_code == 200
