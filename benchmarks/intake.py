@@ -110,11 +110,11 @@ def answers_for(html: str) -> dict[str, list[str]]:
             data.update({k: v for k, v in _fields(block.group(0)).items() if k not in data})
     if follow_ups:
         data["live-shown"] = [" ".join(shown)]
-    page = re.search(r'name="page" value="(\d+)"', html)
+    page = re.search(r'name="page-number" value="(\d+)"', html)
     if page:
-        data["page"] = [page.group(1)]
-    data["state"] = [re.search(r'name="state" value="([^"]+)"', html).group(1)]
-    data["next"] = ["1"]
+        data["page-number"] = [page.group(1)]
+    data["response-state"] = [re.search(r'name="response-state" value="([^"]+)"', html).group(1)]
+    data["next-page"] = ["1"]
     return data
 
 
@@ -186,7 +186,7 @@ def respondent(
                 {"consent": "yes", "nonce": nonce, "lang": "en"},
             ),
         )
-        if status != 200 or 'name="page"' not in html:
+        if status != 200 or 'name="page-number"' not in html:
             raise RuntimeError(f"start answered {status}")
         if stop_after == "consent":
             return
@@ -199,7 +199,7 @@ def respondent(
                 with recorder.lock:
                     recorder.completed += 1
                 return
-            if status != 200 or 'name="page"' not in html:
+            if status != 200 or 'name="page-number"' not in html:
                 raise RuntimeError(f"save answered {status}")
         raise RuntimeError("never reached the end")
     except Exception as error:

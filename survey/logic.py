@@ -122,6 +122,14 @@ class PageResult:
 # The page form's field naming the questions the browser showed as their choice
 # was made (respond.js). The hyphen keeps it apart from every question code.
 LIVE_SHOWN_FIELD = "live-shown"
+# The page form's own fields and buttons, hyphenated for the same reason: a
+# question may be coded `state` (a federal country's states), `page`, `next`,
+# `back` or `later`, and its answer must be neither taken for them nor replaced.
+STATE_FIELD = "response-state"  # the response's signed state (survey.respond_views)
+PAGE_FIELD = "page-number"
+NEXT_BUTTON = "next-page"
+BACK_BUTTON = "previous-page"
+LATER_BUTTON = "continue-later"
 # In every form of the answering flow, taken out by respond.js: a form that still
 # has it was sent by a browser running no script, which cannot turn the answer to
 # a POST into a plain entry in its history, so it gets a redirect to a GET instead.

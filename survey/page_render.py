@@ -26,9 +26,14 @@ from django.utils.translation import pgettext
 
 from survey.i18n import is_rtl, language_label, text_for
 from survey.logic import (
+    BACK_BUTTON,
     DEFAULT_MAX_LENGTH,
+    LATER_BUTTON,
+    NEXT_BUTTON,
     NO_SCRIPT_FIELD,
     OTHER,
+    PAGE_FIELD,
+    STATE_FIELD,
     CompiledQuestion,
     CompiledSection,
     CompiledSurvey,
@@ -597,15 +602,15 @@ def _page_html(
         )
     title = _texts(compiled, section.title, language)
     back = (
-        f'<button type="submit" name="back" value="1" class="secondary">{_e(back_text)}</button>'
+        f'<button type="submit" name="{BACK_BUTTON}" value="1" class="secondary">{_e(back_text)}</button>'
         if page_number > 1
         else "<span></span>"
     )
     forward = _("Send my answers") if page_number == page_count else _("Next")
     parts += [
         f'<form method="post" action="{_e(action_url)}" novalidate>',
-        f'<input type="hidden" name="state" value="{_e(state)}">',
-        f'<input type="hidden" name="page" value="{page_number}">',
+        f'<input type="hidden" name="{STATE_FIELD}" value="{_e(state)}">',
+        f'<input type="hidden" name="{PAGE_FIELD}" value="{page_number}">',
         f'<input type="hidden" name="{NO_SCRIPT_FIELD}" value="1">',
         f"<h1>{_e(title)}</h1>" if title else "",
         render_questions(
@@ -622,10 +627,10 @@ def _page_html(
         # "Next" comes first in the form, shown last by the style sheet: pressing
         # Enter, or a phone keyboard's Go, sends the form with its first button.
         # Back stays at the start of the page's own reading direction: lang only.
-        f'<div class="nav-buttons"{ui_part(language, direction=False)}><button type="submit" name="next" value="1">{_e(forward)}'
+        f'<div class="nav-buttons"{ui_part(language, direction=False)}><button type="submit" name="{NEXT_BUTTON}" value="1">{_e(forward)}'
         f"</button>{back}</div>",
         # A button, not a link: what is on this page is saved before leaving.
-        f'<p class="later"{ui}><button type="submit" name="later" value="1" class="link-button">'
+        f'<p class="later"{ui}><button type="submit" name="{LATER_BUTTON}" value="1" class="link-button">'
         f"{_e(later_text)}</button></p>",
         "</form>",
         after,

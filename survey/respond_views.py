@@ -55,7 +55,13 @@ from survey.i18n import (
     normalize_language,
 )
 from survey.interface_texts import respondent_interface, survey_interface
-from survey.logic import NO_SCRIPT_FIELD
+from survey.logic import (
+    BACK_BUTTON,
+    LATER_BUTTON,
+    NO_SCRIPT_FIELD,
+    PAGE_FIELD,
+    STATE_FIELD,
+)
 from survey.models import Collector, Response, ResponseStatus
 from survey.page_render import respondent_page, thank_you_page, ui_part, welcome_page
 
@@ -175,8 +181,11 @@ def _posted_state(request: HttpRequest, token: str) -> str | None:
     """
     known = getattr(request, "_cepa_posted", None)
     if known is None or known[0] != token:
-        source = request.POST if request.method == "POST" else request.GET
-        raw = source.get("state", "")[:200]
+        # Links carry it as ?state=; forms as a field no question code can clash with.
+        if request.method == "POST":
+            raw = request.POST.get(STATE_FIELD, "")[:200]
+        else:
+            raw = request.GET.get("state", "")[:200]
         known = (token, _unsigned_state(token, raw) if raw else None, raw)
         request._cepa_posted = known
     return known[1]
@@ -546,7 +555,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 errors, raw = kept.errors, kept.raw
         if request.method == "POST":
             try:
-                posted_page = int(request.POST.get("page", response.page))
+                posted_page = int(request.POST.get(PAGE_FIELD, response.page))
             except ValueError:
                 posted_page = response.page
             try:
@@ -580,8 +589,8 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     compiled=compiled,
                     page=posted_page,
                     post=request.POST,
-                    going_back="back" in request.POST,
-                    pausing="later" in request.POST,
+                    going_back=BACK_BUTTON in request.POST,
+                    pausing=LATER_BUTTON in request.POST,
                 )
             if outcome.finished:
                 thanks = _carry(_links(token).done, carry)
@@ -591,7 +600,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                 # round trip fewer on a poor connection, at the moment of the survey's
                 # message. respond.js gives it the thank-you page's address.
                 return _thank_you(request, token, response.collector, response, address=thanks)
-            if "later" in request.POST:  # this page's answers are saved first
+            if LATER_BUTTON in request.POST:  # this page's answers are saved first
                 return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
             # one round trip a page instead of two on a poor connection. respond.js turns
@@ -768,6 +777,7 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
             "error": error,
             "address": address,
             "state": carry or _state_of(request, token, response),
+            "state_field": STATE_FIELD,
             "back_url": _carry(_links(token).page, carry),
         },
     )

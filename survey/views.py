@@ -57,7 +57,7 @@ from survey.interface_texts import (
     survey_interface,
 )
 from survey.links import MAX_LINKS
-from survey.logic import compile_survey
+from survey.logic import BACK_BUTTON, NEXT_BUTTON, compile_survey
 from survey.models import Collector, CollectorKind, Round, RoundStatus, SurveyVersion
 from survey.serialization import survey_to_dict
 from survey.translation_sheet import (
@@ -722,7 +722,7 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
         # Worded as the respondent would read them, like the preview's buttons.
         with survey_interface(compiled, language):
             step = compiled.submit_page(
-                answers, page_number, request.POST, language, going_back="back" in request.POST
+                answers, page_number, request.POST, language, going_back=BACK_BUTTON in request.POST
             )
         answers, errors, raw = step.answers, step.errors, step.raw
         request.session[session_key] = answers
@@ -750,6 +750,8 @@ def preview(request: HttpRequest, survey_id: int, version_id: int) -> HttpRespon
             "errors": errors,
             "raw": raw,
             "seed": request.session.session_key or "preview",
+            "next_button": NEXT_BUTTON,
+            "back_button": BACK_BUTTON,
         }
     )
     return render(request, "survey/preview.html", context)

@@ -13,11 +13,11 @@
     });
     var here = window.location.href;
     var form = document.querySelector("form[method=post]");
-    var number = form && form.querySelector("input[name=page]");
+    var number = form && form.querySelector("input[name=page-number]");
     if (number && window.URL) {
       var url = new URL(form.getAttribute("action") || "", window.location.href);
       url.searchParams.set("p", number.value);
-      var state = form.querySelector("input[name=state]");
+      var state = form.querySelector("input[name=response-state]");
       if (state && form.hasAttribute("data-carry")) url.searchParams.set("state", state.value);
       here = url.pathname + url.search;
     }
@@ -58,8 +58,8 @@
     return field.name && field.type !== "hidden" && field.type !== "submit" && !field.disabled;
   };
   var draftKey = function (form) {
-    var page = form.querySelector("input[name=page]");
-    var state = form.querySelector("input[name=state]");
+    var page = form.querySelector("input[name=page-number]");
+    var state = form.querySelector("input[name=response-state]");
     return store && page && state ? DRAFT + state.value + ":" + page.value : null;
   };
   var keepDraft = function (form, key) {

@@ -22,6 +22,7 @@ from survey import services
 from survey.checks import answer_keys
 from survey.demo import demo_survey_dict
 from survey.expressions import parse, references
+from survey.logic import PAGE_FIELD
 from survey.models import Response, ResponseStatus
 from survey.serialization import survey_from_dict
 
@@ -248,7 +249,7 @@ def _first_answers(compiled, response) -> dict:
     from django.http import QueryDict
 
     post = QueryDict(mutable=True)
-    post["page"] = str(response.page)
+    post[PAGE_FIELD] = str(response.page)
     section = compiled.visible_sections(response.answers)[response.page - 1]
     for question in compiled.visible_questions(section, response.answers):
         first = question.options[0].code if question.options else "1"

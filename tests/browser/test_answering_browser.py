@@ -92,13 +92,13 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.fill("textarea[name=bio_meaning]", "The variety of life")
     assert [url for url in requests if "/r/" in url] == []
     page.check("input[name=bio_importance][value=very_important]")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
 
     # Page 2, then leave and come back on a new page load.
     for row in ("health", "economy", "intrinsic", "culture"):
         page.check(f"input[name=bio_values__{row}][value='4']")
     page.check("input[name=bio_informed][value=fairly_well]")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
     page.locator("input[name=bio_steps]").first.wait_for()
     # Pages come as the answer to a POST; reloading one asks the server again with a
     # plain GET (no resubmission) and shows the same page.
@@ -114,21 +114,21 @@ def test_a_whole_survey_on_a_phone_with_a_jump_an_error_a_break_and_a_double_cli
     page.check("input[name=bio_steps][value=plant_native]")
     page.check("input[name=bio_willing][value=very_willing]")
     page.check("input[name=bio_sources][value=school]")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
 
     # Page 4: a constraint error, announced, then corrected.
     page.check("input[name=age_group][value='25_39']")
     page.fill("input[name=birth_year]", "1850")
     page.check("input[name=sex][value=female]")
     page.check("input[name=residence][value=urban]")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
     summary = page.locator("#error-summary")
     assert BIRTH_YEAR_MESSAGE[lang] in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.locator("input[name=birth_year]").get_attribute("aria-invalid") == "true"
     assert serious_violations(page) == []
     page.fill("input[name=birth_year]", "1990")
-    page.locator("button[name=next]").dblclick()
+    page.locator("button[name=next-page]").dblclick()
     page.locator(".receipt").wait_for()
     assert serious_violations(page) == []
     # It came in the answer to the last page, at the thank-you page's own address: a
@@ -174,11 +174,11 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
     page.check("input[name=bio_heard][value=heard_know]")
     expect(meaning).to_be_hidden()  # nothing runs in the page to show it yet
     page.check("input[name=bio_importance][value=very_important]")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
     expect(meaning).to_be_visible()  # page 1 again, the choices kept
     assert page.locator("input[name=bio_heard][value=heard_know]").is_checked()
     page.fill("textarea[name=bio_meaning]", "The variety of life")
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
     page.locator("input[name=bio_informed]").first.wait_for()  # page 2
     response = Response.objects.get(collector=collector)
     assert response.answers == {
@@ -210,7 +210,8 @@ def test_pressing_enter_goes_forward_never_back(phone, agency):
     phone.locator("input[name=bio_steps]").first.wait_for()  # page 3, not page 1
     # Back is still shown first in the reading direction, Next last.
     back, forward = (
-        phone.locator(f"button[name={name}]").bounding_box() for name in ("back", "next")
+        phone.locator(f"button[name={name}]").bounding_box()
+        for name in ("previous-page", "next-page")
     )
     assert back["x"] > forward["x"]  # right to left: Back on the right
 
@@ -220,15 +221,15 @@ def test_the_phones_back_button_goes_to_the_page_before_and_forward_again(phone,
     phone.go_back()
     # Page 1 again, with its answers, and no resubmission of the form.
     expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
-    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=page-number]")).to_have_value("1")
     assert phone.locator("html").get_attribute("dir") == "rtl"
     phone.go_forward()
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     # A changed answer on a page reached with the back button is saved as usual.
     phone.go_back()
     phone.check("input[name=bio_heard][value=heard_not_know]")
     phone.keyboard.press("Enter")
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     response = Response.objects.get()
     assert response.answers["bio_heard"] == "heard_not_know"
     assert response.page == 2
@@ -240,11 +241,11 @@ def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agenc
     collector = _survey_with_a_constraint(agency)
     _consent(phone, collector, lang)
     phone.check("input[name=bio_heard][value=never_heard]")
-    phone.click("button[name=next]")
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    phone.click("button[name=next-page]")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     first = Response.objects.get()
     phone.goto(f"/r/{collector.token}/")  # someone else scans the poster with this phone
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     with translation.override(lang):
         own = gettext("Not yours? Start your own answers")
     note = phone.locator("p.message")
@@ -255,7 +256,7 @@ def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agenc
     link.click()
     phone.check("#consent")
     phone.click("button[type=submit]")
-    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=page-number]")).to_have_value("1")
     expect(phone.locator("input[name=bio_heard][value=never_heard]")).not_to_be_checked()
     second = Response.objects.exclude(pk=first.pk).get()
     assert (first.page, second.language) == (2, lang)
@@ -275,26 +276,26 @@ def test_without_javascript_the_back_button_and_reload_work_too(
     collector = _survey_with_a_constraint(agency)
     phone = phone_without_javascript
     _consent(phone, collector, lang)
-    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=page-number]")).to_have_value("1")
     phone.check("input[name=bio_importance][value=very_important]")
-    phone.click("button[name=next]")  # the first question is left unanswered
+    phone.click("button[name=next-page]")  # the first question is left unanswered
     expect(phone.locator("#error-summary")).to_be_visible()
     phone.reload()  # the error and the choice made stay: nothing is sent again
     expect(phone.locator("#error-summary")).to_be_visible()
     expect(phone.locator("input[name=bio_importance][value=very_important]")).to_be_checked()
     phone.check("input[name=bio_heard][value=never_heard]")
-    phone.click("button[name=next]")
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    phone.click("button[name=next-page]")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     assert "p=2" in phone.url
     phone.reload()  # no "resend the form?" and nothing sent again
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     phone.go_back()  # to page 1 as it came back with its error: now corrected and saved
-    expect(phone.locator("input[name=page]")).to_have_value("1")
+    expect(phone.locator("input[name=page-number]")).to_have_value("1")
     expect(phone.locator("input[name=bio_heard][value=never_heard]")).to_be_checked()
     expect(phone.locator("#error-summary")).to_have_count(0)
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     phone.go_forward()
-    expect(phone.locator("input[name=page]")).to_have_value("2")
+    expect(phone.locator("input[name=page-number]")).to_have_value("2")
     response = Response.objects.get(collector=collector)
     assert response.answers == {"bio_heard": "never_heard", "bio_importance": "very_important"}
     assert response.page == 2
@@ -305,7 +306,7 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     """Continue later and deletion (each with an error), a link that does not work, no more emails."""
     collector = _survey_with_a_constraint(agency)
     _consent(phone, collector, lang)
-    phone.click("button[name=later]")
+    phone.click("button[name=continue-later]")
     phone.fill("input[name=email]", "not-an-address")
     phone.click("form button[type=submit]")
     phone.locator("#email-error").wait_for()
@@ -365,7 +366,7 @@ def test_respondent_pages_reflow_at_320_css_pixels_with_44px_targets(
     _consent(page, collector, lang)
     page.locator("input[name=bio_heard]").first.wait_for()
     # Next with nothing answered: the summary's links lead to the questions to correct.
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
     page.locator(".error-summary a").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     targets = page.evaluate(
@@ -408,7 +409,7 @@ def test_a_page_the_database_could_not_take_goes_again_with_one_press(
         return save(**kwargs)
 
     monkeypatch.setattr(answering, "response_save_page", locked_once)
-    page.click("button[name=next]")
+    page.click("button[name=next-page]")
 
     again = page.locator("main form button[type=submit]")
     expect(again).to_be_visible()

@@ -268,7 +268,7 @@ def test_a_designer_writes_the_platforms_words_in_wolof_and_a_respondent_reads_t
     phone.locator("input[name=consent]").check()
     phone.locator("form button[type=submit]").click()
     expect(phone.locator(".progress-text")).to_contain_text("Xët 1/")
-    expect(phone.locator("button[name=next]")).to_have_text("Ci kanam")
+    expect(phone.locator("button[name=next-page]")).to_have_text("Ci kanam")
     assert serious_violations(phone) == []
 
 

@@ -91,7 +91,7 @@ def test_a_whole_survey_answered_inside_another_sites_page(embedded):
     survey.locator("input[name=bio_heard][value=heard_know]").check()
     survey.locator("textarea[name=bio_meaning]").fill("The variety of life")
     survey.locator("input[name=bio_importance][value=very_important]").check()
-    survey.locator("button[name=next]").click()
+    survey.locator("button[name=next-page]").click()
     survey.locator("input[name=bio_informed]").first.wait_for()
     survey.locator("a[hreflang=ar]").click()
     # The same page comes back in Arabic: wait for it, as its fields are those of the last.
@@ -102,36 +102,36 @@ def test_a_whole_survey_answered_inside_another_sites_page(embedded):
 
     # "Continue later" saves the page and shows a link; "back to the survey" returns
     # to the same page, its answers there.
-    survey.locator("button[name=later]").click()
+    survey.locator("button[name=continue-later]").click()
     link = survey.locator("p.card a")
     assert f"/r/{collector.token}/resume/" in link.inner_text()
     survey.locator("a.button").click()
     assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
     # The link itself, followed right there, also comes back to this page.
-    survey.locator("button[name=later]").click()
+    survey.locator("button[name=continue-later]").click()
     link.click()
     assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
-    survey.locator("button[name=next]").click()
+    survey.locator("button[name=next-page]").click()
     # The back button goes to the page before inside the frame too: its address in the
     # history carries the state, as no cookie does.
     survey.locator("input[name=bio_steps]").first.wait_for()
     frame = page.frames[1]
     assert "state=" in frame.evaluate("location.search")
     frame.evaluate("history.back()")
-    expect(survey.locator("input[name=page]")).to_have_value("2")
+    expect(survey.locator("input[name=page-number]")).to_have_value("2")
     assert survey.locator("input[name=bio_informed][value=fairly_well]").is_checked()
     frame.evaluate("history.forward()")
-    expect(survey.locator("input[name=page]")).to_have_value("3")
+    expect(survey.locator("input[name=page-number]")).to_have_value("3")
 
     survey.locator("input[name=bio_steps][value=plant_native]").check()
     survey.locator("input[name=bio_willing][value=very_willing]").check()
     survey.locator("input[name=bio_sources][value=school]").check()
-    survey.locator("button[name=next]").click()
+    survey.locator("button[name=next-page]").click()
     survey.locator("input[name=age_group][value='25_39']").check()
     survey.locator("input[name=birth_year]").fill("1990")
     survey.locator("input[name=sex][value=female]").check()
     survey.locator("input[name=residence][value=urban]").check()
-    survey.locator("button[name=next]").click()
+    survey.locator("button[name=next-page]").click()
 
     receipt = survey.locator(".receipt")
     receipt.wait_for()
@@ -180,7 +180,7 @@ def test_the_frame_takes_each_pages_height_and_shows_a_new_page_from_its_top(emb
     survey.locator("input[name=bio_heard][value=heard_know]").check()
     survey.locator("textarea[name=bio_meaning]").fill("生命的多样性")
     survey.locator("input[name=bio_importance][value=very_important]").check()
-    survey.locator("button[name=next]").click()  # scrolled to: the frame's top is far above
+    survey.locator("button[name=next-page]").click()  # scrolled to: the frame's top is far above
     survey.locator("input[name=bio_informed]").first.wait_for()
     page.wait_for_function(f"{FRAME_TOP} > -2 && {FRAME_TOP} < 844")
     _frame_fits(page)

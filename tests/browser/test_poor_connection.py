@@ -35,7 +35,7 @@ def test_offline_the_page_stays_with_what_was_typed_and_says_why(phone, agency, 
     assert lang == "en" or said != OFFLINE  # translated
 
     phone.context.set_offline(True)
-    phone.click("button[name=next]")
+    phone.click("button[name=next-page]")
 
     note = phone.locator(".connection-note")
     expect(note).to_have_text(said)
@@ -44,12 +44,12 @@ def test_offline_the_page_stays_with_what_was_typed_and_says_why(phone, agency, 
     assert direction == ("rtl" if lang == "ar" else "ltr")
     expect(phone.locator("textarea[name=bio_meaning]")).to_have_value("The variety of life")
     expect(phone.locator("input[name=bio_heard][value=heard_know]")).to_be_checked()
-    expect(phone.locator("button[name=next]")).to_be_enabled()
+    expect(phone.locator("button[name=next-page]")).to_be_enabled()
     assert "bio_heard" not in Response.objects.get().answers  # nothing went
 
     phone.context.set_offline(False)
     expect(note).to_have_text("")
-    phone.click("button[name=next]")
+    phone.click("button[name=next-page]")
     phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
     assert Response.objects.get().answers["bio_meaning"] == "The variety of life"
 
@@ -63,7 +63,7 @@ def test_a_page_stuck_on_a_slow_connection_can_be_sent_again(phone, agency):
         "window.hang = event => event.preventDefault();"
         "document.querySelector('form').addEventListener('submit', window.hang)"
     )
-    next_button = phone.locator("button[name=next]")
+    next_button = phone.locator("button[name=next-page]")
 
     next_button.click()
     phone.clock.run_for(1)
@@ -108,7 +108,7 @@ def test_what_was_typed_comes_back_when_the_phone_loads_the_page_again(phone, ag
     assert "bio_heard" not in Response.objects.get().answers  # it was never sent
     assert len(_drafts(phone)) == 1
 
-    phone.click("button[name=next]")
+    phone.click("button[name=next-page]")
     phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
     assert Response.objects.get().answers["bio_meaning"] == "The variety of life"
     assert _drafts(phone) == []  # saved on the server now; nothing stays in the tab

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from html import unescape
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +19,10 @@ from django.utils.translation import gettext
 
 from survey import fieldwork, invitations, services
 from survey.answering import token_hash
+from survey.logic import BACK_BUTTON, LATER_BUTTON, PAGE_FIELD, STATE_FIELD
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from survey.serialization import survey_from_dict
-from tests.survey.factories import every_feature, in_wolof_and_french
+from tests.survey.factories import choice, every_feature, in_wolof_and_french, q, survey_dict
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +66,7 @@ def consent_anew(client, collector, **extra):
 def shown_page(response) -> int:
     """The page number the respondent sees (the form's hidden page field)."""
     assert response.status_code == 200
-    found = re.search(r'name="page" value="(\d+)"', response.content.decode())
+    found = re.search(rf'name="{PAGE_FIELD}" value="(\d+)"', response.content.decode())
     return int(found.group(1))
 
 
@@ -75,9 +77,15 @@ def thank_you_address(response) -> str:
     return unescape(re.search(r'data-address="([^"]+)"', response.content.decode()).group(1))
 
 
-PAGE_1 = {"page": "1", "age": "30", "region": "coast", "district": "kilifi", "day": "2026-05-22"}
+PAGE_1 = {
+    PAGE_FIELD: "1",
+    "age": "30",
+    "region": "coast",
+    "district": "kilifi",
+    "day": "2026-05-22",
+}
 PAGE_2 = {
-    "page": "2",
+    PAGE_FIELD: "2",
     "aware": "heard_know",
     "meaning": "Variety of life",
     "important": "4",
@@ -87,7 +95,7 @@ PAGE_2 = {
     "informed": "yes",
 }
 PAGE_3 = {
-    "page": "3",
+    PAGE_FIELD: "3",
     "steps": ["recycle", "plant"],
     "sources__heard_know": "1",
     "sources__heard_only": "2",
@@ -191,14 +199,14 @@ def test_with_csrf_checks_on_each_page_carries_the_state_that_the_next_post_need
     page = browser.post(entry, {"consent": "yes", "nonce": nonce_of(welcome)})
     for answers in (PAGE_1, PAGE_2):
         assert page["Cache-Control"] == "no-store, private"  # answers are never cached
-        page = browser.post(page_url(collector), {**answers, "state": state_of(page)})
+        page = browser.post(page_url(collector), {**answers, STATE_FIELD: state_of(page)})
     assert shown_page(page) == 3
     assert Response.objects.get().answers["meaning"] == "Variety of life"
     # A forged state, or none, is no token: Django's CSRF check refuses the page.
     real = state_of(page)
     forged = real.split(":")[0] + ":" + "x" * 40
     for state in (forged, ""):
-        refused = browser.post(page_url(collector), {**PAGE_3, "state": state})
+        refused = browser.post(page_url(collector), {**PAGE_3, STATE_FIELD: state})
         assert refused.status_code == 403
     assert "comment" not in Response.objects.get().answers
 
@@ -213,7 +221,7 @@ def test_a_cross_site_request_cannot_reach_someone_elses_response(collector):
     their_page = attacker.post(entry, {"consent": "yes", "nonce": nonce_of(attacker.get(entry))})
     # ...and makes the victim's browser (with its cookie) send them: only the
     # attacker's own response can be touched, never the victim's.
-    victim.post(page_url(collector), {**PAGE_1, "age": "99", "state": state_of(their_page)})
+    victim.post(page_url(collector), {**PAGE_1, "age": "99", STATE_FIELD: state_of(their_page)})
     later = reverse("respond:later", args=[collector.token])
     nonce = nonce_of(Client().get(entry))  # a genuine token of the welcome form
     victim.post(later, {"email": "attacker@example.org", "nonce": nonce})
@@ -226,7 +234,7 @@ def test_a_cross_site_request_cannot_reach_someone_elses_response(collector):
 
 
 def state_of(page) -> str:
-    return re.search(r'name="state" value="([^"]+)"', page.content.decode())[1]
+    return re.search(rf'name="{STATE_FIELD}" value="([^"]+)"', page.content.decode())[1]
 
 
 def test_the_language_links_of_the_first_page_switch_its_language(client, collector):
@@ -271,7 +279,7 @@ def test_going_back_keeps_later_answers_unless_relevance_hides_them(client, coll
     start(client, collector)
     client.post(page_url(collector), PAGE_1)
     client.post(page_url(collector), PAGE_2)
-    client.post(page_url(collector), {**PAGE_3, "page": "3", "back": "1"})
+    client.post(page_url(collector), {**PAGE_3, PAGE_FIELD: "3", BACK_BUTTON: "1"})
     answers = Response.objects.get().answers
     assert answers["spend"] == 12.5
     # Age 17 now hides the third page (its relevance needs 18+): its answers go.
@@ -296,7 +304,7 @@ def test_continue_later_saves_what_is_on_the_page_and_leaves_its_errors_for_late
     client, collector
 ):
     start(client, collector)
-    later = client.post(page_url(collector), {**PAGE_1, "age": "12", "later": "1"})
+    later = client.post(page_url(collector), {**PAGE_1, "age": "12", LATER_BUTTON: "1"})
     assert later.status_code == 302
     assert later["Location"] == reverse("respond:later", args=[collector.token])
     response = Response.objects.get()
@@ -627,7 +635,7 @@ def test_a_page_sent_too_often_comes_back_with_what_was_typed(client, collector,
     assert busy.status_code == 429
     html = unescape(busy.content.decode())
     assert "Too many pages were sent from this connection." in html
-    assert 'name="page" value="2"' in html
+    assert f'name="{PAGE_FIELD}" value="2"' in html
     assert ">Variety of life</textarea>" in html  # what was typed, ready to send again
     assert 'value="heard_know" checked' in html
     assert "meaning" not in Response.objects.get().answers  # nothing saved meanwhile
@@ -885,7 +893,7 @@ def test_saving_a_page_costs_the_same_queries_with_10_or_10000_responses(client,
     start(client, collector)
     with CaptureQueriesContext(connection) as small:
         client.post(page_url(collector), PAGE_1)
-    client.post(page_url(collector), {**PAGE_2, "page": "2", "back": "1"})
+    client.post(page_url(collector), {**PAGE_2, PAGE_FIELD: "2", BACK_BUTTON: "1"})
     stored(10_000 - 11)
     with CaptureQueriesContext(connection) as large:
         client.post(page_url(collector), PAGE_1)
@@ -1200,7 +1208,7 @@ def test_a_browser_running_no_script_reads_each_sent_page_back_with_a_get(client
     shown = client.get(again["Location"]).content.decode()
     assert re.search(r'id="q-meaning"[^>]*>', shown).group(0).endswith('">')
     assert 'value="heard_know" checked' in shown
-    back = client.post(url, {**PAGE_2, "back": "1", **plain})
+    back = client.post(url, {**PAGE_2, BACK_BUTTON: "1", **plain})
     assert back["Location"] == f"{url}?lang=fr&p=1"
     assert client.post(url, {**PAGE_1, **plain})["Location"] == f"{url}?lang=fr&p=2"
     assert client.post(url, {**PAGE_2, **plain})["Location"] == f"{url}?lang=fr&p=3"
@@ -1230,7 +1238,9 @@ def test_without_script_or_cookies_the_address_read_back_carries_the_state(colle
     assert shown_page(browser.get(unescape(french))) == 1
     assert Response.objects.get().language == "fr"
     browser.cookies.clear()
-    sent = browser.post(page_url(collector), {**PAGE_1, "state": state_of(first), "no-script": "1"})
+    sent = browser.post(
+        page_url(collector), {**PAGE_1, STATE_FIELD: state_of(first), "no-script": "1"}
+    )
     assert "&p=2&state=" in sent["Location"]
     browser.cookies.clear()
     assert shown_page(browser.get(sent["Location"])) == 2
@@ -1241,7 +1251,7 @@ def test_without_script_or_cookies_the_address_read_back_carries_the_state(colle
 def test_the_error_summary_names_each_question_it_lists(client, collector, lang, separator):
     """Two "This question needs an answer." links side by side tell nobody where to go."""
     start(client, collector, lang=lang)
-    page = client.post(page_url(collector), {"page": "1", "day": "2040-01-01"}).content.decode()
+    page = client.post(page_url(collector), {PAGE_FIELD: "1", "day": "2040-01-01"}).content.decode()
     summary = page.split('id="error-summary"')[1].split("</ul>")[0]
     item = r'<li><a href="#q-([^"]+)"><span><span class="summary-question">([^<]*)</span><span[^>]*>([^<]*)</span>'
     items = re.findall(item, summary)
@@ -1266,8 +1276,72 @@ def test_the_error_summary_names_the_question_in_chinese_and_arabic(client, agen
     version = demo_survey_load(agency=agency).versions.get()  # published already
     demo = fieldwork.round_create(version=version, label="Demo").collectors.get()
     start(client, demo, lang=lang)
-    page = client.post(page_url(demo), {"page": "1"}).content.decode()
+    page = client.post(page_url(demo), {PAGE_FIELD: "1"}).content.decode()
     summary = unescape(
         re.sub(r"<[^>]+>", "", page.split('id="error-summary"')[1].split("</ul>")[0])
     )
     assert named in summary
+
+
+def _as_a_browser_sends(page, answers: list[tuple[str, str]], button: str) -> str:
+    """The page's form as a browser sends it: its hidden fields in the page's order, then
+    the answers, then the button pressed (only that one)."""
+    form = re.search(r"<form[^>]*>(.*?)</form>", page.content.decode(), re.S).group(1)
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    pressed = re.search(rf'<button type="submit" name="([^"]+)" value="1"[^>]*>{button}<', form)
+    fields = [(name, unescape(value)) for name, value in hidden]
+    return urlencode([*fields, *answers, (pressed.group(1), "1")])
+
+
+def test_questions_coded_like_the_forms_own_fields_keep_their_answers(agency):
+    # A federal country asks "Which state do you live in?" and codes it `state`; others
+    # code questions `page`, `next`, `back` or `later`. The page's own fields had those
+    # names: the answer replaced the form's signed state (a refused form, 403), an
+    # empty question took the page number as its answer, an answer pressed "Back".
+    data = survey_dict(
+        q("state", "single", choice_list="states", required=True),
+        q("page", "integer"),
+        q("next", "single", choice_list="yes_no"),
+        q("back", "single", choice_list="yes_no"),
+        q("later", "text"),
+        lists=[
+            {"name": "states", "choices": [choice("lagos"), choice("kano")]},
+            {"name": "yes_no", "choices": [choice("yes"), choice("no")]},
+        ],
+    )
+    data["sections"].append(
+        {"code": "page_2", "title": {}, "relevance": "", "questions": [q("last", "text")]}
+    )
+    version = services.survey_publish(
+        version=survey_from_dict(data, agency=agency, by=None), by=None
+    )
+    collector = fieldwork.round_create(version=version, label="States").collectors.get()
+    browser = Client(enforce_csrf_checks=True)  # as strict as a real browser
+    first = start_page(browser, collector)
+    answers = [("state", "kano"), ("next", "no"), ("back", "yes"), ("later", "Tomorrow")]
+    sent = browser.post(
+        page_url(collector),
+        _as_a_browser_sends(first, answers, "Next"),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,  # the form's no-script field: a browser running no script, redirected
+    )
+    assert shown_page(sent) == 2
+    response = Response.objects.get()
+    assert response.answers == {"state": "kano", "next": "no", "back": "yes", "later": "Tomorrow"}
+    # Back from page 2 is Back, whatever the questions are called; "page" answered now.
+    back = browser.post(
+        page_url(collector),
+        _as_a_browser_sends(sent, [("last", "Thanks")], "Back"),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,
+    )
+    assert shown_page(back) == 1
+    again = browser.post(
+        page_url(collector),
+        _as_a_browser_sends(back, [*answers, ("page", "12")], "Next"),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,
+    )
+    assert shown_page(again) == 2
+    response.refresh_from_db()
+    assert response.answers["page"] == 12 and response.answers["last"] == "Thanks"

@@ -20,6 +20,7 @@ from accounts.models import Role
 from survey import fieldwork, invitations
 from survey.answering import token_hash
 from survey.exceptions import SurveyError
+from survey.logic import PAGE_FIELD
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
@@ -106,7 +107,7 @@ def test_someone_who_started_is_reminded_and_the_new_link_resumes_their_answers(
     assert phone.get(link_in(mailoutbox[-1])).status_code == 302
     entry = phone.get(reverse("respond:entry", args=[mailing.token]))
     page = phone.get(entry["Location"])
-    assert 'name="page" value="2"' in page.content.decode()
+    assert f'name="{PAGE_FIELD}" value="2"' in page.content.decode()
     phone.post(page_url(mailing), PAGE_2)
     phone.post(page_url(mailing), PAGE_3)
     assert Response.objects.get().status == ResponseStatus.COMPLETE

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from survey.logic import BACK_BUTTON, PAGE_FIELD, STATE_FIELD
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
 pytestmark = [
@@ -88,8 +89,9 @@ def test_the_form_fields_of_a_page_take_any_junk(browser, collector):
     for junk in JUNK:
         requests += [
             ("get", url, {"p": junk, "lang": junk, "typed": junk, "state": junk}),
-            ("post", url, {**PAGE_1, "page": junk}),
-            ("post", url, {**PAGE_1, "back": junk, "live-shown": junk}),
+            ("post", url, {**PAGE_1, PAGE_FIELD: junk}),
+            ("post", url, {**PAGE_1, STATE_FIELD: junk}),
+            ("post", url, {**PAGE_1, BACK_BUTTON: junk, "live-shown": junk}),
         ]
     assert _server_errors(browser, requests) == []
 
@@ -101,7 +103,7 @@ def test_every_answer_takes_any_junk(settings, collector, number, answers):
     settings.RESPONDENT_RATE_LIMITS = {"save": (10**6, 60), "start": (10**6, 3600)}
     failed = []
     for field in answers:
-        if field == "page":
+        if field == PAGE_FIELD:
             continue
         for junk in JUNK:
             browser = Client(raise_request_exception=False)

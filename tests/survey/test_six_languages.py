@@ -20,6 +20,7 @@ from django.utils import translation
 from survey import fieldwork
 from survey.bank import UN
 from survey.demo import demo_survey_dict, demo_survey_load
+from survey.logic import NEXT_BUTTON, PAGE_FIELD
 from survey.models import Response, ResponseStatus
 from tests.survey.test_answering import thank_you_address
 
@@ -49,8 +50,8 @@ def _answers(html: str) -> dict[str, list[str]]:
         data.setdefault(name, [value])
     for name in re.findall(r'<input type="text" name="([^"]+)"[^>]*inputmode="numeric"', html):
         data[name] = ["1990"]
-    data["page"] = [re.search(r'name="page" value="(\d+)"', html).group(1)]
-    data["next"] = ["1"]
+    data[PAGE_FIELD] = [re.search(rf'name="{PAGE_FIELD}" value="(\d+)"', html).group(1)]
+    data[NEXT_BUTTON] = ["1"]
     return data
 
 
@@ -67,7 +68,7 @@ def test_the_demo_survey_is_answered_whole_in_each_un_language(agency, lang):
     nonce = re.search(r'name="nonce" value="([^"]+)"', welcome).group(1)
     page = browser.post(entry, {"consent": "yes", "nonce": nonce, "lang": lang})
     seen = english_seen = 0
-    while 'name="page"' in page.content.decode():  # a question page
+    while f'name="{PAGE_FIELD}"' in page.content.decode():  # a question page
         html = page.content.decode()
         seen += 1
         assert f'<html lang="{lang}"' in html
