@@ -375,13 +375,21 @@ def _clean_texts(texts: dict[str, str] | None) -> dict[str, str]:
 
 @transaction.atomic
 def survey_import_xlsform(
-    *, data: bytes, agency: Agency, by: User | None, name: str = ""
+    *,
+    data: bytes,
+    agency: Agency,
+    by: User | None,
+    name: str = "",
+    left_out: list[str] | None = None,
 ) -> SurveyVersion:
-    """A new survey (draft version 1) from an XLSForm; refused whole, nothing half-imported."""
+    """A new survey (draft version 1) from an XLSForm; refused whole, nothing half-imported.
+
+    The names of the metadata rows not imported (start, end...) go into `left_out`.
+    """
     from survey.serialization import survey_from_dict
     from survey.xlsform import parse_xlsform
 
-    survey_dict = parse_xlsform(data)
+    survey_dict = parse_xlsform(data, left_out=left_out)
     return survey_from_dict(survey_dict, agency=agency, by=by, name=name or None)
 
 

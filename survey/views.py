@@ -66,7 +66,7 @@ from survey.translation_sheet import (
     text_slots,
     translation_completeness,
 )
-from survey.xlsform import XLSFormRefused
+from survey.xlsform import XLSFormRefused, metadata_left_out
 
 
 def _editor_url(version: SurveyVersion, anchor: str = "") -> str:
@@ -211,17 +211,21 @@ def survey_import(request: HttpRequest, agency_id: int) -> HttpResponse:
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        left_out: list[str] = []
         try:
             version = services.survey_import_xlsform(
                 data=form.cleaned_data["file"],
                 agency=access.agency,
                 by=request.user,
                 name=form.cleaned_data["name"],
+                left_out=left_out,
             )
         except XLSFormRefused as refused:
             problems = refused.problems
         else:
             messages.success(request, _("Form imported as a draft. Check it, then publish."))
+            if left_out:
+                messages.info(request, metadata_left_out(left_out))
             return redirect(_editor_url(version))
     return render(
         request,

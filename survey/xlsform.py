@@ -26,6 +26,7 @@ import openpyxl
 import pycountry
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey import expressions as ex
 from survey.checks import check_survey
@@ -59,6 +60,29 @@ SUPPORTED_TYPES = {
     "begin group",
     "end group",
 }
+# What a phone records about itself and the interview (XLSForm "metadata"):
+# KoboToolbox puts start and end in every form it makes. Nothing here is asked
+# of a respondent, and this platform records when each response began and was
+# sent by itself and keeps nothing about the device, so these rows are left
+# out of an import, and the designer is told which.
+METADATA_TYPES = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "imei",
+        "subscriberid",
+        "simserial",
+        "phonenumber",
+        "username",
+        "email",
+        "audit",
+        "start-geopoint",
+        "background-audio",
+        "background-geopoint",
+    }
+)
 TYPE_ALIASES = {
     "select one": "select_one",
     "select1": "select_one",
@@ -316,8 +340,13 @@ def _check_expression(
     return text
 
 
-def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[str, int]]:
-    """Our dict format from XLSForm rows, and question code -> survey row (for messages)."""
+def xlsform_to_dict(
+    book: dict[str, list[Row]], left_out: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Our dict format from XLSForm rows, and question code -> survey row (for messages).
+
+    The names of metadata rows, which are not imported, go into `left_out`.
+    """
     problems: list[XLSProblem] = []
     settings_row = book["settings"][0] if book["settings"] else Row(2, {}, {})
     settings_cepa = _cepa(settings_row, problems, "settings")
@@ -394,6 +423,10 @@ def xlsform_to_dict(book: dict[str, list[Row]]) -> tuple[dict[str, Any], dict[st
         extra = _cepa(row, problems, "survey")
         name = row.get("name")
 
+        if head in METADATA_TYPES:
+            if left_out is not None:
+                left_out.append(name or head)
+            continue
         if head not in SUPPORTED_TYPES:
             problems.append(
                 XLSProblem(
@@ -669,6 +702,20 @@ def _matrix_question(matrix: dict[str, Any], default_language: str) -> dict[str,
     }
 
 
+def metadata_left_out(names: list[str]) -> str:
+    """What the designer reads after an import that left metadata rows out, so that no
+    one looks for start and end among the questions, or thinks them lost."""
+    return ngettext(
+        "Not imported: %(names)s, a row the phone fills in by itself (metadata), not a "
+        "question. This platform records when each response begins and is sent, and "
+        "keeps nothing about the device.",
+        "Not imported: %(names)s, rows the phone fills in by itself (metadata), not "
+        "questions. This platform records when each response begins and is sent, and "
+        "keeps nothing about the device.",
+        len(names),
+    ) % {"names": ", ".join(names)}
+
+
 def _validate_with_pyxform(data: bytes) -> list[XLSProblem]:
     from pyxform.errors import PyXFormError
     from pyxform.xls2xform import convert
@@ -684,10 +731,14 @@ def _validate_with_pyxform(data: bytes) -> list[XLSProblem]:
     return []
 
 
-def parse_xlsform(data: bytes) -> dict[str, Any]:
-    """Read and check an XLSForm; returns our dict, or raises XLSFormRefused (rows named)."""
+def parse_xlsform(data: bytes, *, left_out: list[str] | None = None) -> dict[str, Any]:
+    """Read and check an XLSForm; returns our dict, or raises XLSFormRefused (rows named).
+
+    Metadata rows (start, end, deviceid...) are left out, their names added to
+    `left_out` when given, for the designer to be told.
+    """
     book = read_workbook(data)
-    survey_dict, code_rows = xlsform_to_dict(book)
+    survey_dict, code_rows = xlsform_to_dict(book, left_out)
     problems = []
     for problem in check_survey(survey_dict):
         if problem.kind == "missing_text":

@@ -9,15 +9,17 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
+from django.utils.html import escape
 from pyxform.xls2xform import convert
 
 from accounts.models import Role
 from survey.models import QuestionType, Survey
 from survey.serialization import survey_from_dict, survey_to_dict
 from survey.services import survey_import_xlsform, version_export_xlsform
-from survey.xlsform import XLSFormRefused, dict_to_xlsform, parse_xlsform
+from survey.xlsform import XLSFormRefused, dict_to_xlsform, metadata_left_out, parse_xlsform
 from tests.survey.factories import every_feature
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,7 @@ def test_the_commands_import_and_export(tmp_path, agency, capsys):
         "version": survey.versions.get().pk,
         "questions": 5,
         "languages": ["en", "fr", "ar"],
+        "left_out": [],
     }
     out = tmp_path / "out.xlsx"
     call_command("export_xlsform", str(summary["version"]), str(out))
@@ -300,3 +303,42 @@ def test_codes_and_settings_longer_than_the_database_keeps_are_refused():
     with translation.override("ru"), pytest.raises(XLSFormRefused) as refused:
         parse_xlsform(_workbook(_too_long))
     assert "q1: оформление длиннее 100 символов." in str(refused.value.problems[3])
+
+
+def _from_kobo(workbook):
+    # KoboToolbox's form builder puts start and end in every form; many add more.
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "calculation"])
+    for metadata in ("start", "end", "today", "deviceid", "username", "audit"):
+        survey.append([metadata, metadata, "", ""])
+    survey.append(["integer", "age", "How old are you?", ""])
+    survey.append(["calculate", "__version__", "", "'vGk8Qm'"])
+    settings = workbook.create_sheet("settings")
+    settings.append(["form_title", "version"])
+    settings.append(["Biodiversity and you", "vGk8Qm"])
+
+
+def test_a_form_from_kobo_comes_in_without_the_rows_the_phone_fills_in(
+    client, agency, member_factory, login
+):
+    left_out: list[str] = []
+    data = parse_xlsform(_workbook(_from_kobo), left_out=left_out)
+    assert [q["code"] for s in data["sections"] for q in s["questions"]] == ["age", "__version__"]
+    assert left_out == ["start", "end", "today", "deviceid", "username", "audit"]
+    # The designer is told what was left out, and why nothing is lost, in their language.
+    from django.urls import reverse
+
+    login(member_factory(Role.DESIGNER, agency=agency))
+    upload = SimpleUploadedFile("kobo.xlsx", _workbook(_from_kobo))
+    imported = client.post(
+        reverse("survey:import", args=[agency.pk]).replace("/en/", "/fr/"),
+        {"file": upload, "name": "Kobo"},
+        follow=True,
+    )
+    said = imported.content.decode()
+    assert Survey.objects.get(name="Kobo").versions.get().questions.count() == 2
+    assert "start, end, today, deviceid, username, audit" in said
+    with translation.override("fr"):
+        assert escape(metadata_left_out(left_out)) in said
+    assert "Non importé" in said

@@ -23,9 +23,14 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        left_out: list[str] = []
         try:
             version = survey_import_xlsform(
-                data=path.read_bytes(), agency=agency, by=None, name=options["name"]
+                data=path.read_bytes(),
+                agency=agency,
+                by=None,
+                name=options["name"],
+                left_out=left_out,
             )
         except XLSFormRefused as refused:
             for problem in refused.problems:
@@ -36,5 +41,6 @@ class Command(BaseCommand):
             "version": version.pk,
             "questions": version.questions.count(),
             "languages": version.languages,
+            "left_out": left_out,  # metadata rows (start, end...): not questions
         }
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
