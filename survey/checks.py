@@ -243,6 +243,26 @@ def _check_choice_lists(data: dict[str, Any]) -> list[Problem]:
                         field=key,
                     )
                 )
+        # "Other, please specify" answers with the code other: a list holding its own
+        # choice of that code showed respondents two "Other" options, one answer.
+        offered = lists.get(question.get("choice_list") or "", {}).get("choices", [])
+        if (
+            (question.get("settings") or {}).get("other")
+            and question["type"] in (QuestionType.SINGLE, QuestionType.MULTIPLE)
+            and any(choice["code"] == "other" for choice in offered)
+        ):
+            problems.append(
+                Problem(
+                    Kind.DUPLICATE_CODE,
+                    _(
+                        "%(code)s offers “Other, please specify”, and its list %(list)s has "
+                        "a choice coded other too: remove that choice, or the setting."
+                    )
+                    % {"code": question["code"], "list": question["choice_list"]},
+                    code=question["code"],
+                    field="settings",
+                )
+            )
     return problems
 
 

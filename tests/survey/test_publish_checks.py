@@ -127,6 +127,24 @@ def test_duplicate_codes():
     assert (Kind.DUPLICATE_CODE, "rows") in problems  # choice code twice in a list
 
 
+def test_other_please_specify_beside_a_choice_coded_other_is_refused():
+    # Respondents saw two "Other" options for one answer, and the page two inputs with
+    # one id (a label that ticks the wrong one). A list's own "other", without the
+    # setting, is an ordinary choice; so is the setting beside a list without one.
+    sources = {"name": "sources", "choices": [choice("tv"), choice("other")]}
+    data = survey_dict(
+        q("heard", "single", choice_list="sources", settings={"other": True}),
+        q("also", "multiple", choice_list="sources", settings={"other": True}),
+        q("plain", "single", choice_list="sources"),
+        q("specify", "single", choice_list="yes_no", settings={"other": True}),
+        lists=[sources, {"name": "yes_no", "choices": [choice("yes"), choice("no")]}],
+    )
+    assert kinds(data) == [(Kind.DUPLICATE_CODE, "heard"), (Kind.DUPLICATE_CODE, "also")]
+    with translation.override("fr"):
+        message = check_survey(data)[0].message
+    assert message.startswith("heard propose « Autre, précisez »")
+
+
 def test_missing_text_in_a_language():
     data = survey_dict(q("a", text={"en": "Age?"}), q("b", hint={"en": "A hint", "fr": ""}))
     problems = check_survey(data)
