@@ -83,6 +83,14 @@ METADATA_TYPES = frozenset(
         "background-geopoint",
     }
 )
+# KoboToolbox's own "Rating" question, as its form builder writes it into the
+# XLSForms it exports (KoboToolbox turns it into standard XLSForm only when it
+# deploys a form): a Likert matrix, rows under one scale. Imported as a matrix.
+#   begin_score | name | label | kobo--score-choices: the scale's list
+#   score__row  | name | label      (one row per statement)
+#   end_score
+KOBO_SCORE = ("begin_score", "score__row", "end_score")
+KOBO_SCALE_COLUMN = "kobo--score-choices"
 TYPE_ALIASES = {
     "select one": "select_one",
     "select1": "select_one",
@@ -90,6 +98,8 @@ TYPE_ALIASES = {
     "select multiple": "select_multiple",
     "begin_group": "begin group",
     "end_group": "end group",
+    "begin score": "begin_score",
+    "end score": "end_score",
     "int": "integer",
     "string": "text",
 }
@@ -398,6 +408,7 @@ def xlsform_to_dict(
     current: dict[str, Any] | None = None
     group_stack: list[dict[str, Any]] = []  # open groups: {"kind", "relevance", ...}
     matrix: dict[str, Any] | None = None
+    score: dict[str, Any] | None = None  # an open KoboToolbox rating (KOBO_SCORE)
 
     def new_section(code: str, title: dict[str, str], relevance: str) -> dict[str, Any]:
         section = {"code": code, "title": title, "relevance": relevance, "questions": []}
@@ -416,7 +427,10 @@ def xlsform_to_dict(
             continue
         parts = raw_type.split(" ")
         head = TYPE_ALIASES.get(raw_type, TYPE_ALIASES.get(parts[0], parts[0]))
-        if raw_type in {"begin group", "begin_group", "end group", "end_group"}:
+        if raw_type in {"begin group", "begin_group", "end group", "end_group"} | {
+            "begin score",
+            "end score",
+        }:
             head = TYPE_ALIASES.get(raw_type, raw_type)
         elif raw_type.startswith(("begin ", "end ")):
             head = raw_type
@@ -426,6 +440,44 @@ def xlsform_to_dict(
         if head in METADATA_TYPES:
             if left_out is not None:
                 left_out.append(name or head)
+            continue
+        if head in KOBO_SCORE:
+            if head == "begin_score":
+                if score is not None or matrix is not None:
+                    problems.append(
+                        XLSProblem("survey", row.number, _("a rating cannot hold another group."))
+                    )
+                    continue
+                score = {"row": row, "rows": []}
+            elif score is None:
+                problems.append(
+                    XLSProblem(
+                        "survey",
+                        row.number,
+                        _("“%(type)s” without a “begin_score”.") % {"type": row.get("type")},
+                    )
+                )
+            elif head == "score__row":
+                score["rows"].append(row)
+            else:
+                if current is None:
+                    current = new_section(f"page_{len(sections) + 1}", {}, "")
+                question = _score_question(
+                    score, lists, default_language, problems, inherited_relevance()
+                )
+                if question["code"] in code_rows:
+                    problems.append(
+                        XLSProblem(
+                            "survey",
+                            score["row"].number,
+                            _("the name “%(name)s” is already used in row %(first)d.")
+                            % {"name": question["code"], "first": code_rows[question["code"]]},
+                        )
+                    )
+                else:
+                    current["questions"].append(question)
+                    code_rows[question["code"]] = score["row"].number
+                score = None
             continue
         if head not in SUPPORTED_TYPES:
             problems.append(
@@ -500,6 +552,10 @@ def xlsform_to_dict(
 
     if group_stack:
         problems.append(XLSProblem("survey", None, _("a “begin group” is never closed.")))
+    if score is not None:
+        problems.append(
+            XLSProblem("survey", score["row"].number, _("a “begin_score” is never closed."))
+        )
 
     for question in (q for s in sections for q in s["questions"]):
         if question.pop("_acknowledge", False):
@@ -702,6 +758,71 @@ def _matrix_question(matrix: dict[str, Any], default_language: str) -> dict[str,
     }
 
 
+def _score_question(
+    score: dict[str, Any],
+    lists: dict[str, dict[str, Any]],
+    default_language: str,
+    problems: list[XLSProblem],
+    inherited: str,
+) -> dict[str, Any]:
+    """A KoboToolbox rating as our matrix: its statements become the rows list.
+
+    The rows live in the survey sheet there, so their list is made here, named
+    after the question (with a number added should a list have that name).
+    """
+    row: Row = score["row"]
+    code = row.get("name") or f"rating_{row.number}"
+    rows_list = f"{code}_rows"
+    while rows_list in lists:
+        rows_list = f"{rows_list}_{row.number}"
+    lists[rows_list] = {
+        "name": rows_list,
+        "choices": [
+            {
+                "code": statement.get("name"),
+                "label": _texts(statement, "label", default_language),
+                "exclusive": False,
+                "anchored": False,
+                "properties": {},
+            }
+            for statement in score["rows"]
+        ],
+    }
+    if not row.get(KOBO_SCALE_COLUMN):
+        problems.append(
+            XLSProblem(
+                "survey",
+                row.number,
+                _("a rating needs the list of its scale in the column “%(column)s”.")
+                % {"column": KOBO_SCALE_COLUMN},
+            )
+        )
+    relevance = _check_expression(
+        row.get("relevant") or row.get("relevance"), "survey", row, "relevant", problems
+    )
+    if inherited:
+        relevance = f"{inherited} and ({relevance})" if relevance else inherited
+    return {
+        "code": code,
+        "type": QuestionType.MATRIX,
+        "text": _texts(row, "label", default_language),
+        "hint": _texts(row, "hint", default_language),
+        "required": _flag(row.get("required")),
+        "required_message": _texts(row, "required_message", default_language),
+        "relevance": relevance,
+        "constraint": "",
+        "constraint_message": {},
+        "choice_filter": "",
+        "calculation": "",
+        "default": "",
+        "appearance": "",
+        "choice_list": row.get(KOBO_SCALE_COLUMN) or None,
+        "rows_list": rows_list,
+        "settings": {},
+        "standard": False,
+    }
+
+
 def metadata_left_out(names: list[str]) -> str:
     """What the designer reads after an import that left metadata rows out, so that no
     one looks for start and end among the questions, or thinks them lost."""
@@ -747,9 +868,12 @@ def parse_xlsform(data: bytes, *, left_out: list[str] | None = None) -> dict[str
         problems.append(XLSProblem(sheet, code_rows.get(problem.code), problem.message))
     if problems:
         raise XLSFormRefused(problems)
-    problems = _validate_with_pyxform(data)
-    if problems:
-        raise XLSFormRefused(problems)
+    # pyxform knows only standard XLSForm: a KoboToolbox rating is checked by our own
+    # checks above, as what it became.
+    if not any(row.get("type").lower().replace(" ", "_") in KOBO_SCORE for row in book["survey"]):
+        problems = _validate_with_pyxform(data)
+        if problems:
+            raise XLSFormRefused(problems)
     return survey_dict
 
 

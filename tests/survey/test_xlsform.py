@@ -342,3 +342,106 @@ def test_a_form_from_kobo_comes_in_without_the_rows_the_phone_fills_in(
     with translation.override("fr"):
         assert escape(metadata_left_out(left_out)) in said
     assert "Non importé" in said
+
+
+def _kobo_rating(workbook):
+    # KoboToolbox's "Rating" question as its form builder exports it (French and English).
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(
+        [
+            "type",
+            "name",
+            "label::English (en)",
+            "label::French (fr)",
+            "required",
+            "relevant",
+            "kobo--score-choices",
+        ]
+    )
+    survey.append(["start", "start", "", "", "", "", ""])
+    survey.append(
+        ["select_one yes_no", "heard", "Heard of biodiversity?", "Entendu ?", "true", "", ""]
+    )
+    survey.append(
+        [
+            "begin_score",
+            "attitudes",
+            "How much do you agree?",
+            "Êtes-vous d'accord ?",
+            "true",
+            "${heard} = 'yes'",
+            "agree",
+        ]
+    )
+    survey.append(
+        ["score__row", "nature_matters", "Nature matters", "La nature compte", "", "", ""]
+    )
+    survey.append(["score__row", "act_now", "We must act now", "Il faut agir", "", "", ""])
+    survey.append(["end_score", "", "", "", "", "", ""])
+    choices = workbook.create_sheet("choices")
+    choices.append(["list_name", "name", "label::English (en)", "label::French (fr)"])
+    choices.append(["yes_no", "yes", "Yes", "Oui"])
+    choices.append(["yes_no", "no", "No", "Non"])
+    for code, en, fr in (("1", "Disagree", "Pas d'accord"), ("2", "Agree", "D'accord")):
+        choices.append(["agree", code, en, fr])
+
+
+def test_a_kobo_rating_comes_in_as_a_matrix_that_answers_and_exports(agency):
+    version = survey_import_xlsform(data=_workbook(_kobo_rating), agency=agency, by=None)
+    data = survey_to_dict(version)
+    _heard, attitudes = data["sections"][0]["questions"]
+    assert attitudes["type"] == QuestionType.MATRIX and attitudes["required"] is True
+    assert attitudes["text"] == {"en": "How much do you agree?", "fr": "Êtes-vous d'accord ?"}
+    assert attitudes["relevance"] == "${heard} = 'yes'"
+    assert attitudes["choice_list"] == "agree"
+    rows = next(cl for cl in data["choice_lists"] if cl["name"] == attitudes["rows_list"])
+    assert [(r["code"], r["label"]["fr"]) for r in rows["choices"]] == [
+        ("nature_matters", "La nature compte"),
+        ("act_now", "Il faut agir"),
+    ]
+    # As any matrix: one answer per statement, and out again as standard XLSForm.
+    from survey.checks import answer_keys
+
+    assert {"attitudes_nature_matters", "attitudes_act_now"} <= set(answer_keys(data))
+    again = survey_import_xlsform(
+        data=version_export_xlsform(version=version), agency=agency, by=None
+    )
+    assert survey_to_dict(again) == data
+    convert(xlsform=io.BytesIO(version_export_xlsform(version=version)), file_type=".xlsx")
+
+
+def _rating(*, scale: str, closed: bool):
+    def build(workbook):
+        survey = workbook.active
+        survey.title = "survey"
+        survey.append(["type", "name", "label", "kobo--score-choices"])
+        survey.append(["begin_score", "attitudes", "Agree?", scale])
+        survey.append(["score__row", "a", "A", ""])
+        if closed:
+            survey.append(["end_score", "", "", ""])
+        choices = workbook.create_sheet("choices")
+        choices.append(["list_name", "name", "label"])
+        choices.append(["agree", "1", "Agree"])
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("build", "problem"),
+    [
+        (_rating(scale="agree", closed=False), "row 2: a “begin_score” is never closed."),
+        (
+            _rating(scale="", closed=True),
+            "row 2: a rating needs the list of its scale in the column “kobo--score-choices”.",
+        ),
+        (
+            _rating(scale="agreement", closed=True),
+            "row 2: the choice list “agreement” is not in the choices sheet.",
+        ),
+    ],
+)
+def test_a_kobo_rating_without_its_scale_or_its_end_is_refused_with_the_row(build, problem):
+    with pytest.raises(XLSFormRefused) as refused:
+        parse_xlsform(_workbook(build))
+    assert [str(p) for p in refused.value.problems] == [f"survey sheet, {problem}"]
