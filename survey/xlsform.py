@@ -33,7 +33,7 @@ from survey.checks import check_survey
 from survey.i18n import is_valid_language, normalize_language
 from survey.links import links_from
 from survey.models import QuestionType
-from survey.serialization import FORMAT
+from survey.serialization import FORMAT, blank_question
 
 SHEETS = ("survey", "choices", "settings")
 # The platform's texts in national languages (survey.interface_texts): a text a row,
@@ -802,25 +802,17 @@ def _score_question(
     )
     if inherited:
         relevance = f"{inherited} and ({relevance})" if relevance else inherited
-    return {
-        "code": code,
-        "type": QuestionType.MATRIX,
-        "text": _texts(row, "label", default_language),
-        "hint": _texts(row, "hint", default_language),
-        "required": _flag(row.get("required")),
-        "required_message": _texts(row, "required_message", default_language),
-        "relevance": relevance,
-        "constraint": "",
-        "constraint_message": {},
-        "choice_filter": "",
-        "calculation": "",
-        "default": "",
-        "appearance": "",
-        "choice_list": row.get(KOBO_SCALE_COLUMN) or None,
-        "rows_list": rows_list,
-        "settings": {},
-        "standard": False,
-    }
+    return blank_question(
+        code,
+        QuestionType.MATRIX,
+        text=_texts(row, "label", default_language),
+        hint=_texts(row, "hint", default_language),
+        required=_flag(row.get("required")),
+        required_message=_texts(row, "required_message", default_language),
+        relevance=relevance,
+        choice_list=row.get(KOBO_SCALE_COLUMN) or None,
+        rows_list=rows_list,
+    )
 
 
 def metadata_left_out(names: list[str]) -> str:
