@@ -58,6 +58,7 @@ from survey.interface_texts import respondent_interface, survey_interface
 from survey.logic import (
     BACK_BUTTON,
     LATER_BUTTON,
+    NEXT_BUTTON,
     NO_SCRIPT_FIELD,
     PAGE_FIELD,
     STATE_FIELD,
@@ -254,6 +255,40 @@ def _own_form_token(
         return csrf_exempt(checked)
 
     return decorate
+
+
+# The page form's fields before they were renamed apart from question codes
+# (survey.logic.STATE_FIELD...): a page loaded before an upgrade and sent after it.
+_FIELDS_BEFORE_RENAME = {
+    "state": STATE_FIELD,
+    "page": PAGE_FIELD,
+    "next": NEXT_BUTTON,
+    "back": BACK_BUTTON,
+    "later": LATER_BUTTON,
+}
+
+
+def _loaded_before_the_rename(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A form from a page loaded before the upgrade is read under the new names.
+
+    Without this, each person with a survey page open during an upgrade met a
+    refusal ("your browser did not send this site's cookie") at their next
+    press. Only a form without the new state field is read so: the page's own
+    answers keep their names (a question coded state kept its clash there, as
+    it had before).
+    """
+
+    @wraps(view)
+    def read(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and STATE_FIELD not in request.POST and "state" in request.POST:
+            renamed = request.POST.copy()
+            for old, new in _FIELDS_BEFORE_RENAME.items():
+                if old in renamed:
+                    renamed.setlist(new, renamed.pop(old))
+            request.POST = renamed
+        return view(request, *args, **kwargs)
+
+    return read
 
 
 # What a database that falters raises: a locked SQLite file, a PostgreSQL server that
@@ -524,6 +559,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
 
 @xframe_options_exempt
 @require_http_methods(SHOWN_OR_SENT)
+@_loaded_before_the_rename
 @_own_form_token("state")
 @_kept_if_not_saved
 def page(request: HttpRequest, token: str) -> HttpResponse:
@@ -733,6 +769,7 @@ def _thank_you(
 
 @xframe_options_exempt
 @require_http_methods(SHOWN_OR_SENT)
+@_loaded_before_the_rename
 @_own_form_token("state")
 @_kept_if_not_saved
 def later(request: HttpRequest, token: str) -> HttpResponse:

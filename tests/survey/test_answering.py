@@ -1345,3 +1345,17 @@ def test_questions_coded_like_the_forms_own_fields_keep_their_answers(agency):
     assert shown_page(again) == 2
     response.refresh_from_db()
     assert response.answers["page"] == 12 and response.answers["last"] == "Thanks"
+
+
+def test_a_page_loaded_before_the_upgrade_that_renamed_its_fields_is_still_taken(collector):
+    # Open on a phone while the platform was upgraded, sent after: its fields have the
+    # old names (state, page, next). It goes on, instead of a refusal about cookies.
+    browser = Client(enforce_csrf_checks=True)
+    first = start_page(browser, collector)
+    state = re.search(rf'name="{STATE_FIELD}" value="([^"]+)"', first.content.decode())[1]
+    old_form = {k: v for k, v in PAGE_1.items() if k != PAGE_FIELD}
+    sent = browser.post(page_url(collector), {**old_form, "state": state, "page": "1", "next": "1"})
+    assert shown_page(sent) == 2
+    assert Response.objects.get().answers["region"] == "coast"
+    back = browser.post(page_url(collector), {"state": state, "page": "2", "back": "1"})
+    assert shown_page(back) == 1
