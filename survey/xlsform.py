@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -758,6 +759,14 @@ def _matrix_question(matrix: dict[str, Any], default_language: str) -> dict[str,
     }
 
 
+def _name_from(label: str, number: int) -> str:
+    """A code for a row KoboToolbox left unnamed (it names them when it deploys a form):
+    the label's Latin words, as its own names are made, else the row's number."""
+    latin = unicodedata.normalize("NFKD", label.lower()).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "_", latin).strip("_")[:40].rstrip("_")
+    return words if words and not words[0].isdigit() else f"row_{number}"
+
+
 def _score_question(
     score: dict[str, Any],
     lists: dict[str, dict[str, Any]],
@@ -775,19 +784,16 @@ def _score_question(
     rows_list = f"{code}_rows"
     while rows_list in lists:
         rows_list = f"{rows_list}_{row.number}"
-    lists[rows_list] = {
-        "name": rows_list,
-        "choices": [
-            {
-                "code": statement.get("name"),
-                "label": _texts(statement, "label", default_language),
-                "exclusive": False,
-                "anchored": False,
-                "properties": {},
-            }
-            for statement in score["rows"]
-        ],
-    }
+    statements = []
+    for number, statement in enumerate(score["rows"], 1):
+        label = _texts(statement, "label", default_language)
+        name = statement.get("name") or _name_from(label.get(default_language, ""), number)
+        while name in {each["code"] for each in statements}:
+            name = f"{name}_{number}"
+        statements.append(
+            {"code": name, "label": label, "exclusive": False, "anchored": False, "properties": {}}
+        )
+    lists[rows_list] = {"name": rows_list, "choices": statements}
     if not row.get(KOBO_SCALE_COLUMN):
         problems.append(
             XLSProblem(

@@ -445,3 +445,30 @@ def test_a_kobo_rating_without_its_scale_or_its_end_is_refused_with_the_row(buil
     with pytest.raises(XLSFormRefused) as refused:
         parse_xlsform(_workbook(build))
     assert [str(p) for p in refused.value.problems] == [f"survey sheet, {problem}"]
+
+
+def _kobo_rating_unnamed(workbook):
+    # As KoboToolbox's form builder keeps a rating until it deploys the form: no names.
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "kobo--score-choices"])
+    survey.append(["begin_score", "", "Do you agree?", "agree"])
+    for label in ("Forests matter", "Écoles vertes", "الطبيعة مهمة", "Forests matter"):
+        survey.append(["score__row", "", label, ""])
+    survey.append(["end_score", "", "", ""])
+    choices = workbook.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    choices.append(["agree", "1", "Agree"])
+
+
+def test_a_kobo_rating_left_unnamed_gets_codes_from_its_labels():
+    data = parse_xlsform(_workbook(_kobo_rating_unnamed))
+    (rating,) = data["sections"][0]["questions"]
+    assert rating["code"] == "rating_2"
+    rows = next(cl for cl in data["choice_lists"] if cl["name"] == "rating_2_rows")
+    assert [row["code"] for row in rows["choices"]] == [
+        "forests_matter",
+        "ecoles_vertes",
+        "row_3",
+        "forests_matter_4",
+    ]
