@@ -104,6 +104,10 @@ TYPE_ALIASES = {
     "int": "integer",
     "string": "text",
 }
+# Group types written with a space or an underscore, both read as one.
+_SPELLED_TWO_WAYS = frozenset(
+    {"begin group", "begin_group", "end group", "end_group", "begin score", "end score"}
+)
 TRUE_VALUES = {"yes", "true", "true()", "1", "y"}
 TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "guidance_hint")
 
@@ -428,10 +432,7 @@ def xlsform_to_dict(
             continue
         parts = raw_type.split(" ")
         head = TYPE_ALIASES.get(raw_type, TYPE_ALIASES.get(parts[0], parts[0]))
-        if raw_type in {"begin group", "begin_group", "end group", "end_group"} | {
-            "begin score",
-            "end score",
-        }:
+        if raw_type in _SPELLED_TWO_WAYS:
             head = TYPE_ALIASES.get(raw_type, raw_type)
         elif raw_type.startswith(("begin ", "end ")):
             head = raw_type
