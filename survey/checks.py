@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from survey import expressions as ex
 from survey.i18n import has_text
 from survey.links import MAX_LINKS, link_owner, link_problem
+from survey.logic import OTHER
 from survey.models import (
     CHOICE_CODE_PATTERN,
     CHOICE_TYPES,
@@ -27,6 +28,7 @@ from survey.models import (
     COMPUTED_TYPES,
     NO_ANSWER_TYPES,
     NUMBER_TYPES,
+    OTHER_TYPES,
     TEXT_TYPES,
     Question,
     QuestionType,
@@ -111,7 +113,7 @@ def answer_keys(data: dict[str, Any]) -> dict[str, tuple[str, AnswerType]]:
             keys[code] = (code, AnswerType("none"))
         else:
             keys[code] = (code, AnswerType("any"))
-        if question.get("settings", {}).get("other") and qtype in CHOICE_TYPES:
+        if question.get("settings", {}).get("other") and qtype in OTHER_TYPES:
             keys[f"{code}_other"] = (code, AnswerType("text"))
     return keys
 
@@ -248,8 +250,8 @@ def _check_choice_lists(data: dict[str, Any]) -> list[Problem]:
         offered = lists.get(question.get("choice_list") or "", {}).get("choices", [])
         if (
             (question.get("settings") or {}).get("other")
-            and question["type"] in (QuestionType.SINGLE, QuestionType.MULTIPLE)
-            and any(choice["code"] == "other" for choice in offered)
+            and question["type"] in OTHER_TYPES
+            and any(choice["code"] == OTHER for choice in offered)
         ):
             problems.append(
                 Problem(

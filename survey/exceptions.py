@@ -1,4 +1,10 @@
+from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_lazy as _
+
+# What a database that falters raises: a locked SQLite file, a PostgreSQL server that
+# restarts or fails over, a connection dropped on the way. Not IntegrityError or
+# ProgrammingError: those are mistakes of ours, and an error page must show them.
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 class SurveyError(Exception):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from survey import expressions as ex
 from survey.i18n import from_keyboard, text_for
-from survey.models import QuestionType
+from survey.models import OTHER_TYPES, QuestionType
 
 DEFAULT_MAX_LENGTH = {QuestionType.TEXT: 250, QuestionType.LONG_TEXT: 5000}
 OTHER = "other"
@@ -77,10 +77,7 @@ class CompiledQuestion:
         self.settings = self.data.get("settings") or {}
         self.required = bool(self.data.get("required"))
         self.is_displayed = self.type not in {QuestionType.CALCULATE, QuestionType.HIDDEN}
-        self.has_other = bool(self.settings.get("other")) and self.type in {
-            QuestionType.SINGLE,
-            QuestionType.MULTIPLE,
-        }
+        self.has_other = bool(self.settings.get("other")) and self.type in OTHER_TYPES
         if self.type == QuestionType.MATRIX:
             self.answer_keys = tuple(f"{self.code}_{row.code}" for row in self.rows)
         else:

@@ -79,6 +79,8 @@ NUMBER_TYPES = {QuestionType.INTEGER, QuestionType.DECIMAL, QuestionType.RATING}
 TEXT_TYPES = {QuestionType.TEXT, QuestionType.LONG_TEXT}
 NO_ANSWER_TYPES = {QuestionType.NOTE}
 COMPUTED_TYPES = {QuestionType.CALCULATE, QuestionType.HIDDEN}
+# The types whose "other" setting offers "Other, please specify".
+OTHER_TYPES = {QuestionType.SINGLE, QuestionType.MULTIPLE}
 
 
 # ----------------------------------------------------------------- frozen guard

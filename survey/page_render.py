@@ -664,11 +664,9 @@ def link_preview(compiled: CompiledSurvey, language: str) -> dict[str, str]:
     these the card named the survey only, or nothing. The intro is the invitation
     to answer, so it is the description, on one line and cut where a card cuts.
     """
-    intro = " ".join(
-        text_for(compiled.data.get("intro"), language, compiled.default_language).split()
-    )
+    intro = " ".join(_texts(compiled, compiled.data.get("intro"), language).split())
     return {
-        "title": text_for(compiled.data.get("title"), language, compiled.default_language),
+        "title": _texts(compiled, compiled.data.get("title"), language),
         "description": Truncator(intro).chars(PREVIEW_LENGTH),
     }
 

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -44,6 +43,7 @@ from django.views.decorators.http import require_http_methods
 
 from survey import answering, invitations, selectors
 from survey.answering import Refusal
+from survey.exceptions import DATABASE_AWAY
 from survey.i18n import (
     LANGUAGE_NAMES,
     choose_language,
@@ -291,12 +291,6 @@ def _loaded_before_the_rename(view: Callable[..., HttpResponse]) -> Callable[...
     return read
 
 
-# What a database that falters raises: a locked SQLite file, a PostgreSQL server that
-# restarts or fails over, a connection dropped on the way. Not IntegrityError or
-# ProgrammingError: those are mistakes of ours, and an error page must show them.
-_NOT_SAVED = (OperationalError, InterfaceError)
-
-
 def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A form the database could not take comes back as a page that sends it again.
 
@@ -312,7 +306,7 @@ def _kept_if_not_saved(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def kept(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except _NOT_SAVED:
+        except DATABASE_AWAY:
             if request.method != "POST":
                 raise
             logger.exception("A respondent's form was not saved; they can send it again")

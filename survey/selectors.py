@@ -14,6 +14,7 @@ from accounts.models import Agency, User
 from accounts.permissions import Action
 from accounts.selectors import AgencyAccess, agency_access
 from accounts.timezones import agency_time_zone
+from survey.exceptions import DATABASE_AWAY
 from survey.i18n import match_language, text_for
 from survey.models import (
     Choice,
@@ -518,7 +519,6 @@ def collector_by_token(*, token: str) -> Any:
     yet" page until the database is back (survey.respond_views).
     """
     from django.conf import settings
-    from django.db import InterfaceError, OperationalError
 
     now = time.monotonic()
     seen = _LINKS.get(token)
@@ -526,7 +526,7 @@ def collector_by_token(*, token: str) -> Any:
         return seen[1]
     try:
         found = _COLLECTOR_LOADER.load(token[:64])
-    except (OperationalError, InterfaceError):
+    except DATABASE_AWAY:
         if seen is None:
             raise
         return seen[1]

@@ -355,6 +355,17 @@ def _check_expression(
     return text
 
 
+def _type_of(row: Row) -> tuple[str, list[str]]:
+    """A survey row's type as read here ("begin_score", "select_one"...), and its words."""
+    raw_type = re.sub(r"\s+", " ", row.get("type").lower())
+    parts = raw_type.split(" ")
+    if raw_type in _SPELLED_TWO_WAYS:
+        return TYPE_ALIASES.get(raw_type, raw_type), parts
+    if raw_type.startswith(("begin ", "end ")):
+        return raw_type, parts
+    return TYPE_ALIASES.get(raw_type, TYPE_ALIASES.get(parts[0], parts[0])), parts
+
+
 def xlsform_to_dict(
     book: dict[str, list[Row]], left_out: list[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, int]]:
@@ -425,17 +436,11 @@ def xlsform_to_dict(
         return " and ".join(f"({p})" if " or " in p else p for p in parts)
 
     for row in book["survey"]:
-        raw_type = re.sub(r"\s+", " ", row.get("type").lower())
-        if not raw_type:
+        head, parts = _type_of(row)
+        if not head:
             if row.get("name"):
                 problems.append(XLSProblem("survey", row.number, _("the type is missing.")))
             continue
-        parts = raw_type.split(" ")
-        head = TYPE_ALIASES.get(raw_type, TYPE_ALIASES.get(parts[0], parts[0]))
-        if raw_type in _SPELLED_TWO_WAYS:
-            head = TYPE_ALIASES.get(raw_type, raw_type)
-        elif raw_type.startswith(("begin ", "end ")):
-            head = raw_type
         extra = _cepa(row, problems, "survey")
         name = row.get("name")
 
@@ -869,7 +874,7 @@ def parse_xlsform(data: bytes, *, left_out: list[str] | None = None) -> dict[str
         raise XLSFormRefused(problems)
     # pyxform knows only standard XLSForm: a KoboToolbox rating is checked by our own
     # checks above, as what it became.
-    if not any(row.get("type").lower().replace(" ", "_") in KOBO_SCORE for row in book["survey"]):
+    if not any(_type_of(row)[0] in KOBO_SCORE for row in book["survey"]):
         problems = _validate_with_pyxform(data)
         if problems:
             raise XLSFormRefused(problems)

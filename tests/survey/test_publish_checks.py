@@ -7,7 +7,7 @@ from django.utils import translation
 
 from accounts.models import Role
 from survey import services
-from survey.checks import Kind, check_survey
+from survey.checks import Kind, answer_keys, check_survey
 from survey.exceptions import PublishRefused
 from survey.models import VersionStatus
 from survey.serialization import survey_from_dict
@@ -143,6 +143,10 @@ def test_other_please_specify_beside_a_choice_coded_other_is_refused():
     with translation.override("fr"):
         message = check_survey(data)[0].message
     assert message.startswith("heard propose « Autre, précisez »")
+    # Only single and multiple choices offer it: a scale with the setting left on
+    # answers under no "_other" key, as the answering flow reads it (CompiledQuestion).
+    scale = survey_dict(q("agree", "likert", choice_list="yes_no", settings={"other": True}))
+    assert set(answer_keys(scale)) == {"agree"}
 
 
 def test_missing_text_in_a_language():
