@@ -276,11 +276,17 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
     group_completed: Counter[str] = Counter()
     version_started: Counter[int] = Counter()
     version_completed: Counter[int] = Counter()
+    erased = 0
     for row in (
         responses.values("collector_id", "target_group", "version_id")
-        .annotate(started=Count("pk"), completed=Count("pk", filter=complete))
+        .annotate(
+            started=Count("pk"),
+            completed=Count("pk", filter=complete),
+            erased=Count("pk", filter=Q(status=ResponseStatus.ERASED)),
+        )
         .order_by()
     ):
+        erased += row["erased"]
         counted[row["collector_id"]] += row["started"]
         finished[row["collector_id"]] += row["completed"]
         group_started[row["target_group"]] += row["started"]
@@ -319,6 +325,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
             for group in sorted(group_started)
         ],
         "versions": _per_version(version_started, version_completed),
+        "erased": erased,  # unfinished when the round ended (responses_erase_unfinished)
         "median_seconds": median,
         "median_text": duration_text(median) if median is not None else "",
         "target": round_.target_responses,
@@ -369,13 +376,17 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
     answering: Counter[str] = Counter()
     stopped: Counter[str] = Counter()
     # Those on the round's version: after a move to a newer one, the pages of those
-    # still on the old one are not these pages.
+    # still on the old one are not these pages. Those erased after the round ended
+    # (responses_erase_unfinished) have stopped, on the questionnaire's page they name.
     unfinished = Response.objects.filter(
-        round=round_, version=round_.version, status=ResponseStatus.IN_PROGRESS
+        round=round_,
+        version=round_.version,
+        status__in=[ResponseStatus.IN_PROGRESS, ResponseStatus.ERASED],
     )
+    erased = Q(status=ResponseStatus.ERASED)
     if all(section.relevance is None for section in compiled.pageable):
         # Everybody sees every page: the page number says it, and SQL counts.
-        old = Q(updated_at__lte=now - STOPPED_AFTER)
+        old = Q(updated_at__lte=now - STOPPED_AFTER) | erased
         for row in unfinished.values("page").annotate(
             answering=Count("pk", filter=~old), stopped=Count("pk", filter=old)
         ):
@@ -383,9 +394,12 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
             answering[code] += row["answering"]
             stopped[code] += row["stopped"]
     else:
-        for page, answers, updated_at in unfinished.values_list(
-            "page", "answers", "updated_at"
+        for page, answers, updated_at, status in unfinished.values_list(
+            "page", "answers", "updated_at", "status"
         ).iterator(chunk_size=2000):
+            if status == ResponseStatus.ERASED:
+                stopped[page_at(compiled.pageable, page).code] += 1
+                continue
             pages = compiled.visible_sections(answers or {})
             if not pages:
                 continue
@@ -403,6 +417,74 @@ def round_stops(*, round_: Round, now: datetime | None = None) -> list[StopRow]:
         for number, section in enumerate(compiled.pageable, start=1)
         if answering[section.code] or stopped[section.code]
     ]
+
+
+def _ended_at(round_: Round, now: datetime) -> datetime | None:
+    """When the round stopped taking new starts for good: closed, or past its closing date."""
+    moments = []
+    if round_.status == RoundStatus.CLOSED and round_.status_changed_at:
+        moments.append(round_.status_changed_at)
+    if round_.closes_at and round_.closes_at <= now:
+        moments.append(round_.closes_at)
+    return min(moments) if moments else None
+
+
+def responses_erase_unfinished(*, now: datetime | None = None) -> int:
+    """Erase the answers of responses nobody can finish any more; the number erased.
+
+    Once a round has ended and its grace period has passed, an unfinished
+    response can neither be finished nor used: indicators and exports read
+    complete responses only, and its person, who gets the receipt code at the
+    end, cannot have it deleted. Keeping it would keep answers, free texts
+    included, for no purpose, against the privacy notice's promise. The row
+    stays, marked ERASED, so the round still counts it as started; its page
+    becomes the questionnaire's page where it stopped (relevance may have
+    skipped pages for it), for round_stops once its answers are gone. Run daily
+    by `manage.py forget_ended`.
+    """
+    now = now or timezone.now()
+    erased = 0
+    ended = Round.objects.filter(
+        Q(status=RoundStatus.CLOSED) | Q(closes_at__lte=now),
+        responses__status=ResponseStatus.IN_PROGRESS,
+    ).distinct()
+    for round_ in ended:
+        ended_at = _ended_at(round_, now)
+        if ended_at is not None and now > ended_at + timedelta(minutes=round_.grace_minutes):
+            erased += _erase_unfinished(round_)
+    return erased
+
+
+def _erase_unfinished(round_: Round) -> int:
+    unfinished = Response.objects.filter(round=round_, status=ResponseStatus.IN_PROGRESS)
+    versions = SurveyVersion.objects.in_bulk(
+        set(unfinished.values_list("version_id", flat=True).order_by())
+    )
+    stopped_on: dict[int, list[int]] = {}  # the questionnaire's page: the responses there
+    for pk, version_id, page, answers in unfinished.values_list(
+        "pk", "version_id", "page", "answers"
+    ).iterator(chunk_size=2000):
+        compiled = compiled_for(versions[version_id])
+        pages = compiled.visible_sections(answers or {})
+        number = compiled.pageable.index(page_at(pages, page)) + 1 if pages else page
+        stopped_on.setdefault(number, []).append(pk)
+    erased = 0
+    for number, pks in stopped_on.items():
+        for start in range(0, len(pks), 500):
+            # Still unfinished: whoever sent their last page meanwhile keeps their answers.
+            erased += Response.objects.filter(
+                pk__in=pks[start : start + 500], status=ResponseStatus.IN_PROGRESS
+            ).update(
+                status=ResponseStatus.ERASED,
+                answers={},
+                page=number,
+                ip_hash="",
+                resume_hash=None,
+                # Its invitation, answered by no one, may serve a new start if the
+                # round is extended (one response per invitation).
+                invitation=None,
+            )
+    return erased
 
 
 @dataclass

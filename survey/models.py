@@ -550,6 +550,10 @@ class Invitation(models.Model):
 class ResponseStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETE = "complete", _("Complete")
+    # Left unfinished when the round ended: the answers are erased (nothing could use
+    # them, and nobody could ask for their deletion: the receipt comes at the end),
+    # the row stays, so the round still counts it as started, and where it stopped.
+    ERASED = "erased", _("Unfinished, answers erased")
 
 
 class Response(models.Model):

@@ -392,7 +392,12 @@ def _current_response(request: HttpRequest, token: str) -> Response | None:
         pk = request.get_signed_cookie(_cookie_name(token), default=None, salt=COOKIE_SALT)
     if pk is None:
         return None
-    return selectors.response_with_collector(response_id=pk, collector_token=token)
+    response = selectors.response_with_collector(response_id=pk, collector_token=token)
+    if response is not None and response.status == ResponseStatus.ERASED:
+        # Erased when its round ended: should the round be extended, this browser
+        # begins anew, as after a withdrawal.
+        return None
+    return response
 
 
 def _language(request: HttpRequest, collector: Collector, compiled: Any) -> str:

@@ -219,11 +219,11 @@ def test_reminders_that_take_too_long_for_one_request_stay_due(
 
 def test_a_round_that_ends_by_its_date_loses_its_addresses_with_the_daily_command(mailing, capsys):
     invite(mailing, "ana@example.org")
-    call_command("forget_ended_invitations")
+    call_command("forget_ended")
     assert Invitation.objects.get().email == "ana@example.org"  # still open: kept
     mailing.round.closes_at = timezone.now() - timedelta(minutes=1)
     mailing.round.save()
-    call_command("forget_ended_invitations")
+    call_command("forget_ended")
     assert Invitation.objects.get().email == ""
     assert "Addresses erased: 1." in capsys.readouterr().out
 

@@ -234,7 +234,7 @@ def test_a_round_that_ends_by_its_date_sends_nothing_more_and_the_daily_command_
     sent = invitations.invitations_send_waiting(link_for=lambda token: f"/i/{token}/")
     assert (sent.sent, sent.left) == (0, 0)
     assert mailoutbox == []
-    call_command("forget_ended_invitations")
+    call_command("forget_ended")
     assert "Addresses erased: 3." in capsys.readouterr().out
     assert not Invitation.objects.exists()
 

@@ -1,15 +1,7 @@
-from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
-
-from survey.invitations import invitations_forget_ended
+from survey.management.commands import forget_ended
 
 
-class Command(BaseCommand):
-    help = (
-        "For rounds that have ended: erase the email addresses kept for reminders and cancel "
-        "the invitations not sent yet (run daily)."
-    )
+class Command(forget_ended.Command):
+    """The earlier name of forget_ended, for the daily jobs set up with it."""
 
-    def handle(self, *args: object, **options: object) -> None:
-        erased = invitations_forget_ended()
-        self.stdout.write(_("Addresses erased: %(count)d.") % {"count": erased})
+    help = "The earlier name of forget_ended, which it runs. " + forget_ended.Command.help
