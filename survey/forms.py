@@ -395,7 +395,15 @@ class QuestionForm(AccessibleForm):
         max_length=200,
         help_text=_("For hidden values."),
     )
-    appearance = forms.CharField(label=_("Appearance"), required=False, max_length=100)
+    appearance = forms.CharField(
+        label=_("Appearance"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "As in XLSForm. For a single choice, minimal shows the options as a drop-down "
+            "list: for long lists, such as districts or countries."
+        ),
+    )
     choice_list = forms.ModelChoiceField(
         label=_("Choices"),
         queryset=ChoiceList.objects.none(),

@@ -70,6 +70,8 @@ class CompiledQuestion:
     answer_keys: tuple[str, ...] = field(init=False)
     # The codes a respondent may send when no choice filter narrows them.
     codes: frozenset[str] = field(init=False)
+    # A single choice shown as a drop-down list instead of a list of buttons.
+    drop_down: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.code = self.data["code"]
@@ -83,6 +85,15 @@ class CompiledQuestion:
         else:
             self.answer_keys = (self.code, f"{self.code}_{OTHER}")[: 2 if self.has_other else 1]
         self.codes = frozenset([o.code for o in self.options] + ([OTHER] if self.has_other else []))
+        appearance = set(str(self.data.get("appearance") or "").lower().split())
+        self.drop_down = self.type == QuestionType.SINGLE and bool(appearance & DROP_DOWN)
+
+
+# XLSForm's appearances of a single choice that ODK and Enketo show as a drop-down
+# list (or a box to search in): for long lists, a district or a country, that a phone
+# would otherwise show as hundreds of buttons to scroll past. Both are a <select>
+# here: the phone's own picker, which works without script and with screen readers.
+DROP_DOWN = frozenset({"minimal", "autocomplete"})
 
 
 @dataclass

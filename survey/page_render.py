@@ -189,6 +189,23 @@ def render_questions(
         )
         if qtype == "note":
             parts.append(f'<div class="note-text">{linebreaks(text, autoescape=True)}</div>')
+        elif question.drop_down:
+            parts.append(
+                _drop_down(
+                    compiled,
+                    question,
+                    language,
+                    answers,
+                    raw,
+                    typed,
+                    answer,
+                    seed,
+                    etext=etext + mark,
+                    hint=hint,
+                    error=error,
+                    error_html=error_html,
+                )
+            )
         elif qtype in _CHOICE_TYPES:
             parts.append(
                 f"<fieldset{_described_by(code, error, hint)}>"
@@ -302,6 +319,63 @@ def _options(
         )
     items.append("</ul>")
     return "".join(items)
+
+
+def _drop_down(
+    compiled: CompiledSurvey,
+    question: CompiledQuestion,
+    language: str,
+    answers: Mapping[str, Any],
+    raw: Mapping[str, Any],
+    typed: Any,
+    answer: Any,
+    seed: str,
+    *,
+    etext: str,
+    hint: str,
+    error: str,
+    error_html: str,
+) -> str:
+    """A single choice as a drop-down list (the appearance `minimal` or `autocomplete`)."""
+    code = _e(question.code)
+    chosen = typed if typed is not None else answer
+    markup = _memo(
+        compiled,
+        ("drop-down", question.code, language),
+        lambda: {
+            option.code: (
+                f'<option value="{_e(option.code)}"',
+                f">{_e(_texts(compiled, option.label, language))}</option>",
+            )
+            for option in question.options
+        },
+    )
+    ui = ui_part(language)
+    choose = _e(_("Choose one"))
+    items = [f'<option value=""{ui}>{choose}</option>']
+    for option in compiled.options_for(question, answers, seed):
+        before, after = markup[option.code]
+        items.append(f"{before} selected{after}" if chosen == option.code else before + after)
+    other = ""
+    if question.has_other:
+        selected = " selected" if chosen == OTHER else ""
+        items.append(f'<option value="other"{selected}{ui}>{_e(_("Other"))}</option>')
+        other_raw = raw.get(f"{question.code}__{OTHER}")
+        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_{OTHER}")
+        other = (
+            f'<label class="other-label" for="{code}-other-text"{ui}>'
+            f"{_e(_('Other, please specify'))}</label>"
+            f'<input type="text" name="{code}__other" id="{code}-other-text" '
+            f'maxlength="{_TEXT_LIMIT}" value="{_e(other_text or "")}">'
+        )
+    invalid = ' aria-invalid="true"' if error else ""
+    return (
+        f'<label class="q-text" for="{code}-input">{etext}</label>'
+        + (f'<p class="hint" id="{code}-hint">{_e(hint)}</p>' if hint else "")
+        + error_html
+        + f'<select name="{code}" id="{code}-input"{_described_by(question.code, error, hint)}'
+        f"{invalid}>{''.join(items)}</select>" + other
+    )
 
 
 def _ranking(

@@ -118,8 +118,10 @@
       form.appendChild(shown);
       var update = function () {
         blocks.forEach(function (block) {
+          var name = block.getAttribute("data-show-on");
+          /* The choice is a list of buttons, or a drop-down list (appearance "minimal"). */
           var on = form.querySelector(
-            'input[name="' + block.getAttribute("data-show-on") + '"]:checked'
+            'input[name="' + name + '"]:checked, select[name="' + name + '"] option:checked'
           );
           var values = JSON.parse(block.getAttribute("data-show-values"));
           var show = values.indexOf(on ? on.value : "") >= 0;

@@ -188,6 +188,41 @@ def test_without_javascript_the_page_comes_back_once_to_show_its_follow_up(
     }
 
 
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_a_choice_from_a_drop_down_list_shows_its_follow_up_at_once(phone, agency, lang):
+    """The appearance `minimal`: the phone's own picker, and the follow-up as with buttons."""
+    data = copy.deepcopy(demo_survey_dict())
+    heard = next(q for q in data["sections"][0]["questions"] if q["code"] == "bio_heard")
+    heard["appearance"] = "minimal"
+    version = services.survey_publish(
+        version=survey_from_dict(data, agency=agency, by=None), by=None
+    )
+    collector = fieldwork.round_create(version=version, label="R").collectors.get()
+    _consent(phone, collector, lang)
+    meaning = phone.locator("textarea[name=bio_meaning]")
+    heard_list = phone.locator("select[name=bio_heard]")
+    expect(heard_list.locator("option").first).to_have_text(
+        {"ar": "اختر واحداً", "zh-Hans": "请选择"}[lang]
+    )
+    expect(meaning).to_be_hidden()
+    heard_list.select_option("heard_know")
+    expect(meaning).to_be_visible()
+    assert serious_violations(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.fill("textarea[name=bio_meaning]", "变化")
+    heard_list.select_option("never_heard")
+    expect(meaning).to_be_hidden()  # and, hidden, it is not sent
+    heard_list.select_option("heard_know")
+    phone.check("input[name=bio_importance][value=very_important]")
+    phone.click("button[name=next-page]")
+    phone.locator("input[name=bio_informed]").first.wait_for()  # page 2
+    assert Response.objects.get(collector=collector).answers == {
+        "bio_heard": "heard_know",
+        "bio_meaning": "变化",
+        "bio_importance": "very_important",
+    }
+
+
 def _to_page_2_in_arabic_by_keyboard(phone, agency) -> None:
     """Consent and page 1 sent with Enter, as a phone keyboard's Go does."""
     collector = _survey_with_a_constraint(agency)
