@@ -355,6 +355,9 @@ def _check_expression(
     return text
 
 
+_SEARCH = re.compile(r"\bsearch\s*\(", re.IGNORECASE)
+
+
 def _type_of(row: Row) -> tuple[str, list[str]]:
     """A survey row's type as read here ("begin_score", "select_one"...), and its words."""
     raw_type = re.sub(r"\s+", " ", row.get("type").lower())
@@ -536,6 +539,21 @@ def xlsform_to_dict(
             continue
         if matrix is not None:
             matrix["rows"].append(row)
+            continue
+        if _SEARCH.search(row.get("appearance") or ""):
+            # ODK fills such a list from a CSV file sent beside the form; the choices
+            # sheet holds a stand-in that respondents would be offered instead.
+            problems.append(
+                XLSProblem(
+                    "survey",
+                    row.number,
+                    _(
+                        "the appearance search() takes its choices from a CSV file sent with "
+                        "the form, which is not here: put the choices in the choices sheet "
+                        "and use the appearance minimal or autocomplete."
+                    ),
+                )
+            )
             continue
         question = _question_from_row(
             row, head, parts, extra, default_language, problems, inherited_relevance()

@@ -9,13 +9,14 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Role
 from survey import fieldwork, services
 from survey.logic import PAGE_FIELD, compile_survey
 from survey.models import Response
 from survey.serialization import survey_from_dict
-from survey.xlsform import dict_to_xlsform, parse_xlsform
+from survey.xlsform import XLSFormRefused, dict_to_xlsform, parse_xlsform
 from tests.survey.factories import choice, q, survey_dict
 from tests.survey.test_answering import page_url, start_page
 
@@ -171,3 +172,28 @@ def test_an_xlsform_from_kobo_or_odk_keeps_its_drop_down_lists_both_ways():
         "minimal",
         "autocomplete",
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_list_odk_fills_from_a_csv_file_with_search_is_refused_by_its_row(lang):
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "appearance"])
+    survey.append(["select_one counties", "county", "County", "minimal"])
+    survey.append(["select_one placeholder", "market", "Market", "autocomplete search('markets')"])
+    choices = workbook.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    choices.append(["counties", "lamu", "Lamu"])
+    choices.append(["placeholder", "name_key", "name"])  # ODK's stand-in for the CSV's column
+    out = io.BytesIO()
+    workbook.save(out)
+    with translation.override(lang):
+        with pytest.raises(XLSFormRefused) as refused:
+            parse_xlsform(out.getvalue())
+        problems = [str(p) for p in refused.value.problems]
+    expected = {
+        "en": "survey sheet, row 3: the appearance search() takes its choices from a CSV file",
+        "ar": "ورقة survey، الصف 3: المظهر search() يأخذ خياراته من ملف CSV",
+    }[lang]
+    assert [p[: len(expected)] for p in problems] == [expected]
