@@ -18,7 +18,7 @@ import smtplib
 import statistics
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +118,38 @@ def _closed_since(round_: Round, collector: Collector) -> Any:
     return min(moments) if moments else None
 
 
+class _AgencyMoment:
+    """A round's moment in the agency's time zone, as the designer set it.
+
+    Worded when read, in the language active then: a lazy text is worded as the
+    page is rendered, in the respondent's language. The zone is read once.
+    """
+
+    def __init__(self, round_: Round, moment: datetime) -> None:
+        self._round, self._moment, self._zone = round_, moment, ""
+
+    @property
+    def zone_name(self) -> str:
+        if not self._zone:  # a page says it twice (title and heading): one query
+            self._zone = selectors.time_zone_of(version_id=self._round.version_id)
+        return self._zone
+
+    @property
+    def zone(self) -> str:
+        return self.zone_name.replace("_", " ")
+
+    @property
+    def date(self) -> str:
+        with timezone.override(self.zone_name):
+            local = timezone.localtime(self._moment)
+        # The interface's languages have date formats and month names; a national
+        # language has neither (Django would mix its fallback's month names into an
+        # English order: "déc. 1, 2026, 9 matin"), so it gets the date in figures.
+        if interface_has(translation.get_language() or ""):
+            return formats.date_format(local, "DATETIME_FORMAT")
+        return local.strftime("%Y-%m-%d %H:%M")
+
+
 def _opening(round_: Round) -> Any:
     """When a round not yet open opens, worded when the page is rendered, in its language.
 
@@ -125,24 +157,33 @@ def _opening(round_: Round) -> Any:
     needs the day to come back, not "later"; in the agency's time zone, as the
     designer set it.
     """
-    zone: list[str] = []
+    moment = _AgencyMoment(round_, round_.opens_at)
 
     def text() -> str:
-        if not zone:  # the page says it twice (title and heading): one query
-            zone.append(selectors.time_zone_of(version_id=round_.version_id))
-        with timezone.override(zone[0]):
-            local = timezone.localtime(round_.opens_at)
-        # The interface's languages have date formats and month names; a national
-        # language has neither (Django would mix its fallback's month names into an
-        # English order: "déc. 1, 2026, 9 matin"), so it gets the date in figures.
-        if interface_has(translation.get_language() or ""):
-            moment = formats.date_format(local, "DATETIME_FORMAT")
-        else:
-            moment = local.strftime("%Y-%m-%d %H:%M")
         return gettext("This survey opens on %(date)s (%(zone)s time). Please come back then.") % {
-            "date": moment,
-            "zone": zone[0].replace("_", " "),
+            "date": moment.date,
+            "zone": moment.zone,
         }
+
+    return lazy(text, str)()
+
+
+def continue_until(round_: Round) -> Any:
+    """Until when a person who stops may come back to finish, said where they stop.
+
+    Their answers are erased once the round has ended (fieldwork.
+    responses_erase_unfinished): a date on the "continue later" page and in its
+    email lets them plan, rather than find a closed survey. Empty when the
+    round has no closing date. Worded when rendered, as _opening.
+    """
+    if round_.closes_at is None:
+        return ""
+    moment = _AgencyMoment(round_, round_.closes_at)
+
+    def text() -> str:
+        return gettext(
+            "You can continue until %(date)s (%(zone)s time), when the survey closes."
+        ) % {"date": moment.date, "zone": moment.zone}
 
     return lazy(text, str)()
 
@@ -664,7 +705,10 @@ def resume_link_email(*, response: Response, link: str, address: str) -> bool:
     error page; the failure is logged for whoever runs the mail server.
     """
     with survey_interface(compiled_for(response.version), response.language):
-        body = render_to_string("survey/respond/later_email.txt", {"link": link})
+        body = render_to_string(
+            "survey/respond/later_email.txt",
+            {"link": link, "until": continue_until(response.collector.round)},
+        )
         try:
             send_mail(str(_("Continue the survey later")), body, None, [address])
         except (smtplib.SMTPException, OSError):

@@ -809,6 +809,7 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
         {
             "compiled": compiled,
             "link": link,
+            "until": answering.continue_until(response.collector.round),
             "sent": sent,
             "error": error,
             "address": address,

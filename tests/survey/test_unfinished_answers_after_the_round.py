@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from html import unescape
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -224,3 +226,32 @@ def test_the_closing_question_says_so_before_the_agency_closes(
     assert (
         "When the grace period ends, the answers of those who have not finished are erased" in page
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "You can continue until Dec. 15, 2099, 6 p.m. (Africa/Nairobi time), when the"),
+        ("ar", "يمكنك المتابعة حتى 15 ديسمبر، 2099، 6:00 م (بتوقيت Africa/Nairobi)"),
+        ("zh-Hans", "您可以继续作答，直至调查于 2099年12月15日"),
+    ],
+)
+def test_whoever_stops_is_told_until_when_they_can_continue(agency, mailoutbox, lang, says):
+    version = demo_survey_load(agency=agency).versions.get()
+    round_ = fieldwork.round_create(
+        version=version,
+        label="Baseline",
+        # The Kenyan agency closes the round at 18:00 in Nairobi.
+        closes_at=datetime(2099, 12, 15, 18, 0, tzinfo=ZoneInfo("Africa/Nairobi")),
+    )
+    collector = round_.collectors.get()
+    person = Client(HTTP_ACCEPT_LANGUAGE="en")
+    start(person, collector, lang=lang)
+    later = reverse("respond:later", args=[collector.token])
+    page = unescape(person.get(later).content.decode())
+    assert says in page
+    person.post(later, {"email": "amina@example.org"})
+    assert says in mailoutbox[0].body
+    # Without a closing date there is no date to give.
+    fieldwork.round_update(round_=round_, closes_at=None)
+    assert says[:12] not in unescape(person.get(later).content.decode())
