@@ -304,21 +304,29 @@ def _options(
     if question.has_other:
         checked = typed == OTHER or _in(typed, OTHER)
         checked = checked or (typed is None and (answer == OTHER or _in(answer, OTHER)))
-        other_raw = raw.get(f"{question.code}__{OTHER}")
-        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_{OTHER}")
-        other, specify = _e(_("Other")), _e(_("Other, please specify"))
         ui = ui_part(language)
         items.append(
             f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
-            f'{" checked" if checked else ""}><label for="{code}-other"{ui}>{other}</label>'
-            f'<label class="other-label" for="{code}-other-text"{ui}>'
-            f"{specify}</label>"
-            f'<input type="text" name="{code}__other" id="{code}-other-text" '
-            f'maxlength="{_TEXT_LIMIT}" '
-            f'value="{_e(other_text or "")}"></li>'
+            f'{" checked" if checked else ""}><label for="{code}-other"{ui}>{_e(_("Other"))}'
+            f"</label>{_other_text(question, answers, raw, ui)}</li>"
         )
     items.append("</ul>")
     return "".join(items)
+
+
+def _other_text(
+    question: CompiledQuestion, answers: Mapping[str, Any], raw: Mapping[str, Any], ui: str
+) -> str:
+    """The box for "Other, please specify", with what was typed or kept."""
+    code = _e(question.code)
+    typed = raw.get(f"{question.code}__{OTHER}")
+    text = typed if typed is not None else answers.get(f"{question.code}_{OTHER}")
+    return (
+        f'<label class="other-label" for="{code}-other-text"{ui}>'
+        f"{_e(_('Other, please specify'))}</label>"
+        f'<input type="text" name="{code}__other" id="{code}-other-text" '
+        f'maxlength="{_TEXT_LIMIT}" value="{_e(text or "")}">'
+    )
 
 
 def _drop_down(
@@ -360,14 +368,7 @@ def _drop_down(
     if question.has_other:
         selected = " selected" if chosen == OTHER else ""
         items.append(f'<option value="other"{selected}{ui}>{_e(_("Other"))}</option>')
-        other_raw = raw.get(f"{question.code}__{OTHER}")
-        other_text = other_raw if other_raw is not None else answers.get(f"{question.code}_{OTHER}")
-        other = (
-            f'<label class="other-label" for="{code}-other-text"{ui}>'
-            f"{_e(_('Other, please specify'))}</label>"
-            f'<input type="text" name="{code}__other" id="{code}-other-text" '
-            f'maxlength="{_TEXT_LIMIT}" value="{_e(other_text or "")}">'
-        )
+        other = _other_text(question, answers, raw, ui)
     invalid = ' aria-invalid="true"' if error else ""
     return (
         f'<label class="q-text" for="{code}-input">{etext}</label>'

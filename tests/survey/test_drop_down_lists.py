@@ -151,20 +151,30 @@ def test_the_preview_shows_the_drop_down_list_too(client, agency, member_factory
     assert '<select name="county"' in client.get(url).content.decode()
 
 
-def test_an_xlsform_from_kobo_or_odk_keeps_its_drop_down_lists_both_ways():
+def _xlsform(questions: list[list[str]], choices: list[list[str]]) -> bytes:
+    """An XLSForm file: survey rows (type, name, label, appearance), choices rows."""
     workbook = openpyxl.Workbook()
     survey = workbook.active
     survey.title = "survey"
-    survey.append(["type", "name", "label", "appearance"])
-    survey.append(["select_one counties", "county", "County", "minimal"])
-    survey.append(["select_one counties", "born_in", "County of birth", "autocomplete"])
-    choices = workbook.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
-    for name in COUNTIES:
-        choices.append(["counties", name.lower().replace(" ", "_"), name])
+    for row in [["type", "name", "label", "appearance"], *questions]:
+        survey.append(row)
+    sheet = workbook.create_sheet("choices")
+    for row in [["list_name", "name", "label"], *choices]:
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
-    data = parse_xlsform(out.getvalue())
+    return out.getvalue()
+
+
+def test_an_xlsform_from_kobo_or_odk_keeps_its_drop_down_lists_both_ways():
+    form = _xlsform(
+        [
+            ["select_one counties", "county", "County", "minimal"],
+            ["select_one counties", "born_in", "County of birth", "autocomplete"],
+        ],
+        [["counties", name.lower().replace(" ", "_"), name] for name in COUNTIES],
+    )
+    data = parse_xlsform(form)
     compiled = compile_survey(data)
     assert compiled.questions["county"].drop_down and compiled.questions["born_in"].drop_down
     again = parse_xlsform(dict_to_xlsform(data))
@@ -176,21 +186,17 @@ def test_an_xlsform_from_kobo_or_odk_keeps_its_drop_down_lists_both_ways():
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_list_odk_fills_from_a_csv_file_with_search_is_refused_by_its_row(lang):
-    workbook = openpyxl.Workbook()
-    survey = workbook.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label", "appearance"])
-    survey.append(["select_one counties", "county", "County", "minimal"])
-    survey.append(["select_one placeholder", "market", "Market", "autocomplete search('markets')"])
-    choices = workbook.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
-    choices.append(["counties", "lamu", "Lamu"])
-    choices.append(["placeholder", "name_key", "name"])  # ODK's stand-in for the CSV's column
-    out = io.BytesIO()
-    workbook.save(out)
+    form = _xlsform(
+        [
+            ["select_one counties", "county", "County", "minimal"],
+            ["select_one placeholder", "market", "Market", "autocomplete search('markets')"],
+        ],
+        # ODK's stand-in for the CSV file's column
+        [["counties", "lamu", "Lamu"], ["placeholder", "name_key", "name"]],
+    )
     with translation.override(lang):
         with pytest.raises(XLSFormRefused) as refused:
-            parse_xlsform(out.getvalue())
+            parse_xlsform(form)
         problems = [str(p) for p in refused.value.problems]
     expected = {
         "en": "survey sheet, row 3: the appearance search() takes its choices from a CSV file",
