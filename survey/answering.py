@@ -786,6 +786,18 @@ def response_withdraw(*, receipt_code: str) -> bool:
     return bool(deleted)
 
 
+def response_delete_unfinished(*, response: Response) -> bool:
+    """Delete a response its respondent stops before sending; True when one was deleted.
+
+    Only while unfinished: once sent, answers are deleted with the receipt code
+    (response_withdraw), which only their sender saw.
+    """
+    deleted, _detail = Response.objects.filter(
+        pk=response.pk, status=ResponseStatus.IN_PROGRESS
+    ).delete()
+    return bool(deleted)
+
+
 def invitation_for_token(*, token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("collector__round")

@@ -50,6 +50,7 @@ _SOURCES = (
     "templates/survey/includes/thank_you_links.html",
     "templates/survey/respond/later.html",
     "templates/survey/respond/later_email.txt",
+    "templates/survey/respond/stop.html",
     "templates/survey/respond/withdraw.html",
     "templates/survey/respond/stop_emails.html",
     "survey/answering.py",

@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
@@ -305,9 +306,10 @@ def _options(
         checked = typed == OTHER or _in(typed, OTHER)
         checked = checked or (typed is None and (answer == OTHER or _in(answer, OTHER)))
         ui = ui_part(language)
+        other = _e(_("Other"))  # gettext outside f-strings: xgettext cannot see inside
         items.append(
             f'<li><input type="{kind}" name="{code}" id="{code}-other" value="other"'
-            f'{" checked" if checked else ""}><label for="{code}-other"{ui}>{_e(_("Other"))}'
+            f'{" checked" if checked else ""}><label for="{code}-other"{ui}>{other}'
             f"</label>{_other_text(question, answers, raw, ui)}</li>"
         )
     items.append("</ul>")
@@ -321,9 +323,10 @@ def _other_text(
     code = _e(question.code)
     typed = raw.get(f"{question.code}__{OTHER}")
     text = typed if typed is not None else answers.get(f"{question.code}_{OTHER}")
+    specify = _e(_("Other, please specify"))
     return (
         f'<label class="other-label" for="{code}-other-text"{ui}>'
-        f"{_e(_('Other, please specify'))}</label>"
+        f"{specify}</label>"
         f'<input type="text" name="{code}__other" id="{code}-other-text" '
         f'maxlength="{_TEXT_LIMIT}" value="{_e(text or "")}">'
     )
@@ -367,7 +370,8 @@ def _drop_down(
     other = ""
     if question.has_other:
         selected = " selected" if chosen == OTHER else ""
-        items.append(f'<option value="other"{selected}{ui}>{_e(_("Other"))}</option>')
+        other_word = _e(_("Other"))
+        items.append(f'<option value="other"{selected}{ui}>{other_word}</option>')
         other = _other_text(question, answers, raw, ui)
     invalid = ' aria-invalid="true"' if error else ""
     return (
@@ -513,15 +517,21 @@ def _shell(compiled: CompiledSurvey, language: str, ui_language: str) -> tuple[s
 
 @lru_cache(maxsize=1024)
 def _page_shell(
-    compiled: CompiledSurvey, language: str, ui_language: str, page_address: str
+    compiled: CompiledSurvey, language: str, ui_language: str, page_address: str, stop_url: str
 ) -> tuple[str, str]:
     """The layout of a question page, whose language links lead to the page's own address.
 
     Page 1 comes in the answer to the consent, at the welcome page's address:
     relative links ("?lang=fr") would lead back there, where the link opened
     anew on a shared device is told apart by the absence of a language chosen.
+    Its "Delete my answers" leads to `stop_url` (answers not sent yet have no
+    receipt code to delete them with), when given.
     """
     before, after = _shell(compiled, language, ui_language)
+    if stop_url:
+        after = after.replace(
+            f'href="{reverse("respond:withdraw")}?lang=', f'href="{_e(stop_url)}?lang='
+        )
     return before.replace('href="?lang=', f'href="{_e(page_address)}?lang='), after
 
 
@@ -541,11 +551,13 @@ def respondent_page(
     action_url: str,
     notice: str = "",
     afresh_url: str = "",
+    stop_url: str = "",
 ) -> str:
     """A question page: progress, error summary, the questions, back and next.
 
     `afresh_url`: the link brought this browser back to answers begun on it;
     the page says so and offers another person this address to begin their own.
+    `stop_url`: where "Delete my answers" leads (see _page_shell).
 
     Call inside the interface language (translation.override): buttons and
     messages come in it, survey content in `language`.
@@ -579,6 +591,7 @@ def respondent_page(
             page_number=page_number,
             page_count=page_count,
             action_url=action_url,
+            stop_url=stop_url,
             **varying,
         )
 
@@ -603,6 +616,7 @@ def respondent_page(
         page.hidden,
         tuple(sorted(page.live.items())),
         action_url,
+        stop_url,
     )
     html = _memo(
         compiled,
@@ -630,9 +644,10 @@ def _page_html(
     action_url: str,
     notice: str,
     afresh_url: str,
+    stop_url: str,
 ) -> str:
     before, after = _page_shell(
-        compiled, language, translation.get_language(), action_url.partition("?")[0]
+        compiled, language, translation.get_language(), action_url.partition("?")[0], stop_url
     )
     progress = _("Page %(page)s of %(total)s") % {"page": page_number, "total": page_count}
     check_these, back_text = _("Please check these answers"), _("Back")

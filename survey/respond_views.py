@@ -95,6 +95,7 @@ class _Links(NamedTuple):
     later: str
     done: str
     entry: str
+    stop: str  # stop and delete the answers given so far
 
     def page_in(self, language: str) -> str:
         return f"{self.page}?lang={language}"
@@ -112,6 +113,7 @@ def _links_under(token: str, prefix: str) -> _Links:
         reverse("respond:later", args=[token]),
         reverse("respond:done", args=[token]),
         reverse("respond:entry", args=[token]),
+        reverse("respond:stop", args=[token]),
     )
 
 
@@ -705,12 +707,14 @@ def _page(
             action_url=links.page_in(language),
             notice=str(notice),
             afresh_url=afresh,
+            stop_url=links.stop,
         )
-    if carry:  # the language links bring the state along too,
-        html = html.replace(
-            f'href="{links.page}?lang=',
-            f'href="{links.page}?state={quote(carry, safe="")}&amp;lang=',
-        )
+    if carry:  # the language links and the one to stop bring the state along too,
+        for address in (links.page, links.stop):
+            html = html.replace(
+                f'href="{address}?lang=',
+                f'href="{address}?state={quote(carry, safe="")}&amp;lang=',
+            )
         # and so does the address respond.js gives this page in the history.
         html = html.replace('<form method="post"', '<form data-carry method="post"', 1)
     return _private(HttpResponse(html), language)
@@ -816,6 +820,50 @@ def later(request: HttpRequest, token: str) -> HttpResponse:
             "state": carry or _state_of(request, token, response),
             "state_field": STATE_FIELD,
             "back_url": _carry(_links(token).page, carry),
+            "stop_url": _carry(_links(token).stop, carry),
+        },
+    )
+
+
+@xframe_options_exempt
+@require_http_methods(SHOWN_OR_SENT)
+@_own_form_token("state")
+@_kept_if_not_saved
+def stop(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop before the end and have the answers given so far deleted.
+
+    The receipt code that deletes answers comes only once they are sent: before
+    that, the "Delete my answers" link of a question page leads here. It asks
+    first (a press deletes for good) and needs the response's own state.
+    """
+    _collector(token)  # an unknown link: not found
+    response = _current_response(request, token)
+    if response is None or response.status == ResponseStatus.COMPLETE:
+        # Sent, or nothing begun here: the receipt code is the way.
+        language = asked_interface_language(request)
+        return HttpResponseRedirect(f"{reverse('respond:withdraw')}?lang={language}")
+    compiled = answering.compiled_for(response.version)
+    if request.method == "POST":
+        answering.response_delete_unfinished(response=response)
+        page = _render(
+            request,
+            "survey/respond/stop.html",
+            response.language,
+            {"compiled": compiled, "deleted": True},
+        )
+        page.delete_cookie(_cookie_name(token))
+        return page
+    carry = _carried_state(request, token, response)
+    return _render(
+        request,
+        "survey/respond/stop.html",
+        response.language,
+        {
+            "compiled": compiled,
+            "state": carry or _state_of(request, token, response),
+            "state_field": STATE_FIELD,
+            "back_url": _carry(_links(token).page_in(response.language), carry),
+            "stop_url": _carry(_links(token).stop, carry),
         },
     )
 

@@ -348,6 +348,14 @@ def test_the_other_respondent_pages_pass_axe(phone, agency, lang):
     # The one field with its error takes the focus: a screen reader reads both out.
     expect(phone.locator("input[name=email]")).to_be_focused()
     assert serious_violations(phone) == []
+    # Stopping before the end: "Delete my answers" asks first, then deletes.
+    phone.locator("footer a").click()
+    expect(phone.locator("html")).to_have_attribute("lang", lang)
+    assert serious_violations(phone) == []
+    phone.locator("main button[type=submit]").click()
+    expect(phone.locator("[role=status]")).to_be_visible()
+    assert serious_violations(phone) == []
+    assert not Response.objects.filter(collector=collector).exists()
     phone.goto(f"/r/withdraw/?lang={lang}")
     assert phone.locator("html").get_attribute("lang") == lang
     assert serious_violations(phone) == []

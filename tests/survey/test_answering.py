@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from survey import fieldwork, invitations, services
 from survey.answering import token_hash
+from survey.demo import demo_survey_load
 from survey.logic import BACK_BUTTON, LATER_BUTTON, PAGE_FIELD, STATE_FIELD
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from survey.serialization import survey_from_dict
@@ -847,10 +848,62 @@ def test_a_wrong_or_missing_receipt_code_is_told_at_the_field_and_kept(client, c
     assert error == "Aucune réponse ne correspond à ce code. Vérifiez le code de votre reçu."
 
 
-def test_the_deletion_page_keeps_the_language_the_person_answered_in(client, collector):
+def test_someone_who_stops_before_sending_can_have_their_answers_deleted(client, collector):
     start(client, collector, lang="fr")
     page = client.post(page_url(collector), PAGE_1, HTTP_ACCEPT_LANGUAGE="en")
-    link = re.search(r'href="(/r/withdraw/\?lang=[^"]+)"', page.content.decode()).group(1)
+    # They have no receipt code yet: "Delete my answers" leads to their own answers.
+    stop = reverse("respond:stop", args=[collector.token])
+    assert f'href="{stop}?lang=fr">Supprimer mes réponses</a>' in page.content.decode()
+    asked = client.get(f"{stop}?lang=fr", HTTP_ACCEPT_LANGUAGE="en")
+    assert "vous n'avez donc pas de code de reçu" in unescape(asked.content.decode())
+    assert Response.objects.count() == 1  # asking deletes nothing
+    # A form sent from another site, without the response's own state, deletes nothing.
+    forger = Client(enforce_csrf_checks=True)
+    forger.cookies = client.cookies
+    assert forger.post(stop, {}).status_code == 403
+    assert Response.objects.count() == 1
+    done = client.post(stop, {STATE_FIELD: state_of(asked)})
+    assert "Vos réponses ont été supprimées." in done.content.decode()
+    assert not Response.objects.exists()
+    # The link opened again on this device begins anew, and nothing is left to stop.
+    again = client.get(reverse("respond:entry", args=[collector.token]))
+    assert 'name="consent"' in again.content.decode()
+    assert client.get(f"{stop}?lang=fr")["Location"] == reverse("respond:withdraw") + "?lang=fr"
+
+
+def test_answers_once_sent_are_deleted_only_with_the_receipt_code(client, collector):
+    start(client, collector)
+    asked = client.get(reverse("respond:stop", args=[collector.token]))
+    for page in (PAGE_1, PAGE_2, PAGE_3):
+        client.post(page_url(collector), page)
+    stop = reverse("respond:stop", args=[collector.token])
+    assert client.get(stop)["Location"].startswith(reverse("respond:withdraw"))
+    assert client.post(stop, {STATE_FIELD: state_of(asked)}).status_code == 302
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("ar", "لم ترسل إجاباتك بعد، لذا ليس لديك رمز إيصال."),
+        ("zh-Hans", "您尚未提交答案，因此没有回执码。"),
+    ],
+)
+def test_the_page_to_stop_and_delete_speaks_the_respondents_language(agency, lang, says):
+    version = demo_survey_load(agency=agency).versions.get()
+    collector = fieldwork.round_create(version=version, label="R").collectors.get()
+    person = Client(HTTP_ACCEPT_LANGUAGE="en")
+    start(person, collector, lang=lang)
+    html = person.get(reverse("respond:stop", args=[collector.token])).content.decode()
+    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    assert says in html
+
+
+def test_the_deletion_page_keeps_the_language_the_person_answered_in(client, collector):
+    start(client, collector, lang="fr")
+    for _page in (PAGE_1, PAGE_2, PAGE_3):
+        done = client.post(page_url(collector), _page, HTTP_ACCEPT_LANGUAGE="en")
+    link = re.search(r'href="(/r/withdraw/\?lang=[^"]+)"', done.content.decode()).group(1)
     assert link == reverse("respond:withdraw") + "?lang=fr"
     # In Arabic, on a phone set to English: right to left, Arabic words, a way back to English.
     arabic = reverse("respond:withdraw") + "?lang=ar"
@@ -1250,8 +1303,18 @@ def test_without_script_or_cookies_the_address_read_back_carries_the_state(colle
     )
     assert "&p=2&state=" in sent["Location"]
     browser.cookies.clear()
-    assert shown_page(browser.get(sent["Location"])) == 2
+    browser.cookies.clear()
+    second = browser.get(sent["Location"])
+    assert shown_page(second) == 2
     assert Response.objects.get().answers["age"] == 30
+    # "Delete my answers" carries it too, and so does the page that asks first.
+    stop = re.search(r'href="([^"]*/stop/[^"]*)"', second.content.decode()).group(1)
+    assert stop.startswith(f"{reverse('respond:stop', args=[collector.token])}?state=")
+    browser.cookies.clear()
+    asked = browser.get(unescape(stop))
+    browser.cookies.clear()
+    browser.post(unescape(stop), {STATE_FIELD: state_of(asked)})
+    assert not Response.objects.exists()
 
 
 @pytest.mark.parametrize(("lang", "separator"), [("en", ": "), ("fr", " : ")])

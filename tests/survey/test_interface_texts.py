@@ -252,6 +252,8 @@ def test_every_text_offered_is_one_the_interface_translates():
     assert {NEXT, REQUIRED, PROGRESS, LATER_SUBJECT} <= texts
     assert "Your views on biodiversity: %(title)s" in texts  # the invitation's subject
     assert "Translations" not in texts  # the designer's words are not offered
+    assert "Other, please specify" in texts and "Choose one" in texts
+    assert any(text.startswith("You have not sent your answers yet") for text in texts)
     catalogue = {
         e.msgid for e in polib.pofile(str(settings.BASE_DIR / "locale/fr/LC_MESSAGES/django.po"))
     }

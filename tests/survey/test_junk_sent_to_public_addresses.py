@@ -124,6 +124,8 @@ def test_the_continue_later_resume_and_thank_you_addresses_take_any_junk(browser
             ("post", reverse("respond:later", args=[collector.token]), {"email": junk}),
             ("get", f"/r/{collector.token}/resume/{_segment(junk)}/", {}),
             ("get", reverse("respond:done", args=[collector.token]), {"lang": junk}),
+            ("get", reverse("respond:stop", args=[collector.token]), {"lang": junk}),
+            ("get", reverse("respond:stop", args=[collector.token]), {"state": junk}),
         ]
     assert _server_errors(browser, requests) == []
 
