@@ -838,13 +838,13 @@ def stop(request: HttpRequest, token: str) -> HttpResponse:
     """
     _collector(token)  # an unknown link: not found
     response = _current_response(request, token)
+    receipt_form = f"{reverse('respond:withdraw')}?lang={asked_interface_language(request)}"
     if response is None or response.status == ResponseStatus.COMPLETE:
-        # Sent, or nothing begun here: the receipt code is the way.
-        language = asked_interface_language(request)
-        return HttpResponseRedirect(f"{reverse('respond:withdraw')}?lang={language}")
+        return HttpResponseRedirect(receipt_form)  # sent, or nothing begun: the receipt's way
     compiled = answering.compiled_for(response.version)
     if request.method == "POST":
-        answering.response_delete_unfinished(response=response)
+        if not answering.response_delete_unfinished(response=response):
+            return HttpResponseRedirect(receipt_form)  # sent meanwhile, from another tab
         page = _render(
             request,
             "survey/respond/stop.html",
