@@ -114,8 +114,8 @@ def _option_markup(
         for option in question.options:
             ocode = _e(option.code)
             markup[option.code] = (
-                f'<li><input type="{kind}" name="{code}" id="{code}-{ocode}" value="{ocode}"',
-                f'><label for="{code}-{ocode}">'
+                f'<li><input type="{kind}" name="{code}" id="{code}--{ocode}" value="{ocode}"',
+                f'><label for="{code}--{ocode}">'
                 f"{_e(_texts(compiled, option.label, language))}</label></li>",
             )
         return markup
@@ -419,8 +419,8 @@ def _ranking(
                 f'<option value="{rank}"{" selected" if selected else ""}>{rank}</option>'
             )
         parts.append(
-            f'<li><label for="{code}-{ocode}">{_e(_texts(compiled, option.label, language))}'
-            f'</label><select name="{code}__{ocode}" id="{code}-{ocode}">{"".join(choices)}'
+            f'<li><label for="{code}--{ocode}">{_e(_texts(compiled, option.label, language))}'
+            f'</label><select name="{code}__{ocode}" id="{code}--{ocode}">{"".join(choices)}'
             "</select></li>"
         )
     parts.append("</ul></fieldset>")
@@ -445,9 +445,9 @@ def _matrix(
         for option, (ocode, label) in zip(question.options, labels, strict=True):
             checked = chosen == option.code if typed else answers.get(key) == option.code
             items.append(
-                f'<li><input type="radio" name="{code}__{rcode}" id="{code}-{rcode}-{ocode}" '
+                f'<li><input type="radio" name="{code}__{rcode}" id="{code}--{rcode}--{ocode}" '
                 f'value="{ocode}"{" checked" if checked else ""}>'
-                f'<label for="{code}-{rcode}-{ocode}">{label}</label></li>'
+                f'<label for="{code}--{rcode}--{ocode}">{label}</label></li>'
             )
         parts.append(
             f'<fieldset class="matrix-row"><legend>{_e(_texts(compiled, row.label, language))}'

@@ -10,7 +10,7 @@ from django.utils import translation
 from survey import page_render
 from survey.logic import LiveRule, PageQuestions, compile_survey
 from survey.page_render import render_questions, respondent_page
-from tests.survey.factories import every_feature, q, survey_dict
+from tests.survey.factories import choice, every_feature, q, survey_dict
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -24,8 +24,8 @@ def _hostile_survey() -> dict:
             question["text"] = {"en": f"{question['code']} {HOSTILE}"}
             question["hint"] = {"en": HOSTILE}
     for choice_list in data["choice_lists"]:
-        for choice in choice_list["choices"]:
-            choice["label"] = {"en": HOSTILE}
+        for option in choice_list["choices"]:
+            option["label"] = {"en": HOSTILE}
     return data
 
 
@@ -245,3 +245,29 @@ def test_a_survey_without_an_intro_shares_its_title_alone():
         html = page_render.welcome_page(compiled, language="en", nonce="n")
     assert '<meta property="og:title" content="Biodiversity and you">' in html
     assert "description" not in html.split("</head>")[0]
+
+
+def test_no_two_elements_share_an_id_whatever_the_codes():
+    """Choice codes are the agency's: one coded like the page's own parts (the hint, the
+    error, the input) must not take their id, or a label or a screen reader's description
+    would point at the wrong element."""
+    data = every_feature()
+    parts = ["hint", "error", "input", "other", "other-text"]
+    data["choice_lists"].append({"name": "parts", "choices": [choice(c) for c in parts]})
+    data["choice_lists"].append({"name": "hyphens", "choices": [choice("a-b"), choice("a")]})
+    data["choice_lists"].append({"name": "scale", "choices": [choice("c"), choice("b-c")]})
+    data["sections"][0]["questions"] += [
+        q("tools", "single", choice_list="parts", hint={"en": "Pick one"}),
+        q("kits", "multiple", choice_list="parts", hint={"en": "Pick any"}),
+        q("order", "ranking", choice_list="parts"),
+        q("grid", "matrix", choice_list="scale", rows_list="hyphens"),
+    ]
+    compiled = compile_survey(data)
+    questions = [q for q in compiled.questions.values() if q.type != "note"]
+    errors = {q.code: "Check this" for q in questions}
+    with translation.override("en"):
+        html = render_questions(
+            compiled, questions, language="en", answers={}, errors=errors, raw={}, seed="1"
+        )
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
