@@ -308,6 +308,21 @@ def _check_settings(data: dict[str, Any]) -> list[Problem]:
                         field=field,
                     )
                 )
+        top = settings.get("max")
+        if (
+            question["type"] == QuestionType.RANKING
+            and top is not None
+            and (isinstance(top, bool) or not isinstance(top, int) or top < 1)
+        ):
+            problems.append(
+                Problem(
+                    Kind.INVALID_SETTING,
+                    _("%(code)s: the number of options to rank must be a whole number from 1.")
+                    % {"code": question["code"]},
+                    code=question["code"],
+                    field="settings",
+                )
+            )
         if question["type"] == QuestionType.CALCULATE and not question.get("calculation"):
             problems.append(
                 Problem(

@@ -427,6 +427,13 @@ class QuestionForm(AccessibleForm):
         label=_("Maximum length in characters"), required=False, min_value=1, max_value=20000
     )
     other = forms.BooleanField(label=_("Add “Other, please specify”"), required=False)
+    ranks = forms.IntegerField(
+        label=_("How many to rank"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("Leave empty to rank every option; 3 asks for the three put first."),
+    )
     randomize = forms.BooleanField(
         label=_("Show the choices in random order"),
         required=False,
@@ -559,6 +566,8 @@ class QuestionForm(AccessibleForm):
             settings["max_length"] = data["max_length"]
         if qtype in {QuestionType.SINGLE, QuestionType.MULTIPLE} and data.get("other"):
             settings["other"] = True
+        if qtype == QuestionType.RANKING and data.get("ranks"):
+            settings["max"] = data["ranks"]
         if qtype in {
             QuestionType.SINGLE,
             QuestionType.MULTIPLE,
@@ -613,6 +622,8 @@ def question_initial(question: Question) -> dict[str, Any]:
     }
     if question.type == QuestionType.DATE:
         initial["min_date"], initial["max_date"] = settings.get("min"), settings.get("max")
+    elif question.type == QuestionType.RANKING:
+        initial["ranks"] = settings.get("max")
     else:
         initial["minimum"], initial["maximum"] = settings.get("min"), settings.get("max")
     return initial

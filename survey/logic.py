@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey import expressions as ex
 from survey.i18n import from_keyboard, text_for
@@ -596,8 +597,28 @@ class CompiledSurvey:
             values = sorted(ranks.values())
             if values != list(range(1, len(values) + 1)):
                 return None, _("Give each option a different rank: 1, 2, 3 and so on."), typed_ranks
-            if question.required and len(ranks) != len(offered):
-                return None, _("Rank every option."), typed_ranks
+            top = ranks_asked(question, len(offered))
+            if len(ranks) > top:
+                return (
+                    None,
+                    ngettext(
+                        "Rank only the %(count)d option you put first.",
+                        "Rank only the %(count)d options you put first.",
+                        top,
+                    )
+                    % {"count": top},
+                    typed_ranks,
+                )
+            if question.required and len(ranks) != top:
+                if top < len(offered):
+                    message = ngettext(
+                        "Rank the %(count)d option you put first.",
+                        "Rank the %(count)d options you put first.",
+                        top,
+                    ) % {"count": top}
+                else:
+                    message = _("Rank every option.")
+                return None, message, typed_ranks
             return sorted(ranks, key=ranks.__getitem__), None, typed_ranks
 
         if qtype == QuestionType.MATRIX:
@@ -680,6 +701,13 @@ class CompiledSurvey:
         if high is not None and number > Decimal(str(high)):
             return None, _("Enter a number of at most %(max)s.") % {"max": high}, typed
         return (int(number) if integer else float(number)), None, typed
+
+
+def ranks_asked(question: CompiledQuestion, offered: int) -> int:
+    """How many options a ranking asks to rank: its top (settings max, as Kobo's "top 3
+    needs") or every option offered, whichever is fewer."""
+    top = question.settings.get("max")
+    return min(top, offered) if isinstance(top, int) and top >= 1 else offered
 
 
 def page_at(pages: list[CompiledSection], number: int) -> CompiledSection:

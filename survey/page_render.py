@@ -23,7 +23,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from survey.i18n import is_rtl, language_label, text_for
 from survey.logic import (
@@ -40,6 +40,7 @@ from survey.logic import (
     CompiledSurvey,
     LiveRule,
     PageQuestions,
+    ranks_asked,
 )
 from survey.models import QuestionType
 
@@ -399,8 +400,17 @@ def _ranking(
 ) -> str:
     code = _e(question.code)
     error_id = f"{code}-error " if error_html else ""
-    instructions = _e(_("Give 1 to the option you put first, 2 to the next, and so on."))
+    instructions = _("Give 1 to the option you put first, 2 to the next, and so on.")
     options = compiled.options_for(question, answers, seed)
+    top = ranks_asked(question, len(options))
+    if top < len(options):
+        only = ngettext(
+            "Rank only the %(count)d option you put first.",
+            "Rank only the %(count)d options you put first.",
+            top,
+        )
+        instructions += " " + only % {"count": top}
+    instructions = _e(instructions)
     parts = [
         f'<fieldset aria-describedby="{error_id}{code}-hint">'
         f'<legend class="q-text">{_e(text)}{mark}</legend>'
@@ -413,7 +423,7 @@ def _ranking(
         current = str(answer.index(option.code) + 1) if _in(answer, option.code) else ""
         chosen = typed.get(option.code) if isinstance(typed, dict) else None
         choices = ['<option value="">—</option>']
-        for rank in range(1, len(options) + 1):
+        for rank in range(1, top + 1):
             selected = chosen == str(rank) if typed else current == str(rank)
             choices.append(
                 f'<option value="{rank}"{" selected" if selected else ""}>{rank}</option>'

@@ -92,6 +92,15 @@ METADATA_TYPES = frozenset(
 #   end_score
 KOBO_SCORE = ("begin_score", "score__row", "end_score")
 KOBO_SCALE_COLUMN = "kobo--score-choices"
+# And its "Ranking" question, "top 3 needs": one level row per place to fill, the
+# items in a choice list. Imported as a ranking of that many (settings max).
+#   begin_rank  | name | label | kobo--rank-items: the items' list
+#   rank__level | name | label      (one row per place: 1st need, 2nd need...)
+#   end_rank
+KOBO_RANK = ("begin_rank", "rank__level", "end_rank")
+KOBO_RANK_ITEMS_COLUMN = "kobo--rank-items"
+# Each of their row types: the (begin, member, end) triple it belongs to.
+_KOBO_GROUP = {head: group for group in (KOBO_SCORE, KOBO_RANK) for head in group}
 TYPE_ALIASES = {
     "select one": "select_one",
     "select1": "select_one",
@@ -101,12 +110,23 @@ TYPE_ALIASES = {
     "end_group": "end group",
     "begin score": "begin_score",
     "end score": "end_score",
+    "begin rank": "begin_rank",
+    "end rank": "end_rank",
     "int": "integer",
     "string": "text",
 }
 # Group types written with a space or an underscore, both read as one.
 _SPELLED_TWO_WAYS = frozenset(
-    {"begin group", "begin_group", "end group", "end_group", "begin score", "end score"}
+    {
+        "begin group",
+        "begin_group",
+        "end group",
+        "end_group",
+        "begin score",
+        "end score",
+        "begin rank",
+        "end rank",
+    }
 )
 TRUE_VALUES = {"yes", "true", "true()", "1", "y"}
 TEXT_COLUMNS = ("label", "hint", "required_message", "constraint_message", "guidance_hint")
@@ -427,7 +447,7 @@ def xlsform_to_dict(
     current: dict[str, Any] | None = None
     group_stack: list[dict[str, Any]] = []  # open groups: {"kind", "relevance", ...}
     matrix: dict[str, Any] | None = None
-    score: dict[str, Any] | None = None  # an open KoboToolbox rating (KOBO_SCORE)
+    kobo: dict[str, Any] | None = None  # an open KoboToolbox rating or ranking (_KOBO_GROUP)
 
     def new_section(code: str, title: dict[str, str], relevance: str) -> dict[str, Any]:
         section = {"code": code, "title": title, "relevance": relevance, "questions": []}
@@ -451,43 +471,49 @@ def xlsform_to_dict(
             if left_out is not None:
                 left_out.append(name or head)
             continue
-        if head in KOBO_SCORE:
-            if head == "begin_score":
-                if score is not None or matrix is not None:
+        if head in _KOBO_GROUP:
+            begin, member, _end = _KOBO_GROUP[head]
+            if head == begin:
+                if kobo is not None or matrix is not None:
                     problems.append(
-                        XLSProblem("survey", row.number, _("a rating cannot hold another group."))
+                        XLSProblem(
+                            "survey",
+                            row.number,
+                            _("“%(type)s” cannot be inside another group.")
+                            % {"type": row.get("type")},
+                        )
                     )
                     continue
-                score = {"row": row, "rows": []}
-            elif score is None:
+                kobo = {"row": row, "rows": [], "begin": begin}
+            elif kobo is None or kobo["begin"] != begin:
                 problems.append(
                     XLSProblem(
                         "survey",
                         row.number,
-                        _("“%(type)s” without a “begin_score”.") % {"type": row.get("type")},
+                        _("“%(type)s” without a “%(begin)s”.")
+                        % {"type": row.get("type"), "begin": begin},
                     )
                 )
-            elif head == "score__row":
-                score["rows"].append(row)
+            elif head == member:
+                kobo["rows"].append(row)
             else:
                 if current is None:
                     current = new_section(f"page_{len(sections) + 1}", {}, "")
-                question = _score_question(
-                    score, lists, default_language, problems, inherited_relevance()
-                )
+                make = _score_question if begin == KOBO_SCORE[0] else _rank_question
+                question = make(kobo, lists, default_language, problems, inherited_relevance())
                 if question["code"] in code_rows:
                     problems.append(
                         XLSProblem(
                             "survey",
-                            score["row"].number,
+                            kobo["row"].number,
                             _("the name “%(name)s” is already used in row %(first)d.")
                             % {"name": question["code"], "first": code_rows[question["code"]]},
                         )
                     )
                 else:
                     current["questions"].append(question)
-                    code_rows[question["code"]] = score["row"].number
-                score = None
+                    code_rows[question["code"]] = kobo["row"].number
+                kobo = None
             continue
         if head not in SUPPORTED_TYPES:
             problems.append(
@@ -577,9 +603,13 @@ def xlsform_to_dict(
 
     if group_stack:
         problems.append(XLSProblem("survey", None, _("a “begin group” is never closed.")))
-    if score is not None:
+    if kobo is not None:
         problems.append(
-            XLSProblem("survey", score["row"].number, _("a “begin_score” is never closed."))
+            XLSProblem(
+                "survey",
+                kobo["row"].number,
+                _("a “%(type)s” is never closed.") % {"type": kobo["begin"]},
+            )
         )
 
     for question in (q for s in sections for q in s["questions"]):
@@ -827,6 +857,64 @@ def _score_question(
                 % {"column": KOBO_SCALE_COLUMN},
             )
         )
+    return _kobo_question(
+        row,
+        code,
+        QuestionType.MATRIX,
+        default_language,
+        problems,
+        inherited,
+        choice_list=row.get(KOBO_SCALE_COLUMN) or None,
+        rows_list=rows_list,
+    )
+
+
+def _rank_question(
+    rank: dict[str, Any],
+    lists: dict[str, dict[str, Any]],
+    default_language: str,
+    problems: list[XLSProblem],
+    inherited: str,
+) -> dict[str, Any]:
+    """A KoboToolbox ranking as ours: its items' list, and as many places as level rows.
+
+    Kobo asks one question per place ("1st need", "2nd need"); here the items
+    get ranks 1 to that number (settings max), the levels' labels aside.
+    """
+    del lists  # the items are a list of the choices sheet already
+    row: Row = rank["row"]
+    items = row.get(KOBO_RANK_ITEMS_COLUMN)
+    if not items:
+        problems.append(
+            XLSProblem(
+                "survey",
+                row.number,
+                _("a ranking needs the list of its items in the column “%(column)s”.")
+                % {"column": KOBO_RANK_ITEMS_COLUMN},
+            )
+        )
+    return _kobo_question(
+        row,
+        row.get("name") or f"ranking_{row.number}",
+        QuestionType.RANKING,
+        default_language,
+        problems,
+        inherited,
+        choice_list=items or None,
+        settings={"max": len(rank["rows"])} if rank["rows"] else {},
+    )
+
+
+def _kobo_question(
+    row: Row,
+    code: str,
+    qtype: str,
+    default_language: str,
+    problems: list[XLSProblem],
+    inherited: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A question from a KoboToolbox group's opening row: texts, required, relevance."""
     relevance = _check_expression(
         row.get("relevant") or row.get("relevance"), "survey", row, "relevant", problems
     )
@@ -834,14 +922,13 @@ def _score_question(
         relevance = f"{inherited} and ({relevance})" if relevance else inherited
     return blank_question(
         code,
-        QuestionType.MATRIX,
+        qtype,
         text=_texts(row, "label", default_language),
         hint=_texts(row, "hint", default_language),
         required=_flag(row.get("required")),
         required_message=_texts(row, "required_message", default_language),
         relevance=relevance,
-        choice_list=row.get(KOBO_SCALE_COLUMN) or None,
-        rows_list=rows_list,
+        **fields,
     )
 
 
@@ -892,7 +979,7 @@ def parse_xlsform(data: bytes, *, left_out: list[str] | None = None) -> dict[str
         raise XLSFormRefused(problems)
     # pyxform knows only standard XLSForm: a KoboToolbox rating is checked by our own
     # checks above, as what it became.
-    if not any(_type_of(row)[0] in KOBO_SCORE for row in book["survey"]):
+    if not any(_type_of(row)[0] in _KOBO_GROUP for row in book["survey"]):
         problems = _validate_with_pyxform(data)
         if problems:
             raise XLSFormRefused(problems)

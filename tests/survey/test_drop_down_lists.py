@@ -151,13 +151,22 @@ def test_the_preview_shows_the_drop_down_list_too(client, agency, member_factory
     assert '<select name="county"' in client.get(url).content.decode()
 
 
-def _xlsform(questions: list[list[str]], choices: list[list[str]]) -> bytes:
-    """An XLSForm file: survey rows (type, name, label, appearance), choices rows."""
+def _xlsform(
+    questions: list[list[str]],
+    choices: list[list[str]],
+    extra_column: tuple[str, list[str]] | None = None,
+) -> bytes:
+    """An XLSForm file: survey rows (type, name, label, appearance), choices rows; and one
+    more survey column (its heading, a value per row)."""
     workbook = openpyxl.Workbook()
     survey = workbook.active
     survey.title = "survey"
-    for row in [["type", "name", "label", "appearance"], *questions]:
-        survey.append(row)
+    heading, values = extra_column or ("", [])
+    rows = [["type", "name", "label", "appearance"], *questions]
+    for number, row in enumerate(rows):
+        survey.append(
+            [*row, (heading if number == 0 else values[number - 1])] if extra_column else row
+        )
     sheet = workbook.create_sheet("choices")
     for row in [["list_name", "name", "label"], *choices]:
         sheet.append(row)
