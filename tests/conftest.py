@@ -107,3 +107,12 @@ def collector(agency: Agency) -> Collector:
     version = survey_from_dict(every_feature(), agency=agency, by=None)
     version = services.survey_publish(version=version, by=None)
     return fieldwork.round_create(version=version, label="Baseline").collectors.get()
+
+
+@pytest.fixture
+def six_language_link(agency: Agency) -> Collector:
+    """The public link of an open round of the demo survey, in the six UN languages."""
+    from survey.demo import demo_survey_load
+
+    version = demo_survey_load(agency=agency).versions.get()
+    return fieldwork.round_create(version=version, label="Six languages").collectors.get()

@@ -889,12 +889,10 @@ def test_answers_once_sent_are_deleted_only_with_the_receipt_code(client, collec
         ("zh-Hans", "您尚未提交答案，因此没有回执码。"),
     ],
 )
-def test_the_page_to_stop_and_delete_speaks_the_respondents_language(agency, lang, says):
-    version = demo_survey_load(agency=agency).versions.get()
-    collector = fieldwork.round_create(version=version, label="R").collectors.get()
+def test_the_page_to_stop_and_delete_speaks_the_respondents_language(six_language_link, lang, says):
     person = Client(HTTP_ACCEPT_LANGUAGE="en")
-    start(person, collector, lang=lang)
-    html = person.get(reverse("respond:stop", args=[collector.token])).content.decode()
+    start(person, six_language_link, lang=lang)
+    html = person.get(reverse("respond:stop", args=[six_language_link.token])).content.decode()
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
     assert says in html
 
@@ -1341,7 +1339,6 @@ def test_the_error_summary_names_each_question_it_lists(client, collector, lang,
     ],
 )
 def test_the_error_summary_names_the_question_in_chinese_and_arabic(client, agency, lang, named):
-    from survey.demo import demo_survey_load
 
     version = demo_survey_load(agency=agency).versions.get()  # published already
     demo = fieldwork.round_create(version=version, label="Demo").collectors.get()

@@ -207,10 +207,9 @@ def test_the_earlier_name_of_the_daily_job_does_it_too(collector):
         ("zh-Hans", "如果您在结束前停下，您的答案会被保留"),
     ],
 )
-def test_the_privacy_notice_says_so_before_anyone_starts(agency, lang, notice):
-    version = demo_survey_load(agency=agency).versions.get()
-    collector = fieldwork.round_create(version=version, label="Six languages").collectors.get()
-    welcome = Client().get(reverse("respond:entry", args=[collector.token]) + f"?lang={lang}")
+def test_the_privacy_notice_says_so_before_anyone_starts(six_language_link, lang, notice):
+    entry = reverse("respond:entry", args=[six_language_link.token])
+    welcome = Client().get(f"{entry}?lang={lang}")
     assert f'<html lang="{lang}"' in welcome.content.decode()
     assert notice in welcome.content.decode()
 
