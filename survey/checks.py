@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from survey import expressions as ex
 from survey.i18n import has_text
 from survey.links import MAX_LINKS, link_owner, link_problem
-from survey.logic import OTHER
+from survey.logic import OTHER, rank_top
 from survey.models import (
     CHOICE_CODE_PATTERN,
     CHOICE_TYPES,
@@ -308,11 +308,10 @@ def _check_settings(data: dict[str, Any]) -> list[Problem]:
                         field=field,
                     )
                 )
-        top = settings.get("max")
         if (
             question["type"] == QuestionType.RANKING
-            and top is not None
-            and (isinstance(top, bool) or not isinstance(top, int) or top < 1)
+            and settings.get("max") is not None
+            and rank_top(settings) is None
         ):
             problems.append(
                 Problem(

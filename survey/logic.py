@@ -703,11 +703,18 @@ class CompiledSurvey:
         return (int(number) if integer else float(number)), None, typed
 
 
+def rank_top(settings: Mapping[str, Any]) -> int | None:
+    """A ranking's top (settings max, as Kobo's "top 3 needs"), if it is one: a whole
+    number from 1. The publish checks refuse any other value."""
+    top = settings.get("max")
+    return top if isinstance(top, int) and not isinstance(top, bool) and top >= 1 else None
+
+
 def ranks_asked(question: CompiledQuestion, offered: int) -> int:
-    """How many options a ranking asks to rank: its top (settings max, as Kobo's "top 3
-    needs") or every option offered, whichever is fewer."""
-    top = question.settings.get("max")
-    return min(top, offered) if isinstance(top, int) and top >= 1 else offered
+    """How many options a ranking asks to rank: its top or every option offered,
+    whichever is fewer."""
+    top = rank_top(question.settings)
+    return offered if top is None else min(top, offered)
 
 
 def page_at(pages: list[CompiledSection], number: int) -> CompiledSection:

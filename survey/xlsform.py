@@ -499,8 +499,14 @@ def xlsform_to_dict(
             else:
                 if current is None:
                     current = new_section(f"page_{len(sections) + 1}", {}, "")
-                make = _score_question if begin == KOBO_SCORE[0] else _rank_question
-                question = make(kobo, lists, default_language, problems, inherited_relevance())
+                if begin == KOBO_SCORE[0]:
+                    question = _score_question(
+                        kobo, lists, default_language, problems, inherited_relevance()
+                    )
+                else:
+                    question = _rank_question(
+                        kobo, default_language, problems, inherited_relevance()
+                    )
                 if question["code"] in code_rows:
                     problems.append(
                         XLSProblem(
@@ -871,7 +877,6 @@ def _score_question(
 
 def _rank_question(
     rank: dict[str, Any],
-    lists: dict[str, dict[str, Any]],
     default_language: str,
     problems: list[XLSProblem],
     inherited: str,
@@ -881,7 +886,6 @@ def _rank_question(
     Kobo asks one question per place ("1st need", "2nd need"); here the items
     get ranks 1 to that number (settings max), the levels' labels aside.
     """
-    del lists  # the items are a list of the choices sheet already
     row: Row = rank["row"]
     items = row.get(KOBO_RANK_ITEMS_COLUMN)
     if not items:

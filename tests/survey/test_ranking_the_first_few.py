@@ -15,6 +15,7 @@ from survey.serialization import survey_from_dict
 from survey.xlsform import XLSFormRefused, dict_to_xlsform, parse_xlsform
 from tests.survey.factories import choice, q, survey_dict
 from tests.survey.test_answering import page_url, start_page
+from tests.survey.test_designer_bad_input import question_data
 from tests.survey.test_drop_down_lists import _xlsform
 
 pytestmark = pytest.mark.django_db
@@ -110,15 +111,9 @@ def test_a_top_that_is_not_a_whole_number_from_1_is_refused(top):
 
 def test_the_designer_sets_how_many_to_rank(agency):
     version = survey_from_dict(_sources(), agency=agency, by=None)
-    data = {
-        "section": version.sections.get().pk,
-        "code": "top_sources",
-        "type": "ranking",
-        "text__en": "Your top sources",
-        "text__fr": "Vos sources",
-        "choice_list": version.choice_lists.get().pk,
-        "ranks": "3",
-    }
+    data = question_data(
+        version, type="ranking", choice_list=version.choice_lists.get().pk, ranks="3"
+    )
     form = QuestionForm(data, version=version)
     assert form.is_valid(), form.errors
     assert form.service_fields()["settings"] == {"max": 3}

@@ -189,13 +189,17 @@ def test_an_invitation_whose_answers_were_erased_can_begin_anew_if_the_round_is_
     assert Response.objects.get(status=ResponseStatus.ERASED).invitation is None
 
 
-def test_a_paused_collector_or_an_open_round_keeps_them(collector):
+def test_a_paused_round_or_collector_keeps_them(collector):
     person = Client()
     start(person, collector)
     person.post(page_url(collector), PAGE_1)
+    # Paused long ago, round and link alike: a pause may end, and its people come back.
+    long_ago = timezone.now() - timedelta(days=90)
     fieldwork.collector_set_active(collector=collector, active=False)
-    Response.objects.update(updated_at=timezone.now() - timedelta(days=90))
-    # A pause may end, and an open round's people may come back with their link.
+    Round.objects.filter(pk=collector.round_id).update(
+        status=RoundStatus.PAUSED, status_changed_at=long_ago
+    )
+    Response.objects.update(updated_at=long_ago)
     assert "Unfinished responses erased: 0." in forget_ended()
     assert Response.objects.get().answers["age"] == 30
 
