@@ -47,6 +47,7 @@ from survey.models import (
     CollectorKind,
     Question,
     QuestionType,
+    ReviewDecision,
     Round,
     SampleType,
     Section,
@@ -55,6 +56,8 @@ from survey.models import (
     choice_code_validator,
 )
 from survey.presets import PRESET_NAMES
+from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
+from survey.review import SHOWS as REVIEW_SHOWS
 from survey.serialization import survey_to_dict
 
 TEXT_MAX = 2000
@@ -1067,3 +1070,56 @@ class InterfaceTextsForm(AccessibleForm):
             for name, text in self.texts.items()
             if self.cleaned_data.get(name)
         }
+
+
+class ReviewForm(AccessibleForm):
+    """The agency's decision on one complete response (the rule itself: survey.review)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=REVIEW_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required to leave a response out. For example: “finished in 40 seconds, "
+            "every answer the first option”."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == ReviewDecision.LEAVE_OUT and not data.get("note", "").strip():
+            self.add_error(
+                "note",
+                forms.ValidationError(
+                    _(
+                        "Say why the response is left out: whoever reads the results later will ask."
+                    ),
+                    code="required",
+                ),
+            )
+        return data
+
+
+class ResponseFilterForm(AccessibleForm):
+    """Which of a round's complete responses to list; a value that is not offered is an error."""
+
+    show = forms.ChoiceField(label=_("Show"), choices=list(REVIEW_SHOWS.items()), required=False)
+    collector = forms.TypedChoiceField(
+        label=_("Collector"), coerce=int, empty_value=None, required=False
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].choices = [
+            ("", _("All collectors")),
+            *[(c.pk, c.name) for c in round_.collectors.order_by("name", "pk")],
+        ]
+        self.fields["language"].choices = [
+            ("", _("All languages")),
+            *[(code, language_name(code)) for code in round_.version.languages],
+        ]

@@ -625,3 +625,50 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_code
+
+
+class ReviewDecision(models.TextChoices):
+    KEEP = "keep", _("Keep in the results")
+    LEAVE_OUT = "leave_out", _("Leave out of the results")
+
+
+class ResponseReview(models.Model):
+    """An analyst's decision on one complete response, with who took it, when and why.
+
+    A row of its own, not fields of Response: few responses are ever reviewed,
+    and every start of a response would otherwise write the empty fields too.
+    A response left out stays stored (its person can still have it deleted);
+    analytics reads complete responses less those left out, and counts a
+    response kept after review as no longer flagged.
+    """
+
+    response = models.OneToOneField(
+        Response,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="review",
+        verbose_name=_("response"),
+    )
+    decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
+    note = models.TextField(_("reason"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("response review")
+        verbose_name_plural = _("response reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ReviewDecision.values), name="review_valid_decision"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.decision}"

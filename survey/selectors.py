@@ -21,6 +21,8 @@ from survey.models import (
     ChoiceList,
     Collector,
     Question,
+    ResponseReview,
+    ReviewDecision,
     Round,
     SampleType,
     Section,
@@ -182,6 +184,8 @@ def round_heading(*, round_id: int) -> dict[str, Any]:
     """What names a round on another app's page: its label, survey and sample type.
 
     `opt_in`: an open web sample, whose estimates describe only those who chose to answer.
+    `left_out`: complete responses the agency left out after review (survey.review),
+    which no figure counts: a reader of the figures must be able to see that.
     """
     round_ = Round.objects.select_related("version__survey").get(pk=round_id)
     return {
@@ -191,6 +195,9 @@ def round_heading(*, round_id: int) -> dict[str, Any]:
         "survey_name": round_.version.survey.name,
         "sample_type_name": round_.get_sample_type_display(),
         "opt_in": round_.sample_type == SampleType.OPEN,
+        "left_out": ResponseReview.objects.filter(
+            response__round_id=round_id, decision=ReviewDecision.LEAVE_OUT
+        ).count(),
     }
 
 
@@ -284,16 +291,22 @@ def completed_responses_csv(
             for name in ("collector_id", "language", "target_group", "duration_seconds")
         ),
     ]
+    # A response kept after review is no longer flagged; one left out is not read at all.
+    review = quote(ResponseReview._meta.db_table)
+    unreviewed = "review.decision IS NULL"
     if postgres:
         columns.append(f"extract(epoch from {table}.submitted_at) AS {field('submitted_epoch')}")
         columns.append(
-            f"(jsonb_array_length({table}.quality_flags) > 0)::int AS {field('flagged')}"
+            f"(jsonb_array_length({table}.quality_flags) > 0 AND {unreviewed})::int"
+            f" AS {field('flagged')}"
         )
     else:
         columns.append(
             f"(julianday({table}.submitted_at) - 2440587.5) * 86400.0 AS {field('submitted_epoch')}"
         )
-        columns.append(f"(json_array_length({table}.quality_flags) > 0) AS {field('flagged')}")
+        columns.append(
+            f"(json_array_length({table}.quality_flags) > 0 AND {unreviewed}) AS {field('flagged')}"
+        )
     record: list[str] = []  # PostgreSQL: the answers are decoded once per row
 
     def value_of(key: str) -> str:
@@ -339,12 +352,15 @@ def completed_responses_csv(
                     )
                     params.extend([f'$."{key}"', choice])
             columns.append(f"({' | '.join(bits) or '0'}) AS {quote(f'{key}#{chunk // MASK_BITS}')}")
-    where = f"{table}.round_id = %s AND {table}.status = %s"
-    params.extend([round_id, ResponseStatus.COMPLETE])
+    where = (
+        f"{table}.round_id = %s AND {table}.status = %s"
+        " AND (review.decision IS NULL OR review.decision <> %s)"
+    )
+    params.extend([round_id, ResponseStatus.COMPLETE, ReviewDecision.LEAVE_OUT])
     # Column names are quoted identifiers; every value is a query parameter.
-    source = table
+    source = f"{table} LEFT JOIN {review} review ON review.{quote('response_id')} = {table}.{quote('id')}"
     if postgres and record:
-        source = f"{table} CROSS JOIN LATERAL jsonb_to_record(answers) AS a({', '.join(record)})"
+        source += f" CROSS JOIN LATERAL jsonb_to_record({table}.answers) AS a({', '.join(record)})"
     sql = f"SELECT {', '.join(columns)} FROM {source} WHERE {where}"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
         if postgres:

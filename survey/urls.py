@@ -67,6 +67,16 @@ urlpatterns = [
         name="round_move",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/responses/",
+        views.round_responses,
+        name="responses",
+    ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/responses/<int:response_id>/",
+        views.response_review,
+        name="response",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/status/",
         views.round_status,
         name="round_status",

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import Action
 from accounts.selectors import agency_access
 from survey import expressions as ex
-from survey import fieldwork, invitations, selectors, services
+from survey import fieldwork, invitations, review, selectors, services
 from survey.checks import answer_keys, check_survey
 from survey.exceptions import PublishRefused, SurveyError
 from survey.forms import (
@@ -37,6 +37,8 @@ from survey.forms import (
     InvitationsForm,
     PresetForm,
     QuestionForm,
+    ResponseFilterForm,
+    ReviewForm,
     RoundChangeForm,
     RoundForm,
     SectionForm,
@@ -961,7 +963,12 @@ def round_create(request: HttpRequest, survey_id: int, version_id: int) -> HttpR
 @_in_agency_time
 def round_detail(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     access, round_ = _round(request, survey_id, round_id)
-    return _round_page(request, round_, can_design=access.can(Action.DESIGN))
+    return _round_page(
+        request,
+        round_,
+        can_design=access.can(Action.DESIGN),
+        can_analyse=access.can(Action.ANALYSE),
+    )
 
 
 def _round_page(
@@ -969,6 +976,7 @@ def _round_page(
     round_: Round,
     *,
     can_design: bool,
+    can_analyse: bool = False,
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
     rename: tuple[int, CollectorNameForm] | None = None,
@@ -1019,6 +1027,7 @@ def _round_page(
             "stops": fieldwork.round_stops(round_=round_),
             "stopped_after_hours": int(fieldwork.STOPPED_AFTER.total_seconds() // 3600),
             "can_design": can_design,
+            "review": review.review_counts(round_=round_) if can_analyse else None,
             "state": fieldwork.round_state(round_=round_),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
@@ -1321,3 +1330,89 @@ def collector_invite(
         shown = ", ".join(invalid[:INVALID_SHOWN]) + ("…" if len(invalid) > INVALID_SHOWN else "")
         messages.warning(request, _("Not valid: %(addresses)s") % {"addresses": shown})
     return None
+
+
+# ------------------------------------------------------------------ reviewing responses
+
+
+@login_required
+@_in_agency_time
+def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
+    form = ResponseFilterForm(request.GET, round_=round_)
+    form.is_valid()  # a value not offered is shown as an error; the others still filter
+    chosen = {name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors}
+    page = review.round_responses(
+        round_=round_,
+        show=chosen.get("show") or review.SHOW_ALL,
+        collector_id=chosen.get("collector"),
+        language=chosen.get("language") or "",
+        page=request.GET.get("page", 1),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "survey/round_responses.html",
+        {
+            "round": round_,
+            "survey": round_.version.survey,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": review.review_counts(round_=round_),
+            "flag_labels": fieldwork.QUALITY_FLAGS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@_in_agency_time
+def response_review(
+    request: HttpRequest, survey_id: int, round_id: int, response_id: int
+) -> HttpResponse:
+    _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
+    response = review.response_to_review(round_=round_, response_id=response_id)
+    current = getattr(response, "review", None)
+    initial = {"decision": current.decision, "note": current.note} if current else {}
+    form = ReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if "undo" in request.POST:
+            review.response_review_clear(response=response)
+            messages.success(request, _("The decision is undone: the response counts as before."))
+            return redirect("survey:response", survey_id, round_id, response.pk)
+        if form.is_valid():
+            try:
+                review.response_review_set(
+                    response=response,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except SurveyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, review.decision_message(form.cleaned_data["decision"]))
+                return redirect("survey:response", survey_id, round_id, response.pk)
+    content, sections = review.answer_sections(response=response, language=get_language())
+    return render(
+        request,
+        "survey/response_review.html",
+        {
+            "round": round_,
+            "survey": round_.version.survey,
+            "response": response,
+            "current": current,
+            "form": form,
+            "content_language": content,
+            "sections": sections,
+            "flag_labels": fieldwork.QUALITY_FLAGS,
+            "duplicate_of": review.same_answers_before(response=response)
+            if "duplicate" in response.quality_flags
+            else None,
+            "next_awaiting": review.next_awaiting(response=response),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from survey import i18n as survey_i18n
+from survey.fieldwork import duration_text
 from survey.i18n import language_name, text_for
 from survey.interface_texts import survey_interface
 from survey.links import is_safe_link
@@ -125,3 +126,9 @@ def language_label(code: str) -> SafeString:
     """A language's name in a span marked with the language that name is written in."""
     name, written_in = survey_i18n.language_label(code)
     return format_html('<span lang="{}">{}</span>', written_in, name)
+
+
+@register.filter
+def duration(seconds: int) -> str:
+    """541 -> "9 min 1 s", as the round page gives its median (survey.fieldwork.duration_text)."""
+    return duration_text(seconds)

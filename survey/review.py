@@ -1,0 +1,276 @@
+"""Reviewing complete responses: an analyst reads one, then keeps it or leaves it out.
+
+Quality flags (too fast, straight-lining, likely duplicate) are only suspicions:
+a careful reader who knows the subject can be quick, and a duplicate may be two
+people on one school network. The agency decides, response by response, and
+the decision is recorded with who took it, when and why. Analytics reads
+complete responses less those left out (survey.selectors.completed_responses_csv).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from survey.answering import compiled_for
+from survey.exceptions import SurveyError
+from survey.i18n import match_language
+from survey.logic import OTHER, CompiledQuestion, CompiledSurvey
+from survey.models import (
+    QuestionType,
+    Response,
+    ResponseReview,
+    ResponseStatus,
+    ReviewDecision,
+    Round,
+)
+from survey.selectors import forget_completed_responses_stamp
+
+PAGE_SIZE = 50
+NOTE_MAX_LENGTH = 500
+
+# Which complete responses the list shows.
+SHOW_ALL = "all"
+SHOW_AWAITING = "awaiting"
+SHOWS = {
+    SHOW_ALL: gettext_lazy("All complete responses"),
+    SHOW_AWAITING: gettext_lazy("Flagged, awaiting review"),
+    ReviewDecision.KEEP.value: gettext_lazy("Kept after review"),
+    ReviewDecision.LEAVE_OUT.value: gettext_lazy("Left out of the results"),
+}
+
+
+def _complete(round_: Round) -> QuerySet[Response]:
+    return Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
+
+
+def round_responses(
+    *,
+    round_: Round,
+    show: str = SHOW_ALL,
+    collector_id: int | None = None,
+    language: str = "",
+    page: Any = 1,
+) -> Page:
+    """One page of the round's complete responses, newest first, as the filters narrow them."""
+    responses = _complete(round_).select_related("collector", "review")
+    if show == SHOW_AWAITING:
+        responses = responses.exclude(quality_flags=[]).filter(review__isnull=True)
+    elif show in ReviewDecision.values:
+        responses = responses.filter(review__decision=show)
+    if collector_id is not None:
+        responses = responses.filter(collector_id=collector_id)
+    if language:
+        responses = responses.filter(language=language)
+    return Paginator(responses.order_by("-submitted_at", "-pk"), PAGE_SIZE).get_page(page)
+
+
+@dataclass
+class ReviewCounts:
+    awaiting: int = 0  # flagged, nobody has decided yet
+    kept: int = 0
+    left_out: int = 0
+
+
+def review_counts(*, round_: Round) -> ReviewCounts:
+    """What is left to review, and what was decided: the round page's and the list's summary."""
+    counts = ReviewCounts(
+        awaiting=_complete(round_).exclude(quality_flags=[]).filter(review__isnull=True).count()
+    )
+    for decision, number in (
+        ResponseReview.objects.filter(
+            response__round=round_, response__status=ResponseStatus.COMPLETE
+        )
+        .values_list("decision")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        if decision == ReviewDecision.KEEP:
+            counts.kept = number
+        elif decision == ReviewDecision.LEAVE_OUT:
+            counts.left_out = number
+    return counts
+
+
+def response_to_review(*, round_: Round, response_id: Any) -> Response:
+    """A complete response of the round, or 404: an unfinished one is not the agency's to read."""
+    try:
+        pk = int(response_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    found = _complete(round_).select_related("collector", "review__reviewed_by").filter(pk=pk)
+    response = found.first()
+    if response is None:
+        raise Http404
+    return response
+
+
+def next_awaiting(*, response: Response) -> Response | None:
+    """The next flagged response nobody has decided on, down the list from this one."""
+    queue = (
+        _complete(response.round)
+        .exclude(quality_flags=[])
+        .filter(review__isnull=True)
+        .exclude(pk=response.pk)
+        .order_by("-submitted_at", "-pk")
+    )
+    return queue.filter(submitted_at__lte=response.submitted_at).first() or queue.first()
+
+
+def same_answers_before(*, response: Response) -> Response | None:
+    """For a likely duplicate: the first response of the round with the same answers and connection."""
+    if not response.fingerprint:
+        return None
+    return (
+        Response.objects.filter(
+            round_id=response.round_id,
+            fingerprint=response.fingerprint,
+            status=ResponseStatus.COMPLETE,
+        )
+        .exclude(pk=response.pk)
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def response_review_set(
+    *, response: Response, decision: str, note: str, by: User | None
+) -> ResponseReview:
+    """Record the agency's decision on a complete response; a later decision replaces it."""
+    if response.status != ResponseStatus.COMPLETE:
+        raise SurveyError(_("Only a complete response can be reviewed."))
+    if decision not in ReviewDecision.values:
+        raise SurveyError(_("Choose whether to keep the response or to leave it out."))
+    note = note.strip()
+    if decision == ReviewDecision.LEAVE_OUT and not note:
+        raise SurveyError(
+            _("Say why the response is left out: whoever reads the results later will ask.")
+        )
+    if len(note) > NOTE_MAX_LENGTH:
+        raise SurveyError(
+            _("Use at most %(limit)d characters (you typed %(count)d).")
+            % {"limit": NOTE_MAX_LENGTH, "count": len(note)}
+        )
+    review, _created = ResponseReview.objects.update_or_create(
+        response=response,
+        defaults={
+            "decision": decision,
+            "note": note,
+            "reviewed_by": by,
+            "reviewed_at": timezone.now(),
+        },
+    )
+    _results_changed(response)
+    return review
+
+
+@transaction.atomic
+def response_review_clear(*, response: Response) -> None:
+    """Undo a decision: the response counts again as it did before review."""
+    ResponseReview.objects.filter(response=response).delete()
+    _results_changed(response)
+
+
+def decision_message(decision: str) -> str:
+    if decision == ReviewDecision.LEAVE_OUT:
+        return _("The response is left out of the results: the indicators no longer count it.")
+    return _("The response is kept in the results, and no longer counts as flagged.")
+
+
+def _results_changed(response: Response) -> None:
+    # The round's cached frames hold the decision: rebuild them once this commits.
+    round_id = response.round_id
+    transaction.on_commit(lambda: forget_completed_responses_stamp(round_id=round_id))
+
+
+# ------------------------------------------------------------------ the answers, as read
+
+
+@dataclass
+class AnswerRow:
+    """One question and its answer as the reviewer reads them; `values` empty when unanswered."""
+
+    code: str
+    label: str
+    values: list[str] = field(default_factory=list)
+    # Typed by the respondent (shown as written, in its own direction), not a choice label.
+    typed: bool = False
+    computed: bool = False  # a calculated or preset value, not asked
+
+
+@dataclass
+class AnswerSection:
+    title: str
+    rows: list[AnswerRow]
+
+
+def answer_sections(*, response: Response, language: str) -> tuple[str, list[AnswerSection]]:
+    """(content language, the response's answers page by page), in `language` when the survey has it.
+
+    The response's own version: a round moved to a newer one keeps its earlier
+    responses under the wording they were given.
+    """
+    compiled = compiled_for(response.version)
+    content = match_language(compiled.languages, language) or compiled.default_language
+    return content, readable_answers(compiled, response.answers or {}, content)
+
+
+def readable_answers(
+    compiled: CompiledSurvey, answers: dict[str, Any], language: str
+) -> list[AnswerSection]:
+    """Every question of the questionnaire with its answer, choice codes turned into their labels."""
+    sections = []
+    for section in compiled.sections:
+        rows = [
+            _answer_row(compiled, question, answers, language)
+            for question in section.questions
+            if question.type != QuestionType.NOTE
+        ]
+        if rows:
+            sections.append(AnswerSection(compiled.text(section.title, language), rows))
+    return sections
+
+
+def _answer_row(
+    compiled: CompiledSurvey, question: CompiledQuestion, answers: dict[str, Any], language: str
+) -> AnswerRow:
+    code, qtype = question.code, question.type
+    row = AnswerRow(code=code, label=compiled.text(question.data.get("text"), language) or code)
+    row.computed = not question.is_displayed
+    labels = {o.code: compiled.text(o.label, language) or o.code for o in question.options}
+
+    def label_of(choice: Any) -> str:
+        if choice == OTHER and question.has_other:
+            return _("Other: %(text)s") % {"text": answers.get(f"{code}_{OTHER}", "")}
+        return labels.get(str(choice), str(choice))
+
+    if qtype == QuestionType.MATRIX:
+        for matrix_row in question.rows:
+            value = answers.get(f"{code}_{matrix_row.code}")
+            if value is not None:
+                row_label = compiled.text(matrix_row.label, language) or matrix_row.code
+                row.values.append(f"{row_label}: {label_of(value)}")
+        return row
+    value = answers.get(code)
+    if value is None or value == "" or value == []:
+        return row
+    if qtype == QuestionType.RANKING and isinstance(value, list):
+        row.values = [f"{place}. {label_of(choice)}" for place, choice in enumerate(value, 1)]
+    elif isinstance(value, list):
+        row.values = [label_of(choice) for choice in value]
+    elif question.options:
+        row.values = [label_of(value)]
+    else:
+        row.values = [str(value)]
+        row.typed = qtype in {QuestionType.TEXT, QuestionType.LONG_TEXT}
+    return row
