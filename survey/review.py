@@ -33,7 +33,6 @@ from survey.models import (
     ReviewDecision,
     Round,
 )
-from survey.selectors import forget_completed_responses_stamp
 
 PAGE_SIZE = 50
 NOTE_MAX_LENGTH = 500
@@ -170,27 +169,22 @@ def response_review_set(
             "reviewed_at": timezone.now(),
         },
     )
-    _results_changed(response)
     return review
 
 
 @transaction.atomic
 def response_review_clear(*, response: Response) -> None:
-    """Undo a decision: the response counts again as it did before review."""
+    """Undo a decision: the response counts again as it did before review.
+
+    The round's cached frames follow through survey.signals, as for any decision.
+    """
     ResponseReview.objects.filter(response=response).delete()
-    _results_changed(response)
 
 
 def decision_message(decision: str) -> str:
     if decision == ReviewDecision.LEAVE_OUT:
         return _("The response is left out of the results: the indicators no longer count it.")
     return _("The response is kept in the results, and no longer counts as flagged.")
-
-
-def _results_changed(response: Response) -> None:
-    # The round's cached frames hold the decision: rebuild them once this commits.
-    round_id = response.round_id
-    transaction.on_commit(lambda: forget_completed_responses_stamp(round_id=round_id))
 
 
 # ------------------------------------------------------------------ the answers, as read

@@ -1,7 +1,8 @@
 """Caches that follow the data they were read from.
 
-Analytics caches per round follow the round's complete responses: every path
-that completes or deletes a response ends here, model saves and deletes through
+Analytics caches per round follow the round's complete responses and the
+agency's decisions on them: every path that completes or deletes a response,
+or decides on one, ends here, model saves and deletes through
 these receivers, queryset updates and bulk inserts through an explicit call to
 `responses_changed`. The answering flow's copy of a link (collector and round)
 is dropped whenever a collector or round is saved or deleted in this process.
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from survey.models import Collector, Response, ResponseStatus, Round
+from survey.models import Collector, Response, ResponseReview, ResponseStatus, Round
 from survey.selectors import forget_completed_responses_stamp, forget_links
 
 
@@ -33,6 +34,13 @@ def _response_saved(sender: Any, instance: Response, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Response)
 def _response_deleted(sender: Any, instance: Response, **kwargs: Any) -> None:
     responses_changed(instance.round_id)
+
+
+@receiver(post_save, sender=ResponseReview)
+@receiver(post_delete, sender=ResponseReview)
+def _review_changed(sender: Any, instance: ResponseReview, **kwargs: Any) -> None:
+    # A response left out leaves the frames; one kept is no longer flagged in them.
+    responses_changed(instance.response.round_id)
 
 
 @receiver(post_save, sender=Collector)

@@ -1377,7 +1377,8 @@ def response_review(
     response = review.response_to_review(round_=round_, response_id=response_id)
     current = getattr(response, "review", None)
     initial = {"decision": current.decision, "note": current.note} if current else {}
-    form = ReviewForm(request.POST or None, initial=initial)
+    # Bound on every POST: an empty one is an error to show, not a fresh form.
+    form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if "undo" in request.POST:
             review.response_review_clear(response=response)

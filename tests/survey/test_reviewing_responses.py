@@ -1,0 +1,249 @@
+"""An analyst reads the responses flagged for quality, one by one, and keeps each or leaves it out.
+
+Flags are suspicions: a reader who knows the subject can be quick. The agency
+decides, with a reason whoever reads the results later can see, and the
+indicators follow the decision at once.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import Role
+from analytics.frames import FLAGGED, round_frame
+from survey import fieldwork
+from survey.demo import demo_round_load, demo_survey_dict, demo_survey_load
+from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_round(agency):
+    return demo_round_load(survey=demo_survey_load(agency=agency)).round
+
+
+@pytest.fixture
+def flagged(demo_round):
+    """Three complete responses the answering flow flagged, newest first."""
+    complete = list(
+        Response.objects.filter(round=demo_round, status=ResponseStatus.COMPLETE).order_by(
+            "-submitted_at", "-pk"
+        )[:3]
+    )
+    for response, flags in zip(
+        complete, (["speeder"], ["straight_lining", "speeder"], ["duplicate"]), strict=True
+    ):
+        Response.objects.filter(pk=response.pk).update(quality_flags=flags)
+        response.quality_flags = flags
+    return complete
+
+
+@pytest.fixture
+def analyst(agency, member_factory, login):
+    user = member_factory(Role.ANALYST, agency=agency)
+    login(user)
+    return user
+
+
+def _url(name: str, round_, *args, lang: str = "en") -> str:
+    with translation.override(lang):
+        return reverse(f"survey:{name}", args=[round_.version.survey_id, round_.pk, *args])
+
+
+def _text(response) -> str:
+    return unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def _question(code: str) -> dict:
+    (question,) = [
+        q for s in demo_survey_dict()["sections"] for q in s["questions"] if q["code"] == code
+    ]
+    return question
+
+
+def _label(question_code: str, code: str, lang: str) -> str:
+    data = demo_survey_dict()
+    list_name = _question(question_code)["choice_list"]
+    (choices,) = [cl["choices"] for cl in data["choice_lists"] if cl["name"] == list_name]
+    (label,) = [c["label"][lang] for c in choices if c["code"] == code]
+    return label
+
+
+def test_an_analyst_leaves_a_speeder_out_and_the_indicators_stop_counting_it(
+    client, demo_round, flagged, analyst, django_capture_on_commit_callbacks
+):
+    complete = demo_round.responses.filter(status=ResponseStatus.COMPLETE).count()
+    assert len(round_frame(demo_round.pk)) == complete  # read once: cached from here on
+    speeder = flagged[0]
+
+    # The round page sends the analyst to what awaits review.
+    round_page = _text(client.get(_url("round", demo_round)))
+    assert "Review the 3 not yet reviewed" in round_page
+    queue = client.get(_url("responses", demo_round) + "?show=awaiting")
+    listed = re.findall(r'responses/(\d+)/">No\. \d+<', queue.content.decode())
+    assert [int(pk) for pk in listed] == [r.pk for r in flagged]
+    assert "3 responses" in _text(queue)
+
+    # The response reads as the respondent answered, choice codes as their labels.
+    url = _url("response", demo_round, speeder.pk)
+    page = _text(client.get(url))
+    assert "too fast" in page and "under a third of the median time" in page
+    awareness = speeder.answers["bio_heard"]
+    assert _label("bio_heard", awareness, "en") in page
+    row = next(value for key, value in speeder.answers.items() if key.startswith("bio_values_"))
+    assert (
+        f": {_label('bio_values', row, 'en')}" in page
+    )  # each row of a table of statements with its answer
+    assert "Nobody has decided on this response: it counts in the results." in page
+
+    # Leaving it out needs a reason; what was chosen stays on the page.
+    refused = client.post(url, {"decision": ReviewDecision.LEAVE_OUT, "note": "  "})
+    assert refused.status_code == 400
+    assert "Say why the response is left out" in _text(refused)
+    assert re.search(r'value="leave_out"[^>]*checked', refused.content.decode())
+    assert not ResponseReview.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url, {"decision": ReviewDecision.LEAVE_OUT, "note": "Sent in 40 s, all first options"}
+        )
+    assert done.status_code == 302
+    review = ResponseReview.objects.get(response=speeder)
+    assert (review.decision, review.reviewed_by) == (ReviewDecision.LEAVE_OUT, analyst)
+    page = _text(client.get(url))
+    assert f"by {analyst.email}" in page and "Sent in 40 s, all first options" in page
+
+    # The indicators no longer count it, at once (the cached frame is rebuilt).
+    frame = round_frame(demo_round.pk)
+    assert len(frame) == complete - 1
+    assert speeder.pk not in set(frame["@response_id"])
+    indicators = _text(client.get(reverse("analytics:round_indicators", args=[demo_round.pk])))
+    assert "1 response left out after review is not counted." in indicators
+    assert "1 completed response is left out of the results after review." in _text(
+        client.get(_url("round", demo_round))
+    )
+
+    # And it can be undone.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"undo": "1"})
+    assert not ResponseReview.objects.exists()
+    assert len(round_frame(demo_round.pk)) == complete
+
+
+def test_a_flagged_response_kept_after_review_no_longer_counts_as_flagged(
+    client, demo_round, flagged, analyst, django_capture_on_commit_callbacks
+):
+    fast_reader = flagged[1]
+    assert round_frame(demo_round.pk).set_index("@response_id").loc[fast_reader.pk, FLAGGED]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url("response", demo_round, fast_reader.pk), {"decision": ReviewDecision.KEEP}
+        )
+    assert response.status_code == 302
+    frame = round_frame(demo_round.pk).set_index("@response_id")
+    assert not frame.loc[fast_reader.pk, FLAGGED]  # "leave out flagged" keeps it now
+    assert frame.loc[flagged[0].pk, FLAGGED]
+    queue = client.get(_url("responses", demo_round) + "?show=awaiting").content.decode()
+    assert f"responses/{fast_reader.pk}/" not in queue
+    kept = client.get(_url("responses", demo_round) + "?show=keep").content.decode()
+    assert f"responses/{fast_reader.pk}/" in kept
+
+
+def test_a_likely_duplicate_links_to_the_response_it_repeats(client, demo_round, flagged, analyst):
+    first, copy = flagged[1], flagged[2]
+    Response.objects.filter(pk__in=[first.pk, copy.pk]).update(fingerprint="same")
+    page = client.get(_url("response", demo_round, copy.pk)).content.decode()
+    assert f'href="{_url("response", demo_round, first.pk)}">See response No. {first.pk}' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "show", "decision", "dir_"),
+    [("ar", "عرض", "القرار", 'dir="rtl"'), ("zh-hans", "显示", "决定", 'dir="ltr"')],
+)
+def test_the_review_pages_read_in_arabic_and_chinese(
+    client, demo_round, flagged, analyst, lang, show, decision, dir_
+):
+    listing = client.get(_url("responses", demo_round, lang=lang))
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert dir_ in html and f">{show}</button>" in html
+    page = client.get(_url("response", demo_round, flagged[0].pk, lang=lang)).content.decode()
+    assert f">{decision}</h2>" in page
+    content = "zh-Hans" if lang == "zh-hans" else lang
+    # The questionnaire's own wording in the reader's language when the survey has it.
+    assert _question("bio_heard")["text"][content] in unescape(page)
+
+
+def test_designers_and_viewers_cannot_read_single_responses_nor_other_agencies(
+    client, demo_round, flagged, agency, other_agency, member_factory, login
+):
+    url = _url("response", demo_round, flagged[0].pk)
+    for role in (Role.DESIGNER, Role.VIEWER):
+        login(member_factory(role, agency=agency))
+        assert client.get(url).status_code == 403
+        assert client.get(_url("responses", demo_round)).status_code == 403
+        assert client.post(url, {"decision": "keep"}).status_code == 403
+        round_page = client.get(_url("round", demo_round)).content.decode()
+        assert _url("responses", demo_round) not in round_page
+    login(member_factory(Role.ANALYST, agency=other_agency))
+    assert client.get(url).status_code == 404
+    assert not ResponseReview.objects.exists()
+    assert Client().get(url).status_code == 302  # to the sign-in page
+
+
+def test_an_unfinished_response_or_one_from_another_round_is_not_found(
+    client, demo_round, analyst, agency
+):
+    unfinished = demo_round.responses.filter(status=ResponseStatus.IN_PROGRESS).first()
+    assert unfinished is not None
+    assert client.get(_url("response", demo_round, unfinished.pk)).status_code == 404
+    assert (
+        client.post(_url("response", demo_round, unfinished.pk), {"decision": "keep"}).status_code
+        == 404
+    )
+    # A complete response of another round of the same survey, by its id.
+    other_round = fieldwork.round_create(version=demo_round.version, label="Follow-up")
+    elsewhere = demo_round.responses.filter(status=ResponseStatus.COMPLETE).first()
+    elsewhere.pk, elsewhere.round = None, other_round
+    elsewhere.collector = other_round.collectors.get()
+    elsewhere.receipt_code, elsewhere.invitation = "ELSEWHERE", None
+    elsewhere.save()
+    assert client.get(_url("response", other_round, elsewhere.pk)).status_code == 200
+    assert client.get(_url("response", demo_round, elsewhere.pk)).status_code == 404
+    assert client.get(_url("response", demo_round, 10**9)).status_code == 404
+    assert not ResponseReview.objects.exists()
+
+
+def test_junk_in_the_filters_or_the_decision_is_refused_clearly(
+    client, demo_round, flagged, analyst
+):
+    listing = client.get(
+        _url("responses", demo_round) + "?show=everything&collector=abc&language=xx&page=999"
+    )
+    assert listing.status_code == 400
+    text = _text(listing)
+    assert "Please correct the marked fields" in text and "Select a valid choice" in text
+    assert "responses" in text  # the page still lists, with the filters it could read
+    assert re.search(r"\d+ responses", text)
+
+    url = _url("response", demo_round, flagged[0].pk)
+    for junk in ({"decision": "delete"}, {"decision": "keep", "note": "x" * 501}, {}):
+        response = client.post(url, junk)
+        assert response.status_code == 400
+        assert "Please correct the marked fields" in _text(response)
+    assert not ResponseReview.objects.exists()
+
+
+def test_the_list_costs_the_same_queries_however_many_responses_it_shows(
+    client, demo_round, flagged, analyst, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(16):
+        page = client.get(_url("responses", demo_round))
+    assert page.content.decode().count("/responses/") >= 50
