@@ -646,17 +646,23 @@ def quality_flags(
     median = median_duration(response.round_id)
     if median is not None and duration < median / 3:
         flags.append("speeder")
-    for question in compiled.questions.values():
-        if question.type == QuestionType.MATRIX and len(question.rows) >= 3:
-            values = [answers.get(f"{question.code}_{row.code}") for row in question.rows]
-            if all(values) and len(set(values)) == 1:
-                flags.append("straight_lining")
-                break
+    if straight_lined(compiled, answers):
+        flags.append("straight_lining")
     if fingerprint is None:
         fingerprint = answers_fingerprint(response.ip_hash, answers)
     if fingerprint and _fingerprint_seen(response, fingerprint):
         flags.append("duplicate")
     return flags
+
+
+def straight_lined(compiled: CompiledSurvey, answers: dict[str, Any]) -> bool:
+    """One answer down every row of a table of three statements or more."""
+    for question in compiled.questions.values():
+        if question.type == QuestionType.MATRIX and len(question.rows) >= 3:
+            values = [answers.get(f"{question.code}_{row.code}") for row in question.rows]
+            if all(values) and len(set(values)) == 1:
+                return True
+    return False
 
 
 def _fingerprint_seen(response: Response, fingerprint: str) -> bool:

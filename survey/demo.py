@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, User
 from survey import fieldwork, services
-from survey.answering import compiled_for
+from survey.answering import compiled_for, straight_lined
 from survey.bank import AICHI_LISTS, AICHI_SECTIONS, UN
 from survey.i18n import un_texts
 from survey.logic import CompiledSurvey
@@ -110,6 +110,8 @@ def demo_survey_load(*, agency: Agency) -> Survey:
 
 
 DEMO_ROUND_LABEL = "Baseline (demo)"
+# Sample responses (by number, 0 the newest) sent in under a minute or so.
+DEMO_SPEEDERS = frozenset({3, 41, 118, 207})
 DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
 
 
@@ -188,6 +190,14 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     for number in range(sample_responses):
         answers = _sample_answers(compiled, rng)
         duration = rng.randint(180, 900)
+        # A few sent far too fast, and any that chance straight-lined, flagged as the
+        # answering flow flags them: the review queue has something in it.
+        flags = []
+        if number in DEMO_SPEEDERS:
+            duration = 35 + number % 40
+            flags.append("speeder")
+        if straight_lined(compiled, answers):
+            flags.append("straight_lining")
         responses.append(
             in_round(
                 start_nonce=f"demo-{number}",
@@ -198,6 +208,7 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
                 submitted_at=now - timedelta(seconds=number * 600),
                 updated_at=now - timedelta(seconds=number * 600),
                 duration_seconds=duration,
+                quality_flags=flags,
                 receipt_code=f"DEMO{number:06d}",
             )
         )

@@ -8,6 +8,7 @@ indicators follow the decision at once.
 from __future__ import annotations
 
 import re
+import statistics
 from html import unescape
 
 import pytest
@@ -17,7 +18,7 @@ from django.utils import translation
 
 from accounts.models import Role
 from analytics.frames import FLAGGED, round_frame
-from survey import fieldwork
+from survey import fieldwork, review
 from survey.demo import demo_round_load, demo_survey_dict, demo_survey_load
 from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision
 
@@ -31,7 +32,8 @@ def demo_round(agency):
 
 @pytest.fixture
 def flagged(demo_round):
-    """Three complete responses the answering flow flagged, newest first."""
+    """Three complete responses the answering flow flagged, newest first (and no other)."""
+    Response.objects.filter(round=demo_round).update(quality_flags=[])
     complete = list(
         Response.objects.filter(round=demo_round, status=ResponseStatus.COMPLETE).order_by(
             "-submitted_at", "-pk"
@@ -115,8 +117,8 @@ def test_an_analyst_leaves_a_speeder_out_and_the_indicators_stop_counting_it(
             url, {"decision": ReviewDecision.LEAVE_OUT, "note": "Sent in 40 s, all first options"}
         )
     assert done.status_code == 302
-    review = ResponseReview.objects.get(response=speeder)
-    assert (review.decision, review.reviewed_by) == (ReviewDecision.LEAVE_OUT, analyst)
+    recorded = ResponseReview.objects.get(response=speeder)
+    assert (recorded.decision, recorded.reviewed_by) == (ReviewDecision.LEAVE_OUT, analyst)
     page = _text(client.get(url))
     assert f"by {analyst.email}" in page and "Sent in 40 s, all first options" in page
 
@@ -247,3 +249,15 @@ def test_the_list_costs_the_same_queries_however_many_responses_it_shows(
     with django_assert_max_num_queries(16):
         page = client.get(_url("responses", demo_round))
     assert page.content.decode().count("/responses/") >= 50
+
+
+def test_the_demo_round_has_speeders_waiting_for_review(demo_round):
+    # `make run` shows an agency the queue with something in it, flagged by the rule
+    # the answering flow applies: under a third of the median time.
+    counts = review.review_counts(round_=demo_round)
+    assert (counts.awaiting, counts.kept, counts.left_out) == (4, 0, 0)
+    complete = demo_round.responses.filter(status=ResponseStatus.COMPLETE)
+    median = statistics.median(complete.values_list("duration_seconds", flat=True))
+    for response in complete.exclude(quality_flags=[]):
+        assert response.quality_flags == ["speeder"]
+        assert response.duration_seconds < median / 3
