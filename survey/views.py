@@ -976,7 +976,7 @@ def _round_page(
     round_: Round,
     *,
     can_design: bool,
-    can_analyse: bool = False,
+    can_analyse: bool | None = None,
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
     rename: tuple[int, CollectorNameForm] | None = None,
@@ -988,6 +988,10 @@ def _round_page(
     Each invitation form has its collector's prefix: two email collectors on
     one page must not share field ids, or a label would name the wrong field.
     """
+    if can_analyse is None:  # a form sent back with its errors, by a designer or a manager
+        can_analyse = agency_access(
+            user=request.user, agency_id=round_.version.survey.agency_id
+        ).can(Action.ANALYSE)
     rows = fieldwork.collector_rows(
         round_=round_,
         link_for=_entry_link(request),

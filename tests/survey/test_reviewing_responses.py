@@ -261,3 +261,12 @@ def test_the_demo_round_has_speeders_waiting_for_review(demo_round):
     for response in complete.exclude(quality_flags=[]):
         assert response.quality_flags == ["speeder"]
         assert response.duration_seconds < median / 3
+
+
+def test_a_manager_keeps_the_way_to_the_responses_on_a_round_page_sent_back_with_errors(
+    client, demo_round, agency, member_factory, login
+):
+    login(member_factory(Role.MANAGER, agency=agency))
+    sent_back = client.post(_url("collector_add", demo_round), {"name": "", "kind": "link"})
+    assert sent_back.status_code == 400
+    assert _url("responses", demo_round) in sent_back.content.decode()
