@@ -57,6 +57,7 @@ from survey.models import (
 )
 from survey.presets import PRESET_NAMES
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
+from survey.review import NOTE_NEEDED as REVIEW_NOTE_NEEDED
 from survey.review import SHOWS as REVIEW_SHOWS
 from survey.serialization import survey_to_dict
 
@@ -1094,12 +1095,7 @@ class ReviewForm(AccessibleForm):
         if data.get("decision") == ReviewDecision.LEAVE_OUT and not data.get("note", "").strip():
             self.add_error(
                 "note",
-                forms.ValidationError(
-                    _(
-                        "Say why the response is left out: whoever reads the results later will ask."
-                    ),
-                    code="required",
-                ),
+                forms.ValidationError(REVIEW_NOTE_NEEDED, code="required"),
             )
         return data
 

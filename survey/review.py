@@ -18,7 +18,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import User
 from survey.answering import compiled_for
@@ -35,7 +35,10 @@ from survey.models import (
 )
 
 PAGE_SIZE = 50
-NOTE_MAX_LENGTH = 500
+NOTE_MAX_LENGTH: int = ResponseReview._meta.get_field("note").max_length  # type: ignore[assignment]
+NOTE_NEEDED = gettext_lazy(
+    "Say why the response is left out: whoever reads the results later will ask."
+)
 
 # Which complete responses the list shows.
 SHOW_ALL = "all"
@@ -152,9 +155,7 @@ def response_review_set(
         raise SurveyError(_("Choose whether to keep the response or to leave it out."))
     note = note.strip()
     if decision == ReviewDecision.LEAVE_OUT and not note:
-        raise SurveyError(
-            _("Say why the response is left out: whoever reads the results later will ask.")
-        )
+        raise SurveyError(str(NOTE_NEEDED))
     if len(note) > NOTE_MAX_LENGTH:
         raise SurveyError(
             _("Use at most %(limit)d characters (you typed %(count)d).")
@@ -249,11 +250,13 @@ def _answer_row(
         return labels.get(str(choice), str(choice))
 
     if qtype == QuestionType.MATRIX:
+        # "Statement: answer" as the indicators page writes "Sex: Female" (Chinese "：").
+        separator = pgettext("between a breakdown and its category, as in Sex: Female", ": ")
         for matrix_row in question.rows:
             value = answers.get(f"{code}_{matrix_row.code}")
             if value is not None:
                 row_label = compiled.text(matrix_row.label, language) or matrix_row.code
-                row.values.append(f"{row_label}: {label_of(value)}")
+                row.values.append(f"{row_label}{separator}{label_of(value)}")
         return row
     value = answers.get(code)
     if value is None or value == "" or value == []:

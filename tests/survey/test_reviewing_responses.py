@@ -20,7 +20,10 @@ from accounts.models import Role
 from analytics.frames import FLAGGED, round_frame
 from survey import fieldwork, review
 from survey.demo import demo_round_load, demo_survey_dict, demo_survey_load
+from survey.logic import compile_survey
 from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision
+from survey.review import readable_answers
+from tests.survey.factories import every_feature
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +273,36 @@ def test_a_manager_keeps_the_way_to_the_responses_on_a_round_page_sent_back_with
     sent_back = client.post(_url("collector_add", demo_round), {"name": "", "kind": "link"})
     assert sent_back.status_code == 400
     assert _url("responses", demo_round) in sent_back.content.decode()
+
+
+def test_every_kind_of_answer_reads_as_words_in_the_readers_language():
+    compiled = compile_survey(every_feature())
+    answers = {
+        "age": 30,
+        "region": "coast",
+        "ref": "web",
+        "aware": "other",
+        "aware_other": "From a film",
+        "important": "4",
+        "values_health": "5",
+        "values_economy": "2",
+        "steps": ["recycle", "other"],
+        "steps_other": "Compost",
+        "n_steps": 2,
+        "sources": ["never", "heard_know"],
+        "comment": "Nous plantons des arbres",
+    }
+    with translation.override("fr"):
+        sections = readable_answers(compiled, answers, "fr")
+    rows = {row.code: row for section in sections for row in section.rows}
+    assert "note_1" not in rows  # nothing to answer
+    assert rows["age"].label == "Question age (fr)" and rows["age"].values == ["30"]
+    assert rows["region"].values == ["Coast (fr)"]
+    assert rows["district"].values == []  # not answered
+    assert rows["aware"].values == ["Autre : From a film"]
+    assert rows["values"].values == ["Health (fr) : 5 (fr)", "Economy (fr) : 2 (fr)"]
+    assert rows["steps"].values == ["Recycle (fr)", "Autre : Compost"]
+    assert rows["sources"].values == ["1. Never (fr)", "2. Heard_Know (fr)"]
+    assert rows["comment"].typed and not rows["region"].typed
+    assert rows["ref"].computed and rows["n_steps"].values == ["2"]
+    assert sections[0].title == "Vous"
