@@ -259,10 +259,12 @@ class ProgressRow:
 
 
 def round_progress(*, round_: Round) -> dict[str, Any]:
-    """Started, completed and completion rate, per collector and target group; median duration.
+    """Started, completed and completion rate, per collector, target group and language; median duration.
 
     Every collector is listed, those nobody has used yet too: a channel at zero
-    is what an agency most needs to see while there is time to act. Collectors
+    is what an agency most needs to see while there is time to act. Per language,
+    most used first: a language whose completion rate lags the others points to
+    its translation. Collectors
     are counted by id, as two may share a name. Per version too, once the round
     has moved to a newer one: answers to a reworded question may not compare.
     """
@@ -276,9 +278,11 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
     group_completed: Counter[str] = Counter()
     version_started: Counter[int] = Counter()
     version_completed: Counter[int] = Counter()
+    language_started: Counter[str] = Counter()
+    language_completed: Counter[str] = Counter()
     erased = 0
     for row in (
-        responses.values("collector_id", "target_group", "version_id")
+        responses.values("collector_id", "target_group", "version_id", "language")
         .annotate(
             started=Count("pk"),
             completed=Count("pk", filter=complete),
@@ -293,6 +297,8 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         group_completed[row["target_group"]] += row["completed"]
         version_started[row["version_id"]] += row["started"]
         version_completed[row["version_id"]] += row["completed"]
+        language_started[row["language"]] += row["started"]
+        language_completed[row["language"]] += row["completed"]
     durations = list(
         responses.filter(complete)
         .exclude(duration_seconds=None)
@@ -323,6 +329,11 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         "groups": [
             ProgressRow(target_group_label(group), group_started[group], group_completed[group])
             for group in sorted(group_started)
+        ],
+        # Label: the language's code, which the page names (in its own script).
+        "languages": [
+            ProgressRow(code, language_started[code], language_completed[code])
+            for code, _count in language_started.most_common()
         ],
         "versions": _per_version(version_started, version_completed),
         "erased": erased,  # unfinished when the round ended (responses_erase_unfinished)

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from survey import fieldwork, invitations, services
@@ -751,3 +752,32 @@ def test_a_designer_renames_a_mistyped_collector_and_its_link_stays(
     assert (mistyped.name, mistyped.token) == ("Instagram campaign", token)
     progress = fieldwork.round_progress(round_=round_)
     assert "Instagram campaign" in [row.label for row in progress["collectors"]]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh-hans"])
+def test_completion_per_language_points_to_a_translation_that_loses_people(
+    designer_client, published, lang
+):
+    # Russian speakers start as often as the others but stop: the agency sees the
+    # lag in the language's own row, its name written in its own script.
+    round_ = fieldwork.round_create(version=published, label="R")
+    link = round_.collectors.get()
+    _responses(round_, [(link, "complete", 300)] * 3 + [(link, "in_progress", None)])
+    _responses(round_, [(link, "complete", 300)] + [(link, "in_progress", None)] * 3, first=4)
+    Response.objects.filter(start_nonce__in=["p4", "p5", "p6", "p7"]).update(language="ru")
+
+    progress = fieldwork.round_progress(round_=round_)
+    assert [(row.label, row.started, row.completed, row.rate) for row in progress["languages"]] == [
+        ("en", 4, 3, 75.0),
+        ("ru", 4, 1, 25.0),
+    ]
+    with translation.override(lang):
+        url = reverse("survey:round", args=[published.survey_id, round_.pk])
+        caption = gettext("By language")
+    html = designer_client.get(url).content.decode()
+    assert f'<caption id="by-language">{caption}</caption>' in html
+    assert re.search(r'<td><span lang="ru">Русский</span></td><td>4</td><td>1</td>', html)
+
+    # A round answered in one language only has no such table.
+    Response.objects.filter(language="ru").update(language="en")
+    assert 'id="by-language"' not in designer_client.get(url).content.decode()
