@@ -58,6 +58,7 @@ from survey.models import (
 from survey.presets import PRESET_NAMES
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
 from survey.review import NOTE_NEEDED as REVIEW_NOTE_NEEDED
+from survey.review import ORDERS as REVIEW_ORDERS
 from survey.review import SHOWS as REVIEW_SHOWS
 from survey.serialization import survey_to_dict
 
@@ -1100,6 +1101,9 @@ class ReviewForm(AccessibleForm):
         return data
 
 
+NO_TARGET_GROUP = "none"  # a filter value: responses through no preset target group
+
+
 class ResponseFilterForm(AccessibleForm):
     """Which of a round's complete responses to list; a value that is not offered is an error."""
 
@@ -1108,6 +1112,20 @@ class ResponseFilterForm(AccessibleForm):
         label=_("Collector"), coerce=int, empty_value=None, required=False
     )
     language = forms.ChoiceField(label=_("Language"), required=False)
+    target_group = forms.ChoiceField(
+        label=_("Target group"),
+        choices=[
+            ("", _("All target groups")),
+            (NO_TARGET_GROUP, _("No target group set")),
+            *TargetGroup.choices,
+        ],
+        required=False,
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        choices=[(name, label) for name, (label, _ordering) in REVIEW_ORDERS.items()],
+        required=False,
+    )
 
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -1119,3 +1137,10 @@ class ResponseFilterForm(AccessibleForm):
             ("", _("All languages")),
             *[(code, language_name(code)) for code in round_.version.languages],
         ]
+
+    def target_group_chosen(self) -> str | None:
+        """None for every target group; "" for responses without one (survey.review)."""
+        chosen = self.cleaned_data.get("target_group") if "target_group" not in self.errors else ""
+        if not chosen:
+            return None
+        return "" if chosen == NO_TARGET_GROUP else chosen

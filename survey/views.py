@@ -1351,6 +1351,8 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
         show=chosen.get("show") or review.SHOW_ALL,
         collector_id=chosen.get("collector"),
         language=chosen.get("language") or "",
+        target_group=form.target_group_chosen(),
+        order=chosen.get("order") or "newest",
         page=request.GET.get("page", 1),
     )
     query = request.GET.copy()

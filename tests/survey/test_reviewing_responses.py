@@ -306,3 +306,29 @@ def test_every_kind_of_answer_reads_as_words_in_the_readers_language():
     assert rows["comment"].typed and not rows["region"].typed
     assert rows["ref"].computed and rows["n_steps"].values == ["2"]
     assert sections[0].title == "Vous"
+
+
+def test_the_fastest_first_and_one_target_group_at_a_time(client, demo_round, analyst):
+    def listed(query: str) -> list[Response]:
+        page = client.get(_url("responses", demo_round) + query)
+        assert page.status_code == 200
+        ids = [int(pk) for pk in re.findall(r'responses/(\d+)/">', page.content.decode())]
+        found = Response.objects.in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+    # The demo's four speeders come first, quickest first, then the rest.
+    fastest = listed("?order=fastest")
+    durations = [r.duration_seconds for r in fastest]
+    assert durations == sorted(durations) and len(fastest) == 50
+    assert [r.quality_flags for r in fastest[:5]] == [["speeder"]] * 4 + [[]]
+    slowest = listed("?order=slowest")
+    assert slowest[0].duration_seconds == max(
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE).values_list(
+            "duration_seconds", flat=True
+        )
+    )
+
+    youth = listed("?target_group=youth&order=fastest")
+    assert youth and {r.target_group for r in youth} == {"youth"}
+    nobody = listed("?target_group=none")
+    assert nobody and {r.target_group for r in nobody} == {""}
