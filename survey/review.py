@@ -236,6 +236,27 @@ def answer_sections(*, response: Response, language: str) -> tuple[str, list[Ans
     return content, readable_answers(compiled, response.answers or {}, content)
 
 
+@dataclass
+class ReviewPage:
+    """What the reviewer reads beside the decision form."""
+
+    content_language: str
+    sections: list[AnswerSection]
+    duplicate_of: Response | None  # for a likely duplicate, the response it repeats
+    next_awaiting: Response | None
+
+
+def review_page(*, response: Response, language: str) -> ReviewPage:
+    content, sections = answer_sections(response=response, language=language)
+    duplicate = "duplicate" in response.quality_flags
+    return ReviewPage(
+        content_language=content,
+        sections=sections,
+        duplicate_of=same_answers_before(response=response) if duplicate else None,
+        next_awaiting=next_awaiting(response=response),
+    )
+
+
 def readable_answers(
     compiled: CompiledSurvey, answers: dict[str, Any], language: str
 ) -> list[AnswerSection]:

@@ -1403,7 +1403,6 @@ def response_review(
             else:
                 messages.success(request, review.decision_message(form.cleaned_data["decision"]))
                 return redirect("survey:response", survey_id, round_id, response.pk)
-    content, sections = review.answer_sections(response=response, language=get_language())
     return render(
         request,
         "survey/response_review.html",
@@ -1413,13 +1412,8 @@ def response_review(
             "response": response,
             "current": current,
             "form": form,
-            "content_language": content,
-            "sections": sections,
+            "page": review.review_page(response=response, language=get_language()),
             "flag_labels": fieldwork.QUALITY_FLAGS,
-            "duplicate_of": review.same_answers_before(response=response)
-            if "duplicate" in response.quality_flags
-            else None,
-            "next_awaiting": review.next_awaiting(response=response),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
