@@ -332,3 +332,14 @@ def test_the_fastest_first_and_one_target_group_at_a_time(client, demo_round, an
     assert youth and {r.target_group for r in youth} == {"youth"}
     nobody = listed("?target_group=none")
     assert nobody and {r.target_group for r in nobody} == {""}
+
+
+def test_the_next_page_keeps_the_filters_and_lists_the_next_fifty(client, demo_round, analyst):
+    first = client.get(_url("responses", demo_round) + "?order=slowest").content.decode()
+    (next_link,) = re.findall(r'<a href="\?([^"]+)" rel="next">Next page</a>', first)
+    assert unescape(next_link) == "order=slowest&page=2"
+    second = client.get(_url("responses", demo_round) + "?" + unescape(next_link))
+    on_first = set(re.findall(r'responses/(\d+)/">', first))
+    on_second = set(re.findall(r'responses/(\d+)/">', second.content.decode()))
+    assert len(on_second) == 50 and not on_first & on_second
+    assert "Page 2 of 6" in second.content.decode()
