@@ -545,6 +545,18 @@ QUALITY_FLAGS = {  # answering.quality_flags's codes, as the agency reads them
     "straight_lining": gettext_lazy("straight-lining"),
     "duplicate": gettext_lazy("likely duplicate"),
 }
+# And what each means, in a sentence, where one response is reviewed (survey.review).
+QUALITY_FLAG_REASONS = {
+    "speeder": gettext_lazy(
+        "Too fast: sent in under a third of the median time of the responses before it."
+    ),
+    "straight_lining": gettext_lazy(
+        "Straight-lining: every row of a table of statements has the same answer."
+    ),
+    "duplicate": gettext_lazy(
+        "Likely duplicate: the same answers were sent from the same connection the same day."
+    ),
+}
 
 
 def target_group_label(code: str) -> str:

@@ -59,6 +59,7 @@ from survey.presets import PRESET_NAMES
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
 from survey.review import NOTE_NEEDED as REVIEW_NOTE_NEEDED
 from survey.review import ORDERS as REVIEW_ORDERS
+from survey.review import SHOW_ALL as REVIEW_SHOW_ALL
 from survey.review import SHOWS as REVIEW_SHOWS
 from survey.serialization import survey_to_dict
 
@@ -1138,9 +1139,21 @@ class ResponseFilterForm(AccessibleForm):
             *[(code, language_name(code)) for code in round_.version.languages],
         ]
 
-    def target_group_chosen(self) -> str | None:
-        """None for every target group; "" for responses without one (survey.review)."""
-        chosen = self.cleaned_data.get("target_group") if "target_group" not in self.errors else ""
-        if not chosen:
-            return None
-        return "" if chosen == NO_TARGET_GROUP else chosen
+    def filters(self) -> dict[str, Any]:
+        """survey.review.round_responses's filters: each value offered, the others left at their default.
+
+        Call after is_valid(): a value not offered is shown as an error, and the
+        list is still narrowed by the values that are valid.
+        """
+        chosen = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        group = chosen.get("target_group") or None
+        return {
+            "show": chosen.get("show") or REVIEW_SHOW_ALL,
+            "collector_id": chosen.get("collector"),
+            "language": chosen.get("language") or "",
+            # None: every target group; "": the responses through none.
+            "target_group": "" if group == NO_TARGET_GROUP else group,
+            "order": chosen.get("order") or "newest",
+        }

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from accounts.models import User
 from survey.answering import compiled_for
 from survey.exceptions import SurveyError
+from survey.fieldwork import QUALITY_FLAG_REASONS, QUALITY_FLAGS
 from survey.i18n import match_language
 from survey.logic import OTHER, CompiledQuestion, CompiledSurvey
 from survey.models import (
@@ -63,6 +63,11 @@ def _complete(round_: Round) -> QuerySet[Response]:
     return Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
 
 
+def _awaiting(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Flagged, and nobody has decided yet."""
+    return responses.exclude(quality_flags=[]).filter(review__isnull=True)
+
+
 def round_responses(
     *,
     round_: Round,
@@ -79,7 +84,7 @@ def round_responses(
     """
     responses = _complete(round_).select_related("collector", "review")
     if show == SHOW_AWAITING:
-        responses = responses.exclude(quality_flags=[]).filter(review__isnull=True)
+        responses = _awaiting(responses)
     elif show in ReviewDecision.values:
         responses = responses.filter(review__decision=show)
     if collector_id is not None:
@@ -101,13 +106,10 @@ class ReviewCounts:
 
 def review_counts(*, round_: Round) -> ReviewCounts:
     """What is left to review, and what was decided: the round page's and the list's summary."""
-    counts = ReviewCounts(
-        awaiting=_complete(round_).exclude(quality_flags=[]).filter(review__isnull=True).count()
-    )
+    counts = ReviewCounts(awaiting=_awaiting(_complete(round_)).count())
+    # Only complete responses are reviewed (response_review_set), and they stay complete.
     for decision, number in (
-        ResponseReview.objects.filter(
-            response__round=round_, response__status=ResponseStatus.COMPLETE
-        )
+        ResponseReview.objects.filter(response__round=round_)
         .values_list("decision")
         .annotate(number=Count("pk"))
         .order_by()
@@ -135,9 +137,7 @@ def response_to_review(*, round_: Round, response_id: Any) -> Response:
 def next_awaiting(*, response: Response) -> Response | None:
     """The next flagged response nobody has decided on, down the list from this one."""
     queue = (
-        _complete(response.round)
-        .exclude(quality_flags=[])
-        .filter(review__isnull=True)
+        _awaiting(_complete(response.round))
         .exclude(pk=response.pk)
         .order_by("-submitted_at", "-pk")
     )
@@ -160,7 +160,6 @@ def same_answers_before(*, response: Response) -> Response | None:
     )
 
 
-@transaction.atomic
 def response_review_set(
     *, response: Response, decision: str, note: str, by: User | None
 ) -> ResponseReview:
@@ -189,7 +188,6 @@ def response_review_set(
     return review
 
 
-@transaction.atomic
 def response_review_clear(*, response: Response) -> None:
     """Undo a decision: the response counts again as it did before review.
 
@@ -242,8 +240,16 @@ class ReviewPage:
 
     content_language: str
     sections: list[AnswerSection]
+    flags: list[FlagShown]
     duplicate_of: Response | None  # for a likely duplicate, the response it repeats
     next_awaiting: Response | None
+
+
+@dataclass
+class FlagShown:
+    code: str
+    label: str
+    reason: str
 
 
 def review_page(*, response: Response, language: str) -> ReviewPage:
@@ -252,6 +258,14 @@ def review_page(*, response: Response, language: str) -> ReviewPage:
     return ReviewPage(
         content_language=content,
         sections=sections,
+        flags=[
+            FlagShown(
+                code,
+                str(QUALITY_FLAGS.get(code, code)),
+                str(QUALITY_FLAG_REASONS.get(code, "")),
+            )
+            for code in response.quality_flags
+        ],
         duplicate_of=same_answers_before(response=response) if duplicate else None,
         next_awaiting=next_awaiting(response=response),
     )

@@ -1345,16 +1345,7 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
     form = ResponseFilterForm(request.GET, round_=round_)
     form.is_valid()  # a value not offered is shown as an error; the others still filter
-    chosen = {name: form.cleaned_data.get(name) for name in form.fields if name not in form.errors}
-    page = review.round_responses(
-        round_=round_,
-        show=chosen.get("show") or review.SHOW_ALL,
-        collector_id=chosen.get("collector"),
-        language=chosen.get("language") or "",
-        target_group=form.target_group_chosen(),
-        order=chosen.get("order") or "newest",
-        page=request.GET.get("page", 1),
-    )
+    page = review.round_responses(round_=round_, page=request.GET.get("page", 1), **form.filters())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -1413,7 +1404,6 @@ def response_review(
             "current": current,
             "form": form,
             "page": review.review_page(response=response, language=get_language()),
-            "flag_labels": fieldwork.QUALITY_FLAGS,
         },
         status=400 if form.is_bound and form.errors else 200,
     )
