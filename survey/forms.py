@@ -56,6 +56,7 @@ from survey.models import (
     choice_code_validator,
 )
 from survey.presets import PRESET_NAMES
+from survey.review import DECISIONS_FOR_ALL as REVIEW_DECISIONS_FOR_ALL
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
 from survey.review import NOTE_NEEDED as REVIEW_NOTE_NEEDED
 from survey.review import ORDERS as REVIEW_ORDERS
@@ -1099,6 +1100,34 @@ class ReviewForm(AccessibleForm):
                 "note",
                 forms.ValidationError(REVIEW_NOTE_NEEDED, code="required"),
             )
+        return data
+
+
+class ReviewAllForm(AccessibleForm):
+    """One decision for every response the list's filters leave (survey.review.responses_review_all)."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=list(REVIEW_DECISIONS_FOR_ALL.items()),
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=REVIEW_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required to leave responses out, and kept with each of them. For example: "
+            "“sent by our staff testing the link before the launch”."
+        ),
+    )
+    # survey.review.selection's state when the page was read; missing, the list counts as changed.
+    state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == ReviewDecision.LEAVE_OUT and not data.get("note", "").strip():
+            self.add_error("note", forms.ValidationError(REVIEW_NOTE_NEEDED, code="required"))
         return data
 
 

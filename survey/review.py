@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from accounts.models import User
 from survey.answering import compiled_for
@@ -33,6 +34,7 @@ from survey.models import (
     ReviewDecision,
     Round,
 )
+from survey.signals import responses_changed
 
 PAGE_SIZE = 50
 NOTE_MAX_LENGTH: int = ResponseReview._meta.get_field("note").max_length  # type: ignore[assignment]
@@ -82,7 +84,27 @@ def round_responses(
 
     `target_group`: None for all, "" for responses without one.
     """
-    responses = _complete(round_).select_related("collector", "review")
+    responses = _matching(
+        round_=round_,
+        show=show,
+        collector_id=collector_id,
+        language=language,
+        target_group=target_group,
+    ).select_related("collector", "review")
+    _label, ordering = ORDERS.get(order, ORDERS["newest"])
+    return Paginator(responses.order_by(*ordering), PAGE_SIZE).get_page(page)
+
+
+def _matching(
+    *,
+    round_: Round,
+    show: str = SHOW_ALL,
+    collector_id: int | None = None,
+    language: str = "",
+    target_group: str | None = None,
+) -> QuerySet[Response]:
+    """The round's complete responses the filters leave: what the list shows, on every page."""
+    responses = _complete(round_)
     if show == SHOW_AWAITING:
         responses = _awaiting(responses)
     elif show in ReviewDecision.values:
@@ -93,8 +115,7 @@ def round_responses(
         responses = responses.filter(language=language)
     if target_group is not None:
         responses = responses.filter(target_group=target_group)
-    _label, ordering = ORDERS.get(order, ORDERS["newest"])
-    return Paginator(responses.order_by(*ordering), PAGE_SIZE).get_page(page)
+    return responses
 
 
 @dataclass
@@ -168,14 +189,7 @@ def response_review_set(
         raise SurveyError(_("Only a complete response can be reviewed."))
     if decision not in ReviewDecision.values:
         raise SurveyError(_("Choose whether to keep the response or to leave it out."))
-    note = note.strip()
-    if decision == ReviewDecision.LEAVE_OUT and not note:
-        raise SurveyError(str(NOTE_NEEDED))
-    if len(note) > NOTE_MAX_LENGTH:
-        raise SurveyError(
-            _("Use at most %(limit)d characters (you typed %(count)d).")
-            % {"limit": NOTE_MAX_LENGTH, "count": len(note)}
-        )
+    note = _checked_note(decision, note)
     review, _created = ResponseReview.objects.update_or_create(
         response=response,
         defaults={
@@ -188,12 +202,136 @@ def response_review_set(
     return review
 
 
+def _checked_note(decision: str, note: str) -> str:
+    note = note.strip()
+    if decision == ReviewDecision.LEAVE_OUT and not note:
+        raise SurveyError(str(NOTE_NEEDED))
+    if len(note) > NOTE_MAX_LENGTH:
+        raise SurveyError(
+            _("Use at most %(limit)d characters (you typed %(count)d).")
+            % {"limit": NOTE_MAX_LENGTH, "count": len(note)}
+        )
+    return note
+
+
 def response_review_clear(*, response: Response) -> None:
     """Undo a decision: the response counts again as it did before review.
 
     The round's cached frames follow through survey.signals, as for any decision.
     """
     ResponseReview.objects.filter(response=response).delete()
+
+
+# ------------------------------------------------------------------ one decision for many
+
+# A round of thousands can have hundreds flagged, and some call for one decision:
+# the likely duplicates of one school's collector (pupils on one network), or every
+# response a faulty collector let in. The reviewer narrows the list with its filters
+# and decides for all it shows, on every page; "undo" takes the decisions back.
+UNDO = "undo"
+DECISIONS_FOR_ALL = {
+    ReviewDecision.KEEP.value: ReviewDecision.KEEP.label,
+    ReviewDecision.LEAVE_OUT.value: ReviewDecision.LEAVE_OUT.label,
+    UNDO: gettext_lazy("Undo their decisions: they count as before review"),
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The responses the filters leave, as the reviewer saw them when deciding for all."""
+
+    count: int
+    decided: int  # already have a decision, which one for all replaces
+    state: str  # changes when a response joins or leaves the list
+
+
+def selection(**filters: Any) -> Selection:
+    """`filters`: round_responses's, without the order and the page."""
+    found = _matching(**filters).aggregate(
+        count=Count("pk"), decided=Count("review"), newest=Max("pk")
+    )
+    # The count and the newest response: a response that arrives, or one decided
+    # elsewhere in the meantime, changes one of them.
+    return Selection(found["count"], found["decided"], f"{found['count']}-{found['newest'] or 0}")
+
+
+class ListChanged(SurveyError):
+    """The list changed between the reviewer reading it and deciding for all of it."""
+
+
+def responses_review_all(
+    *, decision: str, note: str, by: User | None, state: str, **filters: Any
+) -> int:
+    """Decide for every complete response the filters leave; how many that was.
+
+    `state`: selection()'s, as the reviewer saw it. If responses joined or left
+    the list since, nothing is decided (ListChanged): the reviewer sees the new
+    list and decides again. A decision already taken is replaced.
+    """
+    if decision not in DECISIONS_FOR_ALL:
+        raise SurveyError(_("Choose what to do with the responses listed."))
+    note = "" if decision == UNDO else _checked_note(decision, note)
+    round_: Round = filters["round_"]
+    with transaction.atomic():
+        now = selection(**filters)
+        if now.state != state:
+            raise ListChanged(
+                ngettext(
+                    "The list changed while you read it: %(count)d response now matches. "
+                    "Check it, then decide again.",
+                    "The list changed while you read it: %(count)d responses now match. "
+                    "Check them, then decide again.",
+                    now.count,
+                )
+                % {"count": now.count}
+            )
+        matching = _matching(**filters)
+        if decision == UNDO:
+            # One statement: QuerySet.delete() would send a signal, and read the
+            # response back, for each review. responses_changed below does the signal's work.
+            ResponseReview.objects.filter(response__in=matching)._raw_delete(
+                ResponseReview.objects.db
+            )
+        else:
+            when = timezone.now()
+            ResponseReview.objects.bulk_create(
+                [
+                    ResponseReview(
+                        response_id=pk,
+                        decision=decision,
+                        note=note,
+                        reviewed_by=by,
+                        reviewed_at=when,
+                    )
+                    for pk in matching.values_list("pk", flat=True)
+                ],
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["response"],
+                update_fields=["decision", "note", "reviewed_by", "reviewed_at"],
+            )
+        responses_changed(round_.pk)
+    return now.count
+
+
+def decision_for_all_message(decision: str, count: int) -> str:
+    if decision == UNDO:
+        return ngettext(
+            "The decision on %(count)d response is undone: it counts as before review.",
+            "The decisions on %(count)d responses are undone: they count as before review.",
+            count,
+        ) % {"count": count}
+    if decision == ReviewDecision.LEAVE_OUT:
+        return ngettext(
+            "%(count)d response is left out of the results: the indicators no longer count it.",
+            "%(count)d responses are left out of the results: the indicators no longer count them.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "%(count)d response is kept in the results, and no longer counts as flagged.",
+        "%(count)d responses are kept in the results, and no longer count as flagged.",
+        count,
+    ) % {"count": count}
 
 
 def decision_message(decision: str) -> str:

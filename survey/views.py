@@ -38,6 +38,7 @@ from survey.forms import (
     PresetForm,
     QuestionForm,
     ResponseFilterForm,
+    ReviewAllForm,
     ReviewForm,
     RoundChangeForm,
     RoundForm,
@@ -1340,14 +1341,38 @@ def collector_invite(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 @_in_agency_time
 def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    """The list; a POST decides for every response it shows (the filters stay in the address)."""
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
     form = ResponseFilterForm(request.GET, round_=round_)
     form.is_valid()  # a value not offered is shown as an error; the others still filter
-    page = review.round_responses(round_=round_, page=request.GET.get("page", 1), **form.filters())
+    filters = form.filters()
+    order = filters.pop("order")
     query = request.GET.copy()
     query.pop("page", None)
+    for_all = ReviewAllForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.errors:  # never decide for a list other than the one the reviewer saw
+            messages.error(request, _("Nothing was decided: correct the filters first."))
+        elif for_all.is_valid():
+            decision = for_all.cleaned_data["decision"]
+            try:
+                count = review.responses_review_all(
+                    round_=round_,
+                    decision=decision,
+                    note=for_all.cleaned_data["note"],
+                    by=request.user,
+                    state=for_all.cleaned_data["state"],
+                    **filters,
+                )
+            except SurveyError as error:
+                for_all.add_error(None, error.message)
+            else:
+                messages.success(request, review.decision_for_all_message(decision, count))
+                address = reverse("survey:responses", args=[survey_id, round_id])
+                return redirect(f"{address}?{query.urlencode()}" if query else address)
     return render(
         request,
         "survey/round_responses.html",
@@ -1355,12 +1380,18 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
             "round": round_,
             "survey": round_.version.survey,
             "form": form,
-            "page": page,
+            "page": review.round_responses(
+                round_=round_, order=order, page=request.GET.get("page", 1), **filters
+            ),
             "query": query.urlencode(),
             "counts": review.review_counts(round_=round_),
             "flag_labels": fieldwork.QUALITY_FLAGS,
+            # The template writes the list's state as it is now: a form sent back
+            # confirms the list the reviewer sees then.
+            "selection": review.selection(round_=round_, **filters),
+            "for_all": for_all,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or for_all.errors else 200,
     )
 
 

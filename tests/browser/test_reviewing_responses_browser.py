@@ -62,3 +62,42 @@ def test_an_analyst_leaves_a_speeder_out_after_one_refusal_and_every_page_passes
         "38 s for 17 questions",
         analyst,
     )
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_an_analyst_keeps_all_four_speeders_in_one_decision(
+    phone, agency, member_factory, password, lang
+):
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    analyst = member_factory(Role.ANALYST, agency=agency)
+    sign_in(phone, analyst, password, lang)
+    with translation.override(lang):
+        leave_out, keep = str(ReviewDecision.LEAVE_OUT.label), str(ReviewDecision.KEEP.label)
+        apply = ngettext("Apply to %(count)s response", "Apply to %(count)s responses", 4) % {
+            "count": 4
+        }
+        fix, show = gettext("Please correct the marked fields"), gettext("Show")
+        done = ngettext(
+            "%(count)d response is kept in the results, and no longer counts as flagged.",
+            "%(count)d responses are kept in the results, and no longer count as flagged.",
+            4,
+        ) % {"count": 4}
+
+    phone.goto(f"/{lang}/surveys/{round_.version.survey_id}/rounds/{round_.pk}/responses/")
+    phone.get_by_label(show).select_option("awaiting")
+    phone.get_by_role("button", name=show, exact=True).click()
+    # Leaving four out without a reason is refused, and the choice stays.
+    phone.get_by_label(leave_out).check()
+    phone.get_by_role("button", name=apply).click()
+    expect(phone.get_by_role("alert")).to_contain_text(fix)
+    expect(phone.get_by_label(leave_out)).to_be_checked()
+    assert _no_sideways_scroll(phone)
+    assert serious_violations(phone) == []
+
+    phone.get_by_label(keep).check()
+    phone.get_by_role("button", name=apply).click()
+    expect(phone.get_by_text(done)).to_be_visible()
+    assert "show=awaiting" in phone.url  # the list the analyst was reading, empty now
+    assert phone.locator("tbody tr").count() == 0
+    assert serious_violations(phone) == []
+    assert ResponseReview.objects.filter(decision=ReviewDecision.KEEP).count() == 4

@@ -351,3 +351,196 @@ def test_the_next_page_keeps_the_filters_and_lists_the_next_fifty(client, demo_r
     on_second = set(re.findall(r'responses/(\d+)/">', second.content.decode()))
     assert len(on_second) == 50 and not on_first & on_second
     assert "Page 2 of 6" in second.content.decode()
+
+
+# ------------------------------------------------------------------ one decision for many
+
+
+@pytest.fixture
+def school_duplicates(demo_round):
+    """Five complete responses through the schools' collector flagged as likely duplicates
+    (pupils on one network), and one through the public link flagged as a speeder."""
+    Response.objects.filter(round=demo_round).update(quality_flags=[])
+    schools = demo_round.collectors.get(name="Schools in the coastal region")
+    complete = Response.objects.filter(round=demo_round, status=ResponseStatus.COMPLETE)
+    pupils = list(complete.filter(collector=schools).order_by("pk")[:5])
+    Response.objects.filter(pk__in=[r.pk for r in pupils]).update(quality_flags=["duplicate"])
+    speeder = complete.exclude(collector=schools).order_by("pk").first()
+    Response.objects.filter(pk=speeder.pk).update(quality_flags=["speeder"])
+    return schools, pupils, speeder
+
+
+def _state(page) -> str:
+    return re.search(r'name="state" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_an_analyst_keeps_one_schools_likely_duplicates_in_one_decision(
+    client, demo_round, school_duplicates, analyst, django_capture_on_commit_callbacks
+):
+    schools, pupils, speeder = school_duplicates
+    assert round_frame(demo_round.pk).set_index("@response_id").loc[pupils[0].pk, FLAGGED]
+    listed = _url("responses", demo_round) + f"?show=awaiting&collector={schools.pk}"
+    page = client.get(listed)
+    assert "Decide for all 5 responses listed" in _text(page)
+    assert "Apply to 5 responses" in _text(page)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(listed, {"decision": ReviewDecision.KEEP, "state": _state(page)})
+    # Back to the same list, which is empty now: nothing of that school awaits review.
+    assert (done.status_code, done["Location"]) == (302, listed)
+    after = client.get(listed)
+    assert "5 responses are kept in the results, and no longer count as flagged." in _text(after)
+    assert "No complete response matches." in _text(after)
+
+    reviews = ResponseReview.objects.order_by("pk")
+    assert [r.response_id for r in reviews] == [r.pk for r in pupils]
+    assert {(r.decision, r.reviewed_by_id, r.note) for r in reviews} == {
+        (ReviewDecision.KEEP.value, analyst.pk, "")
+    }
+    frame = round_frame(demo_round.pk).set_index("@response_id")
+    assert not frame.loc[[r.pk for r in pupils], FLAGGED].any()
+    assert frame.loc[speeder.pk, FLAGGED]  # another collector's flag still waits
+    assert review.review_counts(round_=demo_round).awaiting == 1
+
+
+def test_leaving_many_out_needs_a_reason_and_an_earlier_decision_is_replaced(
+    client, demo_round, school_duplicates, analyst, django_capture_on_commit_callbacks
+):
+    schools, pupils, _speeder = school_duplicates
+    review.response_review_set(
+        response=pupils[0], decision=ReviewDecision.KEEP, note="", by=analyst
+    )
+    listed = _url("responses", demo_round) + f"?collector={schools.pk}&show=all"
+    page = client.get(listed)
+    count = Response.objects.filter(collector=schools, status=ResponseStatus.COMPLETE).count()
+    assert f"Decide for all {count} responses listed" in _text(page)
+    assert "1 of them already has a decision: this one replaces it." in _text(page)
+
+    refused = client.post(listed, {"decision": ReviewDecision.LEAVE_OUT, "state": _state(page)})
+    assert refused.status_code == 400
+    assert "Say why the response is left out" in _text(refused)
+    assert re.search(r'value="leave_out"[^>]*checked', refused.content.decode())
+    assert ResponseReview.objects.count() == 1
+
+    reason = "Staff testing the school link before the launch"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            listed,
+            {"decision": ReviewDecision.LEAVE_OUT, "note": reason, "state": _state(refused)},
+        )
+    assert done.status_code == 302
+    assert (
+        ResponseReview.objects.filter(decision=ReviewDecision.LEAVE_OUT, note=reason).count()
+        == count
+    )
+    assert len(round_frame(demo_round.pk)) == (
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE).count() - count
+    )
+
+    # Undone together: they count again, as before review.
+    left_out = _url("responses", demo_round) + f"?collector={schools.pk}&show=leave_out"
+    page = client.get(left_out)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(left_out, {"decision": review.UNDO, "state": _state(page)})
+    assert not ResponseReview.objects.exists()
+    assert len(round_frame(demo_round.pk)) == (
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE).count()
+    )
+
+
+def test_a_list_that_changed_while_the_analyst_read_it_is_not_decided_for(
+    client, demo_round, school_duplicates, analyst
+):
+    _schools, pupils, speeder = school_duplicates
+    listed = _url("responses", demo_round) + "?show=awaiting"
+    page = client.get(listed)
+    assert "Decide for all 6 responses listed" in _text(page)
+    # Meanwhile another response is flagged: the analyst never saw it.
+    latecomer = (
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE, quality_flags=[])
+        .order_by("-pk")
+        .first()
+    )
+    Response.objects.filter(pk=latecomer.pk).update(quality_flags=["straight_lining"])
+    reason = "Every answer the first option"
+    refused = client.post(
+        listed, {"decision": ReviewDecision.LEAVE_OUT, "note": reason, "state": _state(page)}
+    )
+    assert refused.status_code == 400
+    assert "The list changed while you read it: 7 responses now match." in _text(refused)
+    assert not ResponseReview.objects.exists()
+    assert f"{reason}</textarea>" in refused.content.decode()  # nothing typed is lost
+    # Sent again from the page as it is now, it applies to the seven.
+    done = client.post(
+        listed, {"decision": ReviewDecision.LEAVE_OUT, "note": reason, "state": _state(refused)}
+    )
+    assert done.status_code == 302
+    assert set(ResponseReview.objects.values_list("response_id", flat=True)) == {
+        *(r.pk for r in pupils),
+        speeder.pk,
+        latecomer.pk,
+    }
+
+
+def test_junk_or_tampered_filters_decide_nothing(client, demo_round, school_duplicates, analyst):
+    listed = _url("responses", demo_round) + "?show=awaiting"
+    state = _state(client.get(listed))
+    for junk in (
+        {"decision": "burn", "state": state},
+        {"decision": ReviewDecision.KEEP, "note": "x" * 501, "state": state},
+        {"decision": ReviewDecision.KEEP},  # no state: the list cannot be confirmed
+        {},
+    ):
+        response = client.post(listed, junk)
+        assert response.status_code == 400, junk
+        assert "Please correct the marked fields" in _text(response), junk
+    # A filter that is not offered: nothing is decided for a list the page cannot show.
+    bad = client.post(
+        _url("responses", demo_round) + "?show=awaiting&collector=abc",
+        {"decision": ReviewDecision.KEEP, "state": state},
+    )
+    assert bad.status_code == 400
+    assert "Nothing was decided: correct the filters first." in _text(bad)
+    assert not ResponseReview.objects.exists()
+
+
+def test_designers_cannot_decide_for_many_nor_analysts_of_another_agency(
+    client, demo_round, school_duplicates, agency, other_agency, member_factory, login
+):
+    listed = _url("responses", demo_round) + "?show=awaiting"
+    login(member_factory(Role.DESIGNER, agency=agency))
+    assert client.post(listed, {"decision": "keep", "state": "6-0"}).status_code == 403
+    login(member_factory(Role.ANALYST, agency=other_agency))
+    assert client.post(listed, {"decision": "keep", "state": "6-0"}).status_code == 404
+    assert not ResponseReview.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "button"),
+    [
+        ("ar", "اتخاذ قرار بشأن", "تطبيق على"),
+        ("zh-hans", "为列出的全部", "应用于"),
+    ],
+)
+def test_the_decision_for_many_reads_in_arabic_and_chinese(
+    client, demo_round, school_duplicates, analyst, lang, heading, button
+):
+    page = _text(client.get(_url("responses", demo_round, lang=lang) + "?show=awaiting"))
+    assert heading in page and button in page
+    assert "Decide for all" not in page
+
+
+def test_deciding_for_many_costs_the_same_queries_for_five_or_fifty(client, demo_round, analyst):
+    complete = list(demo_round.responses.filter(status=ResponseStatus.COMPLETE).order_by("pk")[:50])
+    costs = {}
+    for rows, taken in ((5, complete[:5]), (45, complete[5:])):
+        collector = fieldwork.collector_create(round_=demo_round, name=f"{rows} responses")
+        Response.objects.filter(pk__in=[r.pk for r in taken]).update(collector=collector)
+        listed = _url("responses", demo_round) + f"?collector={collector.pk}"
+        state = _state(client.get(listed))
+        with CaptureQueriesContext(connection) as queries:
+            done = client.post(listed, {"decision": ReviewDecision.KEEP, "state": state})
+        assert done.status_code == 302
+        costs[rows] = len(queries)
+    assert ResponseReview.objects.count() == 50
+    assert costs[45] == costs[5]
