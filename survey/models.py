@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Agency
 from survey.exceptions import VersionLocked
@@ -672,3 +673,55 @@ class ResponseReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.decision}"
+
+
+class ReviewEventKind(models.TextChoices):
+    # Said of one response in its history (the list's filters speak of many).
+    KEEP = "keep", pgettext_lazy("a decision in one response's history", "Kept after review")
+    LEAVE_OUT = (
+        "leave_out",
+        pgettext_lazy("a decision in one response's history", "Left out of the results"),
+    )
+    UNDO = "undo", pgettext_lazy("a decision in one response's history", "Decision undone")
+
+
+class ReviewEvent(models.Model):
+    """Each decision taken on a response, kept when a later one replaces it.
+
+    ResponseReview holds the decision in force, which analytics reads; a
+    decision for many (survey.review.responses_review_all) can replace earlier
+    ones taken one by one, and their reasons must stay readable: whoever asks
+    later why a response was left out, then counted again, gets the whole story.
+    Deleted with the response (its person's right to have it erased).
+    """
+
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.CASCADE,
+        related_name="review_events",
+        verbose_name=_("response"),
+    )
+    kind = models.CharField(_("decision"), max_length=12, choices=ReviewEventKind.choices)
+    note = models.TextField(_("reason"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        indexes = [models.Index(fields=["response", "at"], name="review_event_response_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReviewEventKind.values), name="review_event_valid_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"

@@ -32,6 +32,8 @@ from survey.models import (
     ResponseReview,
     ResponseStatus,
     ReviewDecision,
+    ReviewEvent,
+    ReviewEventKind,
     Round,
 )
 from survey.signals import responses_changed
@@ -190,15 +192,13 @@ def response_review_set(
     if decision not in ReviewDecision.values:
         raise SurveyError(_("Choose whether to keep the response or to leave it out."))
     note = _checked_note(decision, note)
-    review, _created = ResponseReview.objects.update_or_create(
-        response=response,
-        defaults={
-            "decision": decision,
-            "note": note,
-            "reviewed_by": by,
-            "reviewed_at": timezone.now(),
-        },
-    )
+    when = timezone.now()
+    with transaction.atomic():
+        review, _created = ResponseReview.objects.update_or_create(
+            response=response,
+            defaults={"decision": decision, "note": note, "reviewed_by": by, "reviewed_at": when},
+        )
+        ReviewEvent.objects.create(response=response, kind=decision, note=note, by=by, at=when)
     return review
 
 
@@ -214,12 +214,27 @@ def _checked_note(decision: str, note: str) -> str:
     return note
 
 
-def response_review_clear(*, response: Response) -> None:
+def response_review_clear(*, response: Response, by: User | None) -> None:
     """Undo a decision: the response counts again as it did before review.
 
     The round's cached frames follow through survey.signals, as for any decision.
     """
-    ResponseReview.objects.filter(response=response).delete()
+    with transaction.atomic():
+        deleted, _by_model = ResponseReview.objects.filter(response=response).delete()
+        if deleted:
+            ReviewEvent.objects.create(response=response, kind=ReviewEventKind.UNDO, by=by)
+
+
+def earlier_decisions(*, response: Response) -> list[ReviewEvent]:
+    """The decisions taken on the response before the one in force, newest first."""
+    events = list(
+        ReviewEvent.objects.filter(response=response).select_related("by").order_by("-at", "-pk")
+    )
+    current = getattr(response, "review", None)
+    if current is None:
+        return events
+    # The decision in force is written with its event, at the same instant.
+    return [e for e in events if (e.kind, e.at) != (current.decision, current.reviewed_at)]
 
 
 # ------------------------------------------------------------------ one decision for many
@@ -228,7 +243,7 @@ def response_review_clear(*, response: Response) -> None:
 # the likely duplicates of one school's collector (pupils on one network), or every
 # response a faulty collector let in. The reviewer narrows the list with its filters
 # and decides for all it shows, on every page; "undo" takes the decisions back.
-UNDO = "undo"
+UNDO = ReviewEventKind.UNDO.value
 DECISIONS_FOR_ALL = {
     ReviewDecision.KEEP.value: ReviewDecision.KEEP.label,
     ReviewDecision.LEAVE_OUT.value: ReviewDecision.LEAVE_OUT.label,
@@ -286,14 +301,16 @@ def responses_review_all(
                 % {"count": now.count}
             )
         matching = _matching(**filters)
+        when = timezone.now()
         if decision == UNDO:
+            reviews = ResponseReview.objects.filter(response__in=matching)
+            # Only the responses that had a decision: an undo of nothing is no event.
+            decided = list(reviews.values_list("response_id", flat=True))
             # One statement: QuerySet.delete() would send a signal, and read the
             # response back, for each review. responses_changed below does the signal's work.
-            ResponseReview.objects.filter(response__in=matching)._raw_delete(
-                ResponseReview.objects.db
-            )
+            reviews._raw_delete(ResponseReview.objects.db)
         else:
-            when = timezone.now()
+            decided = list(matching.values_list("pk", flat=True))
             ResponseReview.objects.bulk_create(
                 [
                     ResponseReview(
@@ -303,13 +320,20 @@ def responses_review_all(
                         reviewed_by=by,
                         reviewed_at=when,
                     )
-                    for pk in matching.values_list("pk", flat=True)
+                    for pk in decided
                 ],
                 batch_size=500,
                 update_conflicts=True,
                 unique_fields=["response"],
                 update_fields=["decision", "note", "reviewed_by", "reviewed_at"],
             )
+        ReviewEvent.objects.bulk_create(
+            [
+                ReviewEvent(response_id=pk, kind=decision, note=note, by=by, at=when)
+                for pk in decided
+            ],
+            batch_size=500,
+        )
         responses_changed(round_.pk)
     return now.count
 
@@ -381,6 +405,7 @@ class ReviewPage:
     flags: list[FlagShown]
     duplicate_of: Response | None  # for a likely duplicate, the response it repeats
     next_awaiting: Response | None
+    earlier: list[ReviewEvent]  # decisions taken before the one in force, newest first
 
 
 @dataclass
@@ -406,6 +431,7 @@ def review_page(*, response: Response, language: str) -> ReviewPage:
         ],
         duplicate_of=same_answers_before(response=response) if duplicate else None,
         next_awaiting=next_awaiting(response=response),
+        earlier=earlier_decisions(response=response),
     )
 
 

@@ -1409,7 +1409,7 @@ def response_review(
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":
         if "undo" in request.POST:
-            review.response_review_clear(response=response)
+            review.response_review_clear(response=response, by=request.user)
             messages.success(request, _("The decision is undone: the response counts as before."))
             return redirect("survey:response", survey_id, round_id, response.pk)
         if form.is_valid():

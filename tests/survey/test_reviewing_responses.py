@@ -544,3 +544,45 @@ def test_deciding_for_many_costs_the_same_queries_for_five_or_fifty(client, demo
         costs[rows] = len(queries)
     assert ResponseReview.objects.count() == 50
     assert costs[45] == costs[5]
+
+
+def test_a_decision_for_many_keeps_the_reasons_given_one_by_one_before_it(
+    client, demo_round, school_duplicates, agency, member_factory, login
+):
+    schools, pupils, _speeder = school_duplicates
+    first = member_factory(Role.ANALYST, agency=agency)
+    review.response_review_set(
+        response=pupils[0],
+        decision=ReviewDecision.LEAVE_OUT,
+        note="Same answers as No. 3",
+        by=first,
+    )
+    second = member_factory(Role.ANALYST, agency=agency)
+    login(second)
+    listed = _url("responses", demo_round) + f"?collector={schools.pk}&show=all"
+    page = client.get(listed)
+    client.post(listed, {"decision": ReviewDecision.KEEP, "state": _state(page)})
+
+    read = _text(client.get(_url("response", demo_round, pupils[0].pk)))
+    # In force: the decision for many; below it, what the first analyst decided and why.
+    assert f"<strong>Keep in the results</strong> · by {second.email}" in read
+    earlier = read.split("Earlier decisions", 1)[1].split("Answers", 1)[0]
+    assert "Left out of the results" in earlier and f"by {first.email}" in earlier
+    assert "Same answers as No. 3" in earlier
+
+    # Undone: it counts as before review, and the page tells the whole story.
+    client.post(_url("response", demo_round, pupils[0].pk), {"undo": "1"})
+    read = _text(client.get(_url("response", demo_round, pupils[0].pk)))
+    earlier = read.split("Earlier decisions", 1)[1].split("Answers", 1)[0]
+    assert (
+        earlier.index("Decision undone")
+        < earlier.index("Kept after review")
+        < earlier.index("Left out of the results")
+    )
+    assert list(pupils[0].review_events.order_by("at", "pk").values_list("kind", "by")) == [
+        (ReviewDecision.LEAVE_OUT.value, first.pk),
+        (ReviewDecision.KEEP.value, second.pk),
+        (review.UNDO, second.pk),
+    ]
+    # A response nobody decided on before the decision for many has its one event.
+    assert pupils[1].review_events.count() == 1
