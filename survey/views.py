@@ -1404,7 +1404,9 @@ def response_review(
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
     response = review.response_to_review(round_=round_, response_id=response_id)
     current = getattr(response, "review", None)
-    initial = {"decision": current.decision, "note": current.note} if current else {}
+    # The reason starts empty: it belongs to the decision it was given for (shown
+    # above the form, and in the history), not to the next one.
+    initial = {"decision": current.decision} if current else {}
     # Bound on every POST: an empty one is an error to show, not a fresh form.
     form = ReviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":

@@ -126,6 +126,8 @@ def test_an_analyst_leaves_a_speeder_out_and_the_indicators_stop_counting_it(
     assert (recorded.decision, recorded.reviewed_by) == (ReviewDecision.LEAVE_OUT, analyst)
     page = _text(client.get(url))
     assert f"by {analyst.email}" in page and "Sent in 40 s, all first options" in page
+    # The reason belongs to that decision: a next one starts with its own, empty.
+    assert re.search(r'<textarea name="note"[^>]*>\s*</textarea>', page)
 
     # The indicators no longer count it, at once (the cached frame is rebuilt).
     frame = round_frame(demo_round.pk)
