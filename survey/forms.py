@@ -1103,7 +1103,7 @@ class ReviewForm(AccessibleForm):
         return data
 
 
-class ReviewAllForm(AccessibleForm):
+class ReviewAllForm(ReviewForm):
     """One decision for every response the list's filters leave (survey.review.responses_review_all)."""
 
     decision = forms.ChoiceField(
@@ -1111,24 +1111,15 @@ class ReviewAllForm(AccessibleForm):
         choices=list(REVIEW_DECISIONS_FOR_ALL.items()),
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Reason"),
-        max_length=REVIEW_NOTE_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Required to leave responses out, and kept with each of them. For example: "
-            "“sent by our staff testing the link before the launch”."
-        ),
-    )
     # survey.review.selection's state when the page was read; missing, the list counts as changed.
     state = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("decision") == ReviewDecision.LEAVE_OUT and not data.get("note", "").strip():
-            self.add_error("note", forms.ValidationError(REVIEW_NOTE_NEEDED, code="required"))
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _(
+            "Required to leave responses out, and kept with each of them. For example: "
+            "“sent by our staff testing the link before the launch”."
+        )
 
 
 NO_TARGET_GROUP = "none"  # a filter value: responses through no preset target group

@@ -633,7 +633,25 @@ class ReviewDecision(models.TextChoices):
     LEAVE_OUT = "leave_out", _("Leave out of the results")
 
 
-class ResponseReview(models.Model):
+class Reviewed(models.Model):
+    """Why, by whom and when a decision on a response was taken: in force, or in its history."""
+
+    note = models.TextField(_("reason"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ResponseReview(Reviewed):
     """An analyst's decision on one complete response, with who took it, when and why.
 
     A row of its own, not fields of Response: few responses are ever reviewed,
@@ -651,16 +669,6 @@ class ResponseReview(models.Model):
         verbose_name=_("response"),
     )
     decision = models.CharField(_("decision"), max_length=12, choices=ReviewDecision.choices)
-    note = models.TextField(_("reason"), max_length=500, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("response review")
@@ -685,7 +693,7 @@ class ReviewEventKind(models.TextChoices):
     UNDO = "undo", pgettext_lazy("a decision in one response's history", "Decision undone")
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(Reviewed):
     """Each decision taken on a response, kept when a later one replaces it.
 
     ResponseReview holds the decision in force, which analytics reads; a
@@ -701,27 +709,20 @@ class ReviewEvent(models.Model):
         related_name="review_events",
         verbose_name=_("response"),
     )
-    kind = models.CharField(_("decision"), max_length=12, choices=ReviewEventKind.choices)
-    note = models.TextField(_("reason"), max_length=500, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=12, choices=ReviewEventKind.choices)
 
     class Meta:
         verbose_name = _("review event")
         verbose_name_plural = _("review events")
-        indexes = [models.Index(fields=["response", "at"], name="review_event_response_at")]
+        indexes = [
+            models.Index(fields=["response", "reviewed_at"], name="review_event_response_at")
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=ReviewEventKind.values), name="review_event_valid_kind"
+                condition=Q(decision__in=ReviewEventKind.values),
+                name="review_event_valid_decision",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.response_id} · {self.kind} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.response_id} · {self.decision} · {self.reviewed_at:%Y-%m-%d %H:%M}"

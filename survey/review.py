@@ -198,7 +198,9 @@ def response_review_set(
             response=response,
             defaults={"decision": decision, "note": note, "reviewed_by": by, "reviewed_at": when},
         )
-        ReviewEvent.objects.create(response=response, kind=decision, note=note, by=by, at=when)
+        ReviewEvent.objects.create(
+            response=response, decision=decision, note=note, reviewed_by=by, reviewed_at=when
+        )
     return review
 
 
@@ -222,19 +224,25 @@ def response_review_clear(*, response: Response, by: User | None) -> None:
     with transaction.atomic():
         deleted, _by_model = ResponseReview.objects.filter(response=response).delete()
         if deleted:
-            ReviewEvent.objects.create(response=response, kind=ReviewEventKind.UNDO, by=by)
+            ReviewEvent.objects.create(
+                response=response, decision=ReviewEventKind.UNDO, reviewed_by=by
+            )
 
 
 def earlier_decisions(*, response: Response) -> list[ReviewEvent]:
     """The decisions taken on the response before the one in force, newest first."""
     events = list(
-        ReviewEvent.objects.filter(response=response).select_related("by").order_by("-at", "-pk")
+        ReviewEvent.objects.filter(response=response)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at", "-pk")
     )
     current = getattr(response, "review", None)
     if current is None:
         return events
     # The decision in force is written with its event, at the same instant.
-    return [e for e in events if (e.kind, e.at) != (current.decision, current.reviewed_at)]
+    return [
+        e for e in events if (e.decision, e.reviewed_at) != (current.decision, current.reviewed_at)
+    ]
 
 
 # ------------------------------------------------------------------ one decision for many
@@ -329,7 +337,9 @@ def responses_review_all(
             )
         ReviewEvent.objects.bulk_create(
             [
-                ReviewEvent(response_id=pk, kind=decision, note=note, by=by, at=when)
+                ReviewEvent(
+                    response_id=pk, decision=decision, note=note, reviewed_by=by, reviewed_at=when
+                )
                 for pk in decided
             ],
             batch_size=500,

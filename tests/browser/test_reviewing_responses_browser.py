@@ -15,6 +15,14 @@ from tests.browser.helpers import serious_violations, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _demo_round_and_its_analyst(phone, agency, member_factory, password, lang):
+    """The demo round, its four speeders awaiting review, and an analyst signed in on the phone."""
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    analyst = member_factory(Role.ANALYST, agency=agency)
+    sign_in(phone, analyst, password, lang)
+    return round_, analyst
+
+
 def _no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
@@ -23,9 +31,7 @@ def _no_sideways_scroll(page) -> bool:
 def test_an_analyst_leaves_a_speeder_out_after_one_refusal_and_every_page_passes_axe(
     phone, agency, member_factory, password, lang
 ):
-    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
-    analyst = member_factory(Role.ANALYST, agency=agency)
-    sign_in(phone, analyst, password, lang)
+    round_, analyst = _demo_round_and_its_analyst(phone, agency, member_factory, password, lang)
     with translation.override(lang):
         queue = ngettext(
             "Review the %(count)s not yet reviewed", "Review the %(count)s not yet reviewed", 4
@@ -68,9 +74,7 @@ def test_an_analyst_leaves_a_speeder_out_after_one_refusal_and_every_page_passes
 def test_an_analyst_keeps_all_four_speeders_in_one_decision(
     phone, agency, member_factory, password, lang
 ):
-    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
-    analyst = member_factory(Role.ANALYST, agency=agency)
-    sign_in(phone, analyst, password, lang)
+    round_, analyst = _demo_round_and_its_analyst(phone, agency, member_factory, password, lang)
     with translation.override(lang):
         leave_out, keep = str(ReviewDecision.LEAVE_OUT.label), str(ReviewDecision.KEEP.label)
         apply = ngettext("Apply to %(count)s response", "Apply to %(count)s responses", 4) % {
@@ -100,4 +104,7 @@ def test_an_analyst_keeps_all_four_speeders_in_one_decision(
     assert "show=awaiting" in phone.url  # the list the analyst was reading, empty now
     assert phone.locator("tbody tr").count() == 0
     assert serious_violations(phone) == []
-    assert ResponseReview.objects.filter(decision=ReviewDecision.KEEP).count() == 4
+    assert (
+        ResponseReview.objects.filter(decision=ReviewDecision.KEEP, reviewed_by=analyst).count()
+        == 4
+    )

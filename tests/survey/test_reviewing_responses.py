@@ -581,7 +581,9 @@ def test_a_decision_for_many_keeps_the_reasons_given_one_by_one_before_it(
         < earlier.index("Kept after review")
         < earlier.index("Left out of the results")
     )
-    assert list(pupils[0].review_events.order_by("at", "pk").values_list("kind", "by")) == [
+    assert list(
+        pupils[0].review_events.order_by("reviewed_at", "pk").values_list("decision", "reviewed_by")
+    ) == [
         (ReviewDecision.LEAVE_OUT.value, first.pk),
         (ReviewDecision.KEEP.value, second.pk),
         (review.UNDO, second.pk),
