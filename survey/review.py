@@ -9,14 +9,19 @@ complete responses less those left out (survey.selectors.completed_responses_csv
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -35,6 +40,7 @@ from survey.models import (
     ReviewEvent,
     ReviewEventKind,
     Round,
+    TargetGroup,
 )
 from survey.signals import responses_changed
 
@@ -243,6 +249,90 @@ def earlier_decisions(*, response: Response) -> list[ReviewEvent]:
     return [
         e for e in events if (e.decision, e.reviewed_at) != (current.decision, current.reviewed_at)
     ]
+
+
+# ------------------------------------------------------------------ the list as a file
+
+# A spreadsheet runs a cell that starts with one of these as a formula: a reason or a
+# collector name typed as "=HYPERLINK(…)" must open as the text it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class _Lines:
+    """csv.writer's file: each row written comes back as its line, to stream it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def responses_csv(*, zone: str, order: str = "newest", **filters: Any) -> Iterator[str]:
+    """The list, every page of it, as CSV lines for a methods note: who was left out and why.
+
+    `filters`: round_responses's. The labels are read now, in the reader's
+    language; the lines are written while the file streams, after the view has
+    returned. Times in `zone` (the agency's), with their offset. The first line
+    starts with a byte order mark, so that a spreadsheet reads Arabic and Chinese
+    as UTF-8.
+    """
+    header = [
+        _("Response"),
+        _("Sent"),
+        _("Time taken (seconds)"),
+        _("Language"),
+        _("Collector"),
+        _("Target group"),
+        _("Quality flags"),
+        _("Review"),
+        _("Reason"),
+        _("Reviewed by"),
+        _("Reviewed at"),
+    ]
+    flags = {code: str(label) for code, label in QUALITY_FLAGS.items()}
+    decisions = {code: str(label) for code, label in ReviewDecision.choices}
+    groups = {code: str(label) for code, label in TargetGroup.choices}
+    awaiting = _("Awaiting review")
+    here = ZoneInfo(zone)
+    _label, ordering = ORDERS.get(order, ORDERS["newest"])
+    responses = (
+        _matching(**filters).select_related("collector", "review__reviewed_by").order_by(*ordering)
+    )
+
+    def when(moment: datetime | None) -> str:
+        return moment.astimezone(here).isoformat(timespec="seconds") if moment else ""
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Lines())
+        yield "\ufeff" + writer.writerow(header)
+        for response in responses.iterator(chunk_size=2000):
+            decided = getattr(response, "review", None)
+            state = decisions[decided.decision] if decided else ""
+            if decided is None and response.quality_flags:
+                state = awaiting
+            row = [
+                response.pk,
+                when(response.submitted_at),
+                "" if response.duration_seconds is None else response.duration_seconds,
+                response.language,
+                _cell(response.collector.name),
+                groups.get(response.target_group, ""),
+                ", ".join(flags.get(code, code) for code in response.quality_flags),
+                state,
+                _cell(decided.note) if decided else "",
+                decided.reviewed_by.email if decided and decided.reviewed_by else "",
+                when(decided.reviewed_at) if decided else "",
+            ]
+            yield writer.writerow(row)
+
+    return lines()
+
+
+def csv_filename(round_: Round, today: date) -> str:
+    name = slugify(round_.label, allow_unicode=True) or f"round-{round_.pk}"
+    return f"responses-{name}-{today.isoformat()}.csv"
 
 
 # ------------------------------------------------------------------ one decision for many

@@ -72,6 +72,11 @@ urlpatterns = [
         name="responses",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/responses.csv",
+        views.round_responses_csv,
+        name="responses_csv",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/responses/<int:response_id>/",
         views.response_review,
         name="response",

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -1393,6 +1393,25 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
         },
         status=400 if form.errors or for_all.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+@_in_agency_time
+def round_responses_csv(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
+    """The list as the filters leave it, every page, as a CSV file (streamed: a round can be large)."""
+    _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
+    form = ResponseFilterForm(request.GET, round_=round_)
+    if not form.is_valid():  # the list's page says what is wrong, with its error summary
+        return round_responses(request, survey_id, round_id)
+    lines = review.responses_csv(
+        zone=timezone.get_current_timezone_name(), round_=round_, **form.filters()
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=review.csv_filename(round_, timezone.localdate())
+    )
+    return response
 
 
 @login_required

@@ -7,6 +7,8 @@ indicators follow the decision at once.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import statistics
 from html import unescape
@@ -17,6 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from analytics.frames import FLAGGED, round_frame
@@ -590,3 +593,101 @@ def test_a_decision_for_many_keeps_the_reasons_given_one_by_one_before_it(
     ]
     # A response nobody decided on before the decision for many has its one event.
     assert pupils[1].review_events.count() == 1
+
+
+# ------------------------------------------------------------------ the list as a file
+
+
+def _csv_rows(response) -> list[list[str]]:
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")  # a spreadsheet then reads Arabic and Chinese as UTF-8
+    return list(csv.reader(io.StringIO(content[1:])))
+
+
+def test_the_list_downloads_as_csv_with_each_decision_its_reason_and_who_took_it(
+    client, demo_round, school_duplicates, analyst
+):
+    schools, pupils, _speeder = school_duplicates
+    formula = '=HYPERLINK("http://example.org","click")'
+    review.response_review_set(
+        response=pupils[0], decision=ReviewDecision.LEAVE_OUT, note=formula, by=analyst
+    )
+    review.response_review_set(
+        response=pupils[1], decision=ReviewDecision.KEEP, note="", by=analyst
+    )
+    listed = _url("responses", demo_round) + f"?collector={schools.pk}&order=fastest"
+    page = client.get(listed).content.decode()
+    link = _url("responses_csv", demo_round) + f"?collector={schools.pk}&amp;order=fastest"
+    assert f'href="{link}" download>Download the list (CSV)</a>' in page
+
+    download = client.get(unescape(link))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert download["Content-Disposition"].startswith(
+        'attachment; filename="responses-baseline-demo-'
+    )
+    header, *rows = _csv_rows(download)
+    assert header == [
+        "Response",
+        "Sent",
+        "Time taken (seconds)",
+        "Language",
+        "Collector",
+        "Target group",
+        "Quality flags",
+        "Review",
+        "Reason",
+        "Reviewed by",
+        "Reviewed at",
+    ]
+    complete = Response.objects.filter(collector=schools, status=ResponseStatus.COMPLETE)
+    assert len(rows) == complete.count()  # every page of the list, not only the first 50
+    durations = [int(row[2]) for row in rows]
+    assert durations == sorted(durations)  # in the list's order: fastest first
+    by_number = {int(row[0]): row for row in rows}
+    left_out = by_number[pupils[0].pk]
+    assert left_out[4:9] == [
+        "Schools in the coastal region",
+        "Youth",
+        "likely duplicate",
+        "Leave out of the results",
+        "'" + formula,  # opens as text, never as a formula
+    ]
+    assert left_out[9] == analyst.email
+    # Times in the agency's zone (the demo agency's: Nairobi), with the offset.
+    assert left_out[1].endswith("+03:00") and left_out[10].endswith("+03:00")
+    assert by_number[pupils[1].pk][7] == "Keep in the results"
+    assert by_number[pupils[2].pk][7] == "Awaiting review"
+    unflagged = complete.filter(quality_flags=[]).first()
+    assert by_number[unflagged.pk][6:] == ["", "", "", "", ""]
+
+
+def test_the_file_speaks_the_readers_language_and_refuses_what_the_list_refuses(
+    client, demo_round, school_duplicates, analyst, agency, member_factory, login
+):
+    with translation.override("ar"):
+        expected = [gettext("Response"), gettext("Reason")]
+    header, *_rows = _csv_rows(client.get(_url("responses_csv", demo_round, lang="ar")))
+    assert [header[0], header[8]] == expected and expected[0] != "Response"
+
+    bad = client.get(_url("responses_csv", demo_round) + "?collector=abc")
+    assert bad.status_code == 400
+    assert "Please correct the marked fields" in _text(bad)  # the list's page, with its errors
+    login(member_factory(Role.DESIGNER, agency=agency))
+    assert client.get(_url("responses_csv", demo_round)).status_code == 403
+
+
+def test_the_file_costs_the_same_queries_for_a_few_rows_or_many(client, demo_round, analyst):
+    # Each row names its collector, its decision and who took it: read with the rows.
+    complete = list(demo_round.responses.filter(status=ResponseStatus.COMPLETE).order_by("pk"))
+    for response in complete[:60]:
+        review.response_review_set(
+            response=response, decision=ReviewDecision.LEAVE_OUT, note="test", by=analyst
+        )
+    costs = {}
+    for query, rows in (("?show=leave_out", 60), ("", 300)):
+        with CaptureQueriesContext(connection) as queries:
+            got = _csv_rows(client.get(_url("responses_csv", demo_round) + query))
+        assert len(got) - 1 == rows
+        costs[rows] = len(queries)
+    assert costs[300] == costs[60]
