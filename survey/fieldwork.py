@@ -325,7 +325,9 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
             )
             for collector in round_.collectors.order_by("name", "pk")
         ],
-        "flags": [(label, kinds[code]) for code, label in QUALITY_FLAGS.items() if kinds[code]],
+        "flags": [
+            (code, label, kinds[code]) for code, label in QUALITY_FLAGS.items() if kinds[code]
+        ],
         "groups": [
             ProgressRow(target_group_label(group), group_started[group], group_completed[group])
             for group in sorted(group_started)

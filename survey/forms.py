@@ -17,7 +17,7 @@ from accounts.forms import AccessibleForm
 from survey import expressions as ex
 from survey.checks import answer_keys
 from survey.exceptions import SurveyError
-from survey.fieldwork import ROUND_CHANGEABLE
+from survey.fieldwork import QUALITY_FLAGS, ROUND_CHANGEABLE
 from survey.i18n import (
     UN_LANGUAGES,
     is_rtl,
@@ -57,6 +57,7 @@ from survey.models import (
 )
 from survey.presets import PRESET_NAMES
 from survey.review import DECISIONS_FOR_ALL as REVIEW_DECISIONS_FOR_ALL
+from survey.review import NOT_FLAGGED as REVIEW_NOT_FLAGGED
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
 from survey.review import NOTE_NEEDED as REVIEW_NOTE_NEEDED
 from survey.review import ORDERS as REVIEW_ORDERS
@@ -1142,6 +1143,15 @@ class ResponseFilterForm(AccessibleForm):
         ],
         required=False,
     )
+    flag = forms.ChoiceField(
+        label=_("Quality flag"),
+        choices=[
+            ("", _("Flagged or not")),
+            *QUALITY_FLAGS.items(),
+            (REVIEW_NOT_FLAGGED, _("Not flagged")),
+        ],
+        required=False,
+    )
     order = forms.ChoiceField(
         label=_("Order"),
         choices=[(name, label) for name, (label, _ordering) in REVIEW_ORDERS.items()],
@@ -1175,5 +1185,6 @@ class ResponseFilterForm(AccessibleForm):
             "language": chosen.get("language") or "",
             # None: every target group; "": the responses through none.
             "target_group": "" if group == NO_TARGET_GROUP else group,
+            "flag": chosen.get("flag") or "",
             "order": chosen.get("order") or "newest",
         }

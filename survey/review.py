@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
@@ -60,6 +61,8 @@ SHOWS = {
     ReviewDecision.LEAVE_OUT.value: gettext_lazy("Left out of the results"),
 }
 
+NOT_FLAGGED = "none"  # the flag filter's value for responses with no quality flag
+
 # The list's order: the fastest first finds the hurried responses the speeder flag,
 # set at a third of the median, lets through.
 ORDERS = {
@@ -78,27 +81,12 @@ def _awaiting(responses: QuerySet[Response]) -> QuerySet[Response]:
     return responses.exclude(quality_flags=[]).filter(review__isnull=True)
 
 
-def round_responses(
-    *,
-    round_: Round,
-    show: str = SHOW_ALL,
-    collector_id: int | None = None,
-    language: str = "",
-    target_group: str | None = None,
-    order: str = "newest",
-    page: Any = 1,
-) -> Page:
+def round_responses(*, order: str = "newest", page: Any = 1, **filters: Any) -> Page:
     """One page of the round's complete responses, as the filters narrow them and `order` sorts them.
 
-    `target_group`: None for all, "" for responses without one.
+    `filters`: _matching's.
     """
-    responses = _matching(
-        round_=round_,
-        show=show,
-        collector_id=collector_id,
-        language=language,
-        target_group=target_group,
-    ).select_related("collector", "review")
+    responses = _matching(**filters).select_related("collector", "review")
     _label, ordering = ORDERS.get(order, ORDERS["newest"])
     return Paginator(responses.order_by(*ordering), PAGE_SIZE).get_page(page)
 
@@ -110,9 +98,22 @@ def _matching(
     collector_id: int | None = None,
     language: str = "",
     target_group: str | None = None,
+    flag: str = "",
 ) -> QuerySet[Response]:
-    """The round's complete responses the filters leave: what the list shows, on every page."""
+    """The round's complete responses the filters leave: what the list shows, on every page.
+
+    `target_group`: None for all, "" for responses without one. `flag`: a
+    quality flag's code, NOT_FLAGGED, or "" for all.
+    """
     responses = _complete(round_)
+    if flag == NOT_FLAGGED:
+        responses = responses.filter(quality_flags=[])
+    elif flag:
+        # SQLite cannot look inside a JSON list in a query, but both databases write
+        # the list as text the same way, each code in quotes.
+        responses = responses.annotate(flags_text=Cast("quality_flags", TextField())).filter(
+            flags_text__contains=f'"{flag}"'
+        )
     if show == SHOW_AWAITING:
         responses = _awaiting(responses)
     elif show in ReviewDecision.values:

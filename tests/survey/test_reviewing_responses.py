@@ -691,3 +691,39 @@ def test_the_file_costs_the_same_queries_for_a_few_rows_or_many(client, demo_rou
         assert len(got) - 1 == rows
         costs[rows] = len(queries)
     assert costs[300] == costs[60]
+
+
+def test_one_kind_of_flag_at_a_time_from_the_round_page_to_one_decision(
+    client, demo_round, school_duplicates, analyst
+):
+    _schools, pupils, speeder = school_duplicates
+    both = pupils[4]  # a duplicate that was also sent too fast
+    Response.objects.filter(pk=both.pk).update(quality_flags=["speeder", "duplicate"])
+    round_page = client.get(_url("round", demo_round)).content.decode()
+    duplicates = _url("responses", demo_round) + "?flag=duplicate"
+    assert f'<a href="{duplicates}">likely duplicate 5</a>' in round_page
+    assert f'<a href="{_url("responses", demo_round)}?flag=speeder">too fast 2</a>' in round_page
+
+    def listed(query: str) -> set[int]:
+        page = client.get(_url("responses", demo_round) + query).content.decode()
+        return {int(pk) for pk in re.findall(r'responses/(\d+)/">No\.', page)}
+
+    assert listed("?flag=speeder") == {speeder.pk, both.pk}
+    assert listed("?flag=duplicate") == {r.pk for r in pupils}
+    not_flagged = listed("?flag=none&order=fastest")
+    assert len(not_flagged) == 50 and not not_flagged & {speeder.pk, *(r.pk for r in pupils)}
+
+    # The speeders alone, in one decision.
+    speeders = _url("responses", demo_round) + "?flag=speeder"
+    page = client.get(speeders)
+    assert "Decide for all 2 responses listed" in _text(page)
+    client.post(
+        speeders,
+        {"decision": ReviewDecision.LEAVE_OUT, "note": "Under a minute", "state": _state(page)},
+    )
+    assert set(ResponseReview.objects.values_list("response_id", flat=True)) == {
+        speeder.pk,
+        both.pk,
+    }
+    junk = client.get(_url("responses", demo_round) + "?flag=slow")
+    assert junk.status_code == 400 and "Select a valid choice" in _text(junk)

@@ -471,7 +471,7 @@ def test_the_round_page_counts_responses_flagged_for_quality_per_collector(
         ("Public link", 0),
         ("Social media", 2),
     ]
-    assert [(str(label), n) for label, n in progress["flags"]] == [
+    assert [(str(label), n) for _code, label, n in progress["flags"]] == [
         ("too fast", 2),
         ("likely duplicate", 1),
     ]
