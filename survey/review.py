@@ -164,10 +164,14 @@ def response_to_review(*, round_: Round, response_id: Any) -> Response:
     return response
 
 
-def next_awaiting(*, response: Response) -> Response | None:
-    """The next flagged response nobody has decided on, down the list from this one."""
+def next_awaiting(*, response: Response, **filters: Any) -> Response | None:
+    """The next flagged response nobody has decided on, down the list from this one.
+
+    `filters`: _matching's but `show` (the list the reviewer came from: the next
+    one of the same collector, say).
+    """
     queue = (
-        _awaiting(_complete(response.round))
+        _awaiting(_matching(round_=response.round, **filters))
         .exclude(pk=response.pk)
         .order_by("-submitted_at", "-pk")
     )
@@ -516,7 +520,10 @@ class FlagShown:
     reason: str
 
 
-def review_page(*, response: Response, language: str) -> ReviewPage:
+def review_page(
+    *, response: Response, language: str, listed: dict[str, Any] | None = None
+) -> ReviewPage:
+    """`listed`: the filters of the list the reviewer came from (next_awaiting's)."""
     content, sections = answer_sections(response=response, language=language)
     duplicate = "duplicate" in response.quality_flags
     return ReviewPage(
@@ -531,7 +538,7 @@ def review_page(*, response: Response, language: str) -> ReviewPage:
             for code in response.quality_flags
         ],
         duplicate_of=same_answers_before(response=response) if duplicate else None,
-        next_awaiting=next_awaiting(response=response),
+        next_awaiting=next_awaiting(response=response, **(listed or {})),
         earlier=earlier_decisions(response=response),
     )
 

@@ -1422,6 +1422,15 @@ def response_review(
 ) -> HttpResponse:
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
     response = review.response_to_review(round_=round_, response_id=response_id)
+    # The list the reviewer came from, in the address: the way back keeps its filters,
+    # and the next response awaiting review is the next in it.
+    query = request.GET.urlencode()
+    listed = ResponseFilterForm(request.GET, round_=round_)
+    listed.is_valid()  # a value not offered is left out
+    filters = listed.filters()
+    del filters["order"], filters["show"]
+    here = reverse("survey:response", args=[survey_id, round_id, response.pk])
+    here += f"?{query}" if query else ""
     current = getattr(response, "review", None)
     # The reason starts empty: it belongs to the decision it was given for (shown
     # above the form, and in the history), not to the next one.
@@ -1432,7 +1441,7 @@ def response_review(
         if "undo" in request.POST:
             review.response_review_clear(response=response, by=request.user)
             messages.success(request, _("The decision is undone: the response counts as before."))
-            return redirect("survey:response", survey_id, round_id, response.pk)
+            return redirect(here)
         if form.is_valid():
             try:
                 review.response_review_set(
@@ -1445,7 +1454,7 @@ def response_review(
                 form.add_error(None, error.message)
             else:
                 messages.success(request, review.decision_message(form.cleaned_data["decision"]))
-                return redirect("survey:response", survey_id, round_id, response.pk)
+                return redirect(here)
     return render(
         request,
         "survey/response_review.html",
@@ -1455,7 +1464,8 @@ def response_review(
             "response": response,
             "current": current,
             "form": form,
-            "page": review.review_page(response=response, language=get_language()),
+            "page": review.review_page(response=response, language=get_language(), listed=filters),
+            "query": query,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import statistics
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -97,7 +98,7 @@ def test_an_analyst_leaves_a_speeder_out_and_the_indicators_stop_counting_it(
     round_page = _text(client.get(_url("round", demo_round)))
     assert "Review the 3 not yet reviewed" in round_page
     queue = client.get(_url("responses", demo_round) + "?show=awaiting")
-    listed = re.findall(r'responses/(\d+)/">No\. \d+<', queue.content.decode())
+    listed = re.findall(r'responses/(\d+)/[^"]*">No\. \d+<', queue.content.decode())
     assert [int(pk) for pk in listed] == [r.pk for r in flagged]
     assert "3 responses" in _text(queue)
 
@@ -262,7 +263,7 @@ def test_the_list_costs_the_same_queries_however_many_responses_it_shows(
     for query, rows in (("?show=awaiting", 2), ("", 50)):
         with CaptureQueriesContext(connection) as queries:
             page = client.get(_url("responses", demo_round) + query)
-        assert len(re.findall(r'responses/\d+/">No\.', page.content.decode())) == rows
+        assert len(re.findall(r'responses/\d+/[^"]*">No\.', page.content.decode())) == rows
         costs[rows] = len(queries)
     assert costs[50] == costs[2]
 
@@ -325,7 +326,7 @@ def test_the_fastest_first_and_one_target_group_at_a_time(client, demo_round, an
     def listed(query: str) -> list[Response]:
         page = client.get(_url("responses", demo_round) + query)
         assert page.status_code == 200
-        ids = [int(pk) for pk in re.findall(r'responses/(\d+)/">', page.content.decode())]
+        ids = [int(pk) for pk in re.findall(r'responses/(\d+)/[^"]*">', page.content.decode())]
         found = Response.objects.in_bulk(ids)
         return [found[pk] for pk in ids]
 
@@ -352,8 +353,8 @@ def test_the_next_page_keeps_the_filters_and_lists_the_next_fifty(client, demo_r
     (next_link,) = re.findall(r'<a href="\?([^"]+)" rel="next">Next page</a>', first)
     assert unescape(next_link) == "order=slowest&page=2"
     second = client.get(_url("responses", demo_round) + "?" + unescape(next_link))
-    on_first = set(re.findall(r'responses/(\d+)/">', first))
-    on_second = set(re.findall(r'responses/(\d+)/">', second.content.decode()))
+    on_first = set(re.findall(r'responses/(\d+)/[^"]*">', first))
+    on_second = set(re.findall(r'responses/(\d+)/[^"]*">', second.content.decode()))
     assert len(on_second) == 50 and not on_first & on_second
     assert "Page 2 of 6" in second.content.decode()
 
@@ -706,7 +707,7 @@ def test_one_kind_of_flag_at_a_time_from_the_round_page_to_one_decision(
 
     def listed(query: str) -> set[int]:
         page = client.get(_url("responses", demo_round) + query).content.decode()
-        return {int(pk) for pk in re.findall(r'responses/(\d+)/">No\.', page)}
+        return {int(pk) for pk in re.findall(r'responses/(\d+)/[^"]*">No\.', page)}
 
     assert listed("?flag=speeder") == {speeder.pk, both.pk}
     assert listed("?flag=duplicate") == {r.pk for r in pupils}
@@ -727,3 +728,28 @@ def test_one_kind_of_flag_at_a_time_from_the_round_page_to_one_decision(
     }
     junk = client.get(_url("responses", demo_round) + "?flag=slow")
     assert junk.status_code == 400 and "Select a valid choice" in _text(junk)
+
+
+def test_a_response_opened_from_a_filtered_list_leads_back_to_it_and_on_within_it(
+    client, demo_round, school_duplicates, analyst
+):
+    schools, pupils, speeder = school_duplicates
+    query = f"collector={schools.pk}&flag=duplicate"
+    listing = client.get(_url("responses", demo_round) + f"?{query}").content.decode()
+    newest = max(pupils, key=lambda r: (r.submitted_at, r.pk))
+    opened = _url("response", demo_round, newest.pk) + f"?{query}"
+    assert f'href="{opened.replace("&", "&amp;")}"' in listing
+
+    # Unfiltered, the speeder would come next: sent just before it.
+    Response.objects.filter(pk=speeder.pk).update(
+        submitted_at=newest.submitted_at - timedelta(microseconds=1)
+    )
+    page = client.get(opened).content.decode()
+    back = _url("responses", demo_round) + f"?{query}"
+    assert f'<a href="{back.replace("&", "&amp;")}">Responses</a>' in page
+    # The next one awaiting review is the school's next duplicate, in the list.
+    (following,) = re.findall(r'responses/(\d+)/\?[^"]*">Next flagged response', page)
+    assert int(following) in {r.pk for r in pupils} - {newest.pk}
+
+    done = client.post(opened, {"decision": ReviewDecision.KEEP})
+    assert (done.status_code, done["Location"]) == (302, opened)
