@@ -6,6 +6,11 @@ so that nobody learns which other agencies or objects exist.
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib import auth
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -92,3 +97,22 @@ def secretariat_agencies(*, user: User) -> QuerySet[Agency]:
 
 def user_for_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first()
+
+
+def signed_in_member(*, session_key: str, agency_id: int) -> bool:
+    """Whether a browser's session is that of a signed-in member of the agency.
+
+    For the answering flow, which runs without the session and authentication
+    middleware (config.middleware): it asks only when the browser sends a
+    session cookie, which staff have and respondents, who have no account, do
+    not. The session is checked as Django checks it on every staff page: a
+    session from before a password change does not count.
+    """
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user = auth.get_user(SimpleNamespace(session=store))  # reads only the request's session
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user_id=user.pk, agency_id=agency_id).exists()
+    )

@@ -799,6 +799,7 @@ def _thank_you_layout(
     answered_before: bool,
     afresh_url: str,
     address: bool,
+    test: bool,
 ) -> str:
     del ui_language  # part of the cache key
     return render_to_string(
@@ -811,6 +812,7 @@ def _thank_you_layout(
             "answered_before": answered_before,
             "afresh": afresh_url,
             "address": _ADDRESS if address else "",
+            "test": test,
         },
     )
 
@@ -824,6 +826,7 @@ def thank_you_page(
     answered_before: bool,
     afresh_url: str,
     address: str,
+    test: bool = False,
 ) -> str:
     """The thank-you page (call inside the interface language, as for question pages).
 
@@ -831,6 +834,7 @@ def thank_you_page(
     the receipt code and its own address (with the state, where the browser
     keeps no cookie): written once for each kind and those filled in.
     `address`: given when the page comes in the answer to the last page.
+    `test`: sent by a signed-in member of the agency, and left out as a test.
     """
     html = _thank_you_layout(
         compiled,
@@ -841,6 +845,7 @@ def thank_you_page(
         answered_before=answered_before,
         afresh_url=afresh_url,
         address=bool(address),
+        test=test,
     )
     return html.replace(_RECEIPT, escape(receipt)).replace(_ADDRESS, escape(address))
 
@@ -853,13 +858,15 @@ def welcome_page(
     error: str = "",
     challenge: tuple[str, int, int] | None = None,
     consent: bool = False,
+    staff: bool = False,
 ) -> str:
     """The welcome page: intro, privacy notice and consent (in the interface language).
 
     Without an error or a sum to solve it is the same for everyone but the
-    nonce, so it is rendered once and the nonce filled in.
+    nonce, so it is rendered once and the nonce filled in. `staff`: the browser
+    is signed in to the agency; the page says that what it sends is a test.
     """
-    if not error and challenge is None:
+    if not error and challenge is None and not staff:
         html = _plain_welcome(compiled, language, translation.get_language())
         return html.replace(_NONCE, escape(nonce))
     return render_to_string(
@@ -870,5 +877,6 @@ def welcome_page(
             "error": error,
             "challenge": challenge,
             "consent": consent,
+            "staff": staff,
         },
     )

@@ -41,7 +41,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from survey import answering, invitations, selectors
+from accounts.selectors import signed_in_member
+from survey import answering, invitations, review, selectors
 from survey.answering import Refusal
 from survey.exceptions import DATABASE_AWAY
 from survey.i18n import (
@@ -387,6 +388,19 @@ def _remember(request: HttpRequest, response: HttpResponse, name: str, value: ob
     )
 
 
+def _staff_testing(request: HttpRequest, collector: Collector) -> bool:
+    """A browser signed in to the agency that runs the survey: its answers are a test.
+
+    Respondents have no account, so no session cookie: for them this is one
+    lookup in the request's cookies (survey.review.response_leave_out_as_test).
+    """
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not session_key:
+        return False
+    survey = collector.round.version.survey  # read once, on the link's shared instances
+    return signed_in_member(session_key=session_key, agency_id=survey.agency_id)
+
+
 def _current_response(request: HttpRequest, token: str) -> Response | None:
     """The response this browser is answering: from the form or link's state, else the cookie."""
     pk = _posted_state(request, token)
@@ -547,6 +561,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             error=error,
             challenge=answering.challenge_new() if collector.challenge or ask_sum else None,
             consent=consent,
+            staff=_staff_testing(request, collector),
         )
     if restart:  # its language links must not lead back to the answers already here
         html = html.replace('href="?lang=', f'href="?{RESTART}=1&amp;lang=')
@@ -630,13 +645,18 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     pausing=LATER_BUTTON in request.POST,
                 )
             if outcome.finished:
+                test = _staff_testing(request, response.collector)
+                if test:
+                    review.response_leave_out_as_test(response=response)
                 thanks = _carry(_links(token).done, carry)
                 if NO_SCRIPT_FIELD in request.POST:
                     return HttpResponseRedirect(thanks)
                 # The thank-you page comes in the answer, as each next page does: one
                 # round trip fewer on a poor connection, at the moment of the survey's
                 # message. respond.js gives it the thank-you page's address.
-                return _thank_you(request, token, response.collector, response, address=thanks)
+                return _thank_you(
+                    request, token, response.collector, response, address=thanks, test=test
+                )
             if LATER_BUTTON in request.POST:  # this page's answers are saved first
                 return HttpResponseRedirect(_carry(_links(token).later, carry))
             # The next page (or this one with its errors) comes in the answer to the POST:
@@ -735,7 +755,9 @@ def embed_script(request: HttpRequest) -> HttpResponse:
 @xframe_options_exempt
 def done(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
-    return _thank_you(request, token, collector, _current_response(request, token))
+    response = _current_response(request, token)
+    test = response is not None and _staff_testing(request, collector)
+    return _thank_you(request, token, collector, response, test=test)
 
 
 def _thank_you(
@@ -744,8 +766,12 @@ def _thank_you(
     collector: Collector,
     response: Response | None,
     address: str = "",
+    test: bool = False,
 ) -> HttpResponse:
-    """The thank-you page; `address`: its own, when it comes in the answer to the last page."""
+    """The thank-you page; `address`: its own, when it comes in the answer to the last page.
+
+    `test`: sent from a browser signed in to the agency (_staff_testing).
+    """
     # The thank-you message of the version answered (the round may have moved on since).
     compiled = answering.compiled_for(response.version if response else collector.round.version)
     language = response.language if response else _language(request, collector, compiled)
@@ -766,6 +792,7 @@ def _thank_you(
             if answering.can_start_afresh(collector)
             else "",
             address=address,
+            test=test and complete,
         )
     return _private(HttpResponse(html), language)
 

@@ -463,6 +463,27 @@ def decision_for_all_message(decision: str, count: int) -> str:
     ) % {"count": count}
 
 
+# ------------------------------------------------------------------ the agency's own tests
+
+TEST_NOTE = gettext_lazy(
+    "Sent from a browser signed in to the agency: most likely a test. "
+    "Keep it if it is a real answer."
+)
+
+
+def response_leave_out_as_test(*, response: Response) -> None:
+    """Leave out a response a signed-in member of the agency sent: staff open their
+    link to test it, and their answers would count as the public's.
+
+    Nobody is named: the agency's staff answer anonymously too. A response
+    already decided on (a second click on the last page) keeps its decision.
+    """
+    if not ResponseReview.objects.filter(response=response).exists():
+        response_review_set(
+            response=response, decision=ReviewDecision.LEAVE_OUT, note=str(TEST_NOTE), by=None
+        )
+
+
 def decision_message(decision: str) -> str:
     if decision == ReviewDecision.LEAVE_OUT:
         return _("The response is left out of the results: the indicators no longer count it.")
