@@ -61,6 +61,12 @@ SHOWS = {
     ReviewDecision.LEAVE_OUT.value: gettext_lazy("Left out of the results"),
 }
 
+# A decision as the list and its file name it: what was done, not what to do.
+DECIDED = {
+    ReviewEventKind.KEEP.value: ReviewEventKind.KEEP.label,
+    ReviewEventKind.LEAVE_OUT.value: ReviewEventKind.LEAVE_OUT.label,
+}
+
 NOT_FLAGGED = "none"  # the flag filter's value for responses with no quality flag
 
 # The list's order: the fastest first finds the hurried responses the speeder flag,
@@ -297,7 +303,7 @@ def responses_csv(*, zone: str, order: str = "newest", **filters: Any) -> Iterat
         _("Reviewed at"),
     ]
     flags = {code: str(label) for code, label in QUALITY_FLAGS.items()}
-    decisions = {code: str(label) for code, label in ReviewDecision.choices}
+    decisions = {code: str(label) for code, label in DECIDED.items()}
     groups = {code: str(label) for code, label in TargetGroup.choices}
     awaiting = _("Awaiting review")
     here = ZoneInfo(zone)
@@ -346,6 +352,10 @@ def csv_filename(round_: Round, today: date) -> str:
 # the likely duplicates of one school's collector (pupils on one network), or every
 # response a faulty collector let in. The reviewer narrows the list with its filters
 # and decides for all it shows, on every page; "undo" takes the decisions back.
+NARROW_FIRST = gettext_lazy(
+    "To decide for many responses at once, narrow the list first: one collector, one "
+    "language, one kind of flag, or only those awaiting review."
+)
 UNDO = ReviewEventKind.UNDO.value
 DECISIONS_FOR_ALL = {
     ReviewDecision.KEEP.value: ReviewDecision.KEEP.label,
@@ -361,6 +371,17 @@ class Selection:
     count: int
     decided: int  # already have a decision, which one for all replaces
     state: str  # changes when a response joins or leaves the list
+    narrowed: bool  # by at least one filter: never the whole round by a slip
+
+
+def _narrowed(filters: dict[str, Any]) -> bool:
+    return (
+        filters.get("show", SHOW_ALL) != SHOW_ALL
+        or filters.get("collector_id") is not None
+        or bool(filters.get("language"))
+        or filters.get("target_group") is not None
+        or bool(filters.get("flag"))
+    )
 
 
 def selection(**filters: Any) -> Selection:
@@ -370,7 +391,8 @@ def selection(**filters: Any) -> Selection:
     )
     # The count and the newest response: a response that arrives, or one decided
     # elsewhere in the meantime, changes one of them.
-    return Selection(found["count"], found["decided"], f"{found['count']}-{found['newest'] or 0}")
+    state = f"{found['count']}-{found['newest'] or 0}"
+    return Selection(found["count"], found["decided"], state, _narrowed(filters))
 
 
 class ListChanged(SurveyError):
@@ -380,7 +402,7 @@ class ListChanged(SurveyError):
 def responses_review_all(
     *, decision: str, note: str, by: User | None, state: str, **filters: Any
 ) -> int:
-    """Decide for every complete response the filters leave; how many that was.
+    """Decide for every complete response the filters leave; how many it changed.
 
     `state`: selection()'s, as the reviewer saw it. If responses joined or left
     the list since, nothing is decided (ListChanged): the reviewer sees the new
@@ -388,6 +410,8 @@ def responses_review_all(
     """
     if decision not in DECISIONS_FOR_ALL:
         raise SurveyError(_("Choose what to do with the responses listed."))
+    if not _narrowed(filters):
+        raise SurveyError(NARROW_FIRST)
     note = "" if decision == UNDO else _checked_note(decision, note)
     round_: Round = filters["round_"]
     with transaction.atomic():
@@ -440,7 +464,7 @@ def responses_review_all(
             batch_size=500,
         )
         responses_changed(round_.pk)
-    return now.count
+    return len(decided)  # for an undo, those that had a decision
 
 
 def decision_for_all_message(decision: str, count: int) -> str:

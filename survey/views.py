@@ -1386,6 +1386,8 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
             "query": query.urlencode(),
             "counts": review.review_counts(round_=round_),
             "flag_labels": fieldwork.QUALITY_FLAGS,
+            "decided": review.DECIDED,
+            "narrow_first": review.NARROW_FIRST,
             # The template writes the list's state as it is now: a form sent back
             # confirms the list the reviewer sees then.
             "selection": review.selection(round_=round_, **filters),

@@ -27,7 +27,7 @@ from analytics.frames import FLAGGED, round_frame
 from survey import fieldwork, review
 from survey.demo import demo_round_load, demo_survey_dict, demo_survey_load
 from survey.logic import compile_survey
-from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision
+from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision, ReviewEvent
 from survey.review import readable_answers
 from tests.survey.factories import every_feature
 
@@ -507,6 +507,16 @@ def test_junk_or_tampered_filters_decide_nothing(client, demo_round, school_dupl
     )
     assert bad.status_code == 400
     assert "Nothing was decided: correct the filters first." in _text(bad)
+    # The whole round at once is never a slip away: the list must be narrowed first.
+    whole = client.get(_url("responses", demo_round))
+    assert "To decide for many responses at once, narrow the list first" in _text(whole)
+    assert 'name="state"' not in whole.content.decode()
+    refused = client.post(
+        _url("responses", demo_round) + "?show=all&order=fastest",
+        {"decision": ReviewDecision.KEEP, "state": _state(client.get(listed))},
+    )
+    assert refused.status_code == 400
+    assert "To decide for many responses at once, narrow the list first" in _text(refused)
     assert not ResponseReview.objects.exists()
 
 
@@ -651,13 +661,13 @@ def test_the_list_downloads_as_csv_with_each_decision_its_reason_and_who_took_it
         "Schools in the coastal region",
         "Youth",
         "likely duplicate",
-        "Leave out of the results",
+        "Left out of the results",
         "'" + formula,  # opens as text, never as a formula
     ]
     assert left_out[9] == analyst.email
     # Times in the agency's zone (the demo agency's: Nairobi), with the offset.
     assert left_out[1].endswith("+03:00") and left_out[10].endswith("+03:00")
-    assert by_number[pupils[1].pk][7] == "Keep in the results"
+    assert by_number[pupils[1].pk][7] == "Kept after review"
     assert by_number[pupils[2].pk][7] == "Awaiting review"
     unflagged = complete.filter(quality_flags=[]).first()
     assert by_number[unflagged.pk][6:] == ["", "", "", "", ""]
@@ -753,3 +763,20 @@ def test_a_response_opened_from_a_filtered_list_leads_back_to_it_and_on_within_i
 
     done = client.post(opened, {"decision": ReviewDecision.KEEP})
     assert (done.status_code, done["Location"]) == (302, opened)
+
+
+def test_undoing_for_many_counts_only_the_decisions_it_undid(
+    client, demo_round, school_duplicates, analyst
+):
+    schools, pupils, _speeder = school_duplicates
+    review.response_review_set(
+        response=pupils[0], decision=ReviewDecision.KEEP, note="", by=analyst
+    )
+    listed = _url("responses", demo_round) + f"?collector={schools.pk}"
+    page = client.get(listed)
+    done = client.post(listed, {"decision": review.UNDO, "state": _state(page)}, follow=True)
+    assert "The decision on 1 response is undone: it counts as before review." in _text(done)
+    assert list(ReviewEvent.objects.values_list("response_id", "decision")) == [
+        (pupils[0].pk, ReviewDecision.KEEP.value),
+        (pupils[0].pk, review.UNDO),
+    ]
