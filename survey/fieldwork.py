@@ -252,6 +252,7 @@ class ProgressRow:
     started: int
     completed: int
     flagged: int = 0  # completed and flagged for quality
+    key: Any = None  # what the row counts: a collector's id, for a link to its responses
 
     @property
     def rate(self) -> float | None:
@@ -321,7 +322,11 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         "total": ProgressRow("", counted.total(), finished.total(), flagged.total()),
         "collectors": [
             ProgressRow(
-                collector.name, counted[collector.pk], finished[collector.pk], flagged[collector.pk]
+                collector.name,
+                counted[collector.pk],
+                finished[collector.pk],
+                flagged[collector.pk],
+                key=collector.pk,
             )
             for collector in round_.collectors.order_by("name", "pk")
         ],

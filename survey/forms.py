@@ -56,6 +56,7 @@ from survey.models import (
     choice_code_validator,
 )
 from survey.presets import PRESET_NAMES
+from survey.review import ANY_FLAG as REVIEW_ANY_FLAG
 from survey.review import DECISIONS_FOR_ALL as REVIEW_DECISIONS_FOR_ALL
 from survey.review import NOT_FLAGGED as REVIEW_NOT_FLAGGED
 from survey.review import NOTE_MAX_LENGTH as REVIEW_NOTE_MAX_LENGTH
@@ -1147,6 +1148,7 @@ class ResponseFilterForm(AccessibleForm):
         label=_("Quality flag"),
         choices=[
             ("", _("Flagged or not")),
+            (REVIEW_ANY_FLAG, _("Any flag")),
             *QUALITY_FLAGS.items(),
             (REVIEW_NOT_FLAGGED, _("Not flagged")),
         ],

@@ -67,7 +67,9 @@ DECIDED = {
     ReviewEventKind.LEAVE_OUT.value: ReviewEventKind.LEAVE_OUT.label,
 }
 
-NOT_FLAGGED = "none"  # the flag filter's value for responses with no quality flag
+# The flag filter's values beside the flags' own codes.
+NOT_FLAGGED = "none"
+ANY_FLAG = "any"
 
 # The list's order: the fastest first finds the hurried responses the speeder flag,
 # set at a third of the median, lets through.
@@ -109,11 +111,13 @@ def _matching(
     """The round's complete responses the filters leave: what the list shows, on every page.
 
     `target_group`: None for all, "" for responses without one. `flag`: a
-    quality flag's code, NOT_FLAGGED, or "" for all.
+    quality flag's code, ANY_FLAG, NOT_FLAGGED, or "" for all.
     """
     responses = _complete(round_)
     if flag == NOT_FLAGGED:
         responses = responses.filter(quality_flags=[])
+    elif flag == ANY_FLAG:
+        responses = responses.exclude(quality_flags=[])
     elif flag:
         # SQLite cannot look inside a JSON list in a query, but both databases write
         # the list as text the same way, each code in quotes.

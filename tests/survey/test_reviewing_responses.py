@@ -707,7 +707,7 @@ def test_the_file_costs_the_same_queries_for_a_few_rows_or_many(client, demo_rou
 def test_one_kind_of_flag_at_a_time_from_the_round_page_to_one_decision(
     client, demo_round, school_duplicates, analyst
 ):
-    _schools, pupils, speeder = school_duplicates
+    schools, pupils, speeder = school_duplicates
     both = pupils[4]  # a duplicate that was also sent too fast
     Response.objects.filter(pk=both.pk).update(quality_flags=["speeder", "duplicate"])
     round_page = client.get(_url("round", demo_round)).content.decode()
@@ -719,6 +719,10 @@ def test_one_kind_of_flag_at_a_time_from_the_round_page_to_one_decision(
         page = client.get(_url("responses", demo_round) + query).content.decode()
         return {int(pk) for pk in re.findall(r'responses/(\d+)/[^"]*">No\.', page)}
 
+    # Each collector's flagged count leads to its flagged responses.
+    schools_flagged = _url("responses", demo_round) + f"?collector={schools.pk}&flag=any"
+    assert f'<a href="{schools_flagged.replace("&", "&amp;")}">5</a>' in round_page
+    assert listed(f"?collector={schools.pk}&flag=any") == {r.pk for r in pupils}
     assert listed("?flag=speeder") == {speeder.pk, both.pk}
     assert listed("?flag=duplicate") == {r.pk for r in pupils}
     not_flagged = listed("?flag=none&order=fastest")
