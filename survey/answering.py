@@ -197,6 +197,24 @@ def check_can_start(collector: Collector) -> None:
         raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
     if round_.status == RoundStatus.PAUSED or not collector.active:
         raise Refusal("paused", _("This survey is paused for now. Please come back later."))
+    if collector.response_limit and collector_full(collector):
+        raise Refusal(
+            "full",
+            _(
+                "This link has all the answers it was meant to collect. "
+                "Thank you for your interest."
+            ),
+        )
+
+
+def collector_full(collector: Collector) -> bool:
+    """Whether a collector with a response limit has its completed responses.
+
+    Counted when a person would start: those who already began can still finish
+    (as when a round closes), so the count can pass the limit by a few.
+    """
+    completed = Response.objects.filter(collector_id=collector.pk, status=ResponseStatus.COMPLETE)
+    return completed.count() >= collector.response_limit
 
 
 def check_respondent_can_start(collector: Collector, invitation: Invitation | None) -> None:

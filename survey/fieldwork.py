@@ -239,6 +239,19 @@ def collector_rename(*, collector: Collector, name: str) -> Collector:
     return collector
 
 
+def collector_set_limit(*, collector: Collector, limit: int | None) -> Collector:
+    """How many completed responses the collector takes before it stops new starts.
+
+    For a quota sample, or to keep one channel (a school's QR code, say) from
+    outweighing the others. None: no limit.
+    """
+    if limit is not None and limit < 1:
+        raise SurveyError(_("A limit is a number of responses, 1 or more."))
+    collector.response_limit = limit
+    collector.save(update_fields=["response_limit"])
+    return collector
+
+
 def collector_set_active(*, collector: Collector, active: bool) -> Collector:
     collector.active = active
     collector.paused_at = None if active else timezone.now()
@@ -592,12 +605,27 @@ class CollectorRow:
     embed: str
     invitations: invitations.InvitationSummary | None = None  # email collectors only
     emails: list[invitations.EmailPreview] | None = None  # email collectors only
+    completed: int = 0  # its completed responses, counted for a collector with a limit
+
+    @property
+    def full(self) -> bool:
+        limit = self.collector.response_limit
+        return bool(limit) and self.completed >= limit
 
 
 def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) -> list[CollectorRow]:
     """The round's collectors with their public link, embed snippet and invitations."""
     rows = []
-    for collector in round_.collectors.select_related("round__version"):
+    collectors = list(round_.collectors.select_related("round__version"))
+    completed: dict[int, int] = {}
+    if any(c.response_limit for c in collectors):
+        completed = dict(
+            Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
+            .values_list("collector_id")
+            .annotate(Count("pk"))
+            .order_by()
+        )
+    for collector in collectors:
         if collector.kind == CollectorKind.EMAIL:
             rows.append(
                 CollectorRow(
@@ -611,6 +639,7 @@ def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) ->
         else:
             url = link_for(collector.token)
             rows.append(CollectorRow(collector, url, embed_snippet(url, embed_title(collector))))
+        rows[-1].completed = completed.get(collector.pk, 0)
     return rows
 
 

@@ -871,6 +871,23 @@ class RoundChangeForm(RoundForm):
         )
 
 
+RESPONSE_LIMIT_MAX = 10_000_000
+
+
+def response_limit_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Stop after this many completed responses"),
+        min_value=1,
+        max_value=RESPONSE_LIMIT_MAX,
+        required=False,
+        help_text=_(
+            "Empty: no limit. For a quota sample, or to keep one channel from outweighing "
+            "the others. People who have already begun can still finish, so the count can "
+            "pass it by a few."
+        ),
+    )
+
+
 class CollectorForm(AccessibleForm):
     name = forms.CharField(
         label=pgettext_lazy("the name of a thing, not a person", "Name"),
@@ -883,6 +900,7 @@ class CollectorForm(AccessibleForm):
     )
     preset_language = forms.ChoiceField(label=_("Language"), required=False)
     challenge = forms.BooleanField(label=_("Ask a simple sum to keep robots out"), required=False)
+    response_limit = response_limit_field()
 
     def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -890,6 +908,14 @@ class CollectorForm(AccessibleForm):
             ("", "—"),
             *[(c, language_name(c)) for c in languages],
         ]
+
+
+class CollectorLimitForm(AccessibleForm):
+    response_limit = response_limit_field()
+
+    @staticmethod
+    def prefix_for(collector_id: int) -> str:
+        return f"limit-{collector_id}"
 
 
 class CollectorNameForm(AccessibleForm):

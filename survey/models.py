@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -494,6 +494,10 @@ class Collector(models.Model):
         help_text=_("A small sum on the welcome page; no outside service is involved."),
     )
     paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Completed responses after which the link takes no new starts (None: no limit).
+    response_limit = models.PositiveIntegerField(
+        _("response limit"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # An email collector's own invitation and reminder, in its language; empty: the platform's.
     invitation_subject = models.CharField(max_length=200, blank=True)

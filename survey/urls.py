@@ -102,6 +102,11 @@ urlpatterns = [
         name="collector_rename",
     ),
     path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/limit/",
+        views.collector_limit,
+        name="collector_limit",
+    ),
+    path(
         "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/qr.<str:kind>",
         views.collector_qr,
         name="collector_qr",

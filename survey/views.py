@@ -30,6 +30,7 @@ from survey.forms import (
     ChoiceForm,
     ChoiceListForm,
     CollectorForm,
+    CollectorLimitForm,
     CollectorNameForm,
     DuplicateForm,
     EmailTextsForm,
@@ -981,6 +982,7 @@ def _round_page(
     collector_form: CollectorForm | None = None,
     invite: tuple[int, InvitationsForm] | None = None,
     rename: tuple[int, CollectorNameForm] | None = None,
+    limit: tuple[int, CollectorLimitForm] | None = None,
     text: tuple[int, EmailTextsForm] | None = None,
     change_form: RoundChangeForm | None = None,
 ) -> HttpResponse:
@@ -1011,14 +1013,23 @@ def _round_page(
             name_form = CollectorNameForm(
                 prefix=CollectorNameForm.prefix_for(pk), initial={"name": row.collector.name}
             )
+        if limit is not None and limit[0] == pk:
+            limit_form = limit[1]
+        else:
+            limit_form = CollectorLimitForm(
+                prefix=CollectorLimitForm.prefix_for(pk),
+                initial={"response_limit": row.collector.response_limit},
+            )
         text_form = None
         if row.emails:
             if text is not None and text[0] == pk:
                 text_form = text[1]
             else:
                 text_form = EmailTextsForm(collector=row.collector)
-        cards.append((row, form, name_form, text_form))
-    sent_back = any(f is not None for f in (collector_form, invite, rename, text, change_form))
+        cards.append((row, form, name_form, text_form, limit_form))
+    sent_back = any(
+        f is not None for f in (collector_form, invite, rename, limit, text, change_form)
+    )
     return render(
         request,
         "survey/round_detail.html",
@@ -1193,6 +1204,30 @@ def collector_rename(
         form.add_error("name", error.message)
         return _round_page(request, round_, can_design=True, rename=(collector.pk, form))
     messages.success(request, _("The collector is renamed. Its link stays the same."))
+    return None
+
+
+@_on_collector
+def collector_limit(
+    request: HttpRequest, round_: Round, collector: Collector
+) -> HttpResponse | None:
+    form = CollectorLimitForm(request.POST, prefix=CollectorLimitForm.prefix_for(collector.pk))
+    if not form.is_valid():
+        return _round_page(request, round_, can_design=True, limit=(collector.pk, form))
+    limit = form.cleaned_data["response_limit"]
+    fieldwork.collector_set_limit(collector=collector, limit=limit)
+    if limit is None:
+        messages.success(request, _("The collector has no limit now."))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The collector stops new starts after %(count)d completed response.",
+                "The collector stops new starts after %(count)d completed responses.",
+                limit,
+            )
+            % {"count": limit},
+        )
     return None
 
 

@@ -1,0 +1,123 @@
+"""A collector can stop after so many completed responses: a quota, or one channel kept in proportion.
+
+New starts are then refused with a clear page in the respondent's language;
+those who already began can finish.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from accounts.models import Role
+from survey.models import Collector, Response, ResponseStatus
+from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
+
+pytestmark = pytest.mark.django_db
+
+FULL = "This link has all the answers it was meant to collect. Thank you for your interest."
+
+
+@pytest.fixture
+def designer(client, agency, member_factory, login):
+    return login(member_factory(Role.DESIGNER, agency=agency))
+
+
+def _limit_url(collector: Collector) -> str:
+    round_ = collector.round
+    return reverse(
+        "survey:collector_limit", args=[round_.version.survey_id, round_.pk, collector.pk]
+    )
+
+
+def _round_page(client, collector: Collector) -> str:
+    round_ = collector.round
+    page = client.get(reverse("survey:round", args=[round_.version.survey_id, round_.pk]))
+    return unescape(re.sub(r"\s+", " ", page.content.decode()))
+
+
+def _finish(browser: Client, collector: Collector) -> None:
+    browser.post(page_url(collector), PAGE_1)
+    browser.post(page_url(collector), PAGE_2)
+    browser.post(page_url(collector), PAGE_3)
+
+
+def test_a_school_link_stops_at_its_limit_and_those_who_began_still_finish(
+    client, designer, collector
+):
+    prefix = f"limit-{collector.pk}"
+    done = client.post(_limit_url(collector), {f"{prefix}-response_limit": "2"})
+    assert done.status_code == 302
+    assert "0 of 2 completed responses" in _round_page(client, collector)
+
+    first, second, late = Client(), Client(), Client()
+    for browser in (first, second, late):
+        start(browser, collector)
+    _finish(first, collector)
+    _finish(second, collector)
+    # The limit is reached: a newcomer is turned away, kindly.
+    refused = Client().get(reverse("respond:entry", args=[collector.token]))
+    assert FULL in refused.content.decode()
+    # Who began before it was reached finishes.
+    _finish(late, collector)
+    complete = Response.objects.filter(collector=collector, status=ResponseStatus.COMPLETE)
+    assert complete.count() == 3
+    page = _round_page(client, collector)
+    assert "Full" in page and "3 of 2 completed responses" in page
+    assert "new starts are refused; those who began can finish." in page
+
+    # Lifted: the link takes people again.
+    client.post(_limit_url(collector), {f"{prefix}-response_limit": ""})
+    assert Collector.objects.get(pk=collector.pk).response_limit is None
+    assert (
+        FULL not in Client().get(reverse("respond:entry", args=[collector.token])).content.decode()
+    )
+
+
+@pytest.mark.parametrize("junk", ["0", "-5", "ten", "10000001", "2.5"])
+def test_a_limit_that_is_no_count_of_responses_is_refused_and_kept_on_the_page(
+    client, designer, collector, junk
+):
+    prefix = f"limit-{collector.pk}"
+    refused = client.post(_limit_url(collector), {f"{prefix}-response_limit": junk})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Please correct the marked fields" in html
+    assert f'value="{junk}"' in html  # what was typed, to correct
+    assert Collector.objects.get(pk=collector.pk).response_limit is None
+
+
+def test_a_new_collector_can_have_its_limit_from_the_start(client, designer, collector):
+    round_ = collector.round
+    client.post(
+        reverse("survey:collector_add", args=[round_.version.survey_id, round_.pk]),
+        {"name": "Schools in Region X", "kind": "qr", "response_limit": "200"},
+    )
+    assert Collector.objects.get(name="Schools in Region X").response_limit == 200
+
+
+def test_viewers_cannot_set_a_limit(client, collector, agency, member_factory, login):
+    login(member_factory(Role.VIEWER, agency=agency))
+    response = client.post(_limit_url(collector), {f"limit-{collector.pk}-response_limit": "5"})
+    assert response.status_code == 403
+    assert Collector.objects.get(pk=collector.pk).response_limit is None
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_the_full_link_says_so_in_the_respondents_language(agency, lang):
+    from survey.demo import demo_round_load, demo_survey_load
+
+    collector = demo_round_load(survey=demo_survey_load(agency=agency), sample_responses=3)
+    Collector.objects.filter(pk=collector.pk).update(response_limit=1)
+    with translation.override(lang):
+        full = gettext(FULL)
+    assert full != FULL
+    page = Client().get(reverse("respond:entry", args=[collector.token]) + f"?lang={lang}")
+    html = page.content.decode()
+    assert full in html and ('dir="rtl"' in html) == (lang == "ar")
