@@ -115,10 +115,11 @@ DEMO_SPEEDERS = frozenset({3, 41, 118, 207})
 DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
 
 
-# Beside the public link (70% of the sample responses): name, kind, target group, share.
+# Beside the public link (70% of the sample responses): name, kind, target group, share,
+# and response limit (the schools' QR code kept from outweighing the other channels).
 DEMO_CHANNELS = [
-    ("Schools in the coastal region", CollectorKind.QR, TargetGroup.YOUTH, 0.2),
-    ("Business association newsletter", CollectorKind.EMBED, TargetGroup.BUSINESS, 0.1),
+    ("Schools in the coastal region", CollectorKind.QR, TargetGroup.YOUTH, 0.2, 150),
+    ("Business association newsletter", CollectorKind.EMBED, TargetGroup.BUSINESS, 0.1, None),
 ]
 
 
@@ -161,11 +162,15 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
     channels = [(collector, 0.7)] + [
         (
             fieldwork.collector_create(
-                round_=round_, name=name, kind=kind, preset_target_group=group
+                round_=round_,
+                name=name,
+                kind=kind,
+                preset_target_group=group,
+                response_limit=limit,
             ),
             share,
         )
-        for name, kind, group, share in DEMO_CHANNELS
+        for name, kind, group, share, limit in DEMO_CHANNELS
     ]
     compiled = compiled_for(version)
     rng = random.Random(2026)  # noqa: S311 - sample data, not security

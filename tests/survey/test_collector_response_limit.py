@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
+from survey.demo import demo_round_load, demo_survey_load
 from survey.models import Collector, Response, ResponseStatus
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
@@ -111,8 +112,6 @@ def test_viewers_cannot_set_a_limit(client, collector, agency, member_factory, l
 
 @pytest.mark.parametrize("lang", ["ar", "zh-hans"])
 def test_the_full_link_says_so_in_the_respondents_language(agency, lang):
-    from survey.demo import demo_round_load, demo_survey_load
-
     collector = demo_round_load(survey=demo_survey_load(agency=agency), sample_responses=3)
     Collector.objects.filter(pk=collector.pk).update(response_limit=1)
     with translation.override(lang):
@@ -121,3 +120,12 @@ def test_the_full_link_says_so_in_the_respondents_language(agency, lang):
     page = Client().get(reverse("respond:entry", args=[collector.token]) + f"?lang={lang}")
     html = page.content.decode()
     assert full in html and ('dir="rtl"' in html) == (lang == "ar")
+
+
+def test_the_demo_shows_a_limit_on_the_schools_qr_code(client, agency, member_factory, login):
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    schools = round_.collectors.get(name="Schools in the coastal region")
+    assert schools.response_limit == 150
+    login(member_factory(Role.VIEWER, agency=agency))
+    completed = schools.responses.filter(status=ResponseStatus.COMPLETE).count()
+    assert f"{completed} of 150 completed responses" in _round_page(client, schools)
