@@ -353,7 +353,8 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         # Label: the language's code, which the page names (in its own script).
         "languages": [
             ProgressRow(code, language_started[code], language_completed[code])
-            for code, _count in language_started.most_common()
+            # Most used first; a tie by code, not by the order the database grouped in.
+            for code, _count in sorted(language_started.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "versions": _per_version(version_started, version_completed),
         "erased": erased,  # unfinished when the round ended (responses_erase_unfinished)
