@@ -68,6 +68,8 @@ def main() -> None:
             Response.objects.bulk_create(batch)
             batch = []
     Response.objects.bulk_create(batch)
+    with connection.cursor() as cursor:  # statistics, as autovacuum would have them by now
+        cursor.execute("ANALYZE")
     analyst = User.objects.filter(email="analyst@demo.example.org").first()
     filters = {"round_": round_, "collector_id": collector.pk}  # a narrowed list
     listed = review.selection(**filters).count
