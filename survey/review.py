@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet, TextField
+from django.db.models import Count, Max, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -391,11 +391,11 @@ def _narrowed(filters: dict[str, Any]) -> bool:
 def selection(**filters: Any) -> Selection:
     """`filters`: round_responses's, without the order and the page."""
     found = _matching(**filters).aggregate(
-        count=Count("pk"), decided=Count("review"), newest=Max("pk")
+        count=Count("pk"), decided=Count("review"), newest=Max("pk"), ids=Sum("pk")
     )
-    # The count and the newest response: a response that arrives, or one decided
-    # elsewhere in the meantime, changes one of them.
-    state = f"{found['count']}-{found['newest'] or 0}"
+    # A response that arrives, or one decided elsewhere that leaves the list, changes
+    # the count or the sum of the ids; one leaving as another joins changes the sum.
+    state = f"{found['count']}-{found['newest'] or 0}-{found['ids'] or 0}"
     return Selection(found["count"], found["decided"], state, _narrowed(filters))
 
 

@@ -784,3 +784,24 @@ def test_undoing_for_many_counts_only_the_decisions_it_undid(
         (pupils[0].pk, ReviewDecision.KEEP.value),
         (pupils[0].pk, review.UNDO),
     ]
+
+
+def test_one_response_leaving_the_list_as_another_joins_is_a_change_too(
+    client, demo_round, school_duplicates, analyst
+):
+    _schools, pupils, _speeder = school_duplicates
+    listed = _url("responses", demo_round) + "?show=awaiting"
+    page = client.get(listed)
+    # Meanwhile a colleague keeps one, and an older response is flagged: six still,
+    # and the newest is the same.
+    review.response_review_set(response=pupils[0], decision=ReviewDecision.KEEP, note="", by=None)
+    older = (
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE, quality_flags=[])
+        .order_by("pk")
+        .first()
+    )
+    Response.objects.filter(pk=older.pk).update(quality_flags=["speeder"])
+    refused = client.post(listed, {"decision": ReviewDecision.KEEP, "state": _state(page)})
+    assert refused.status_code == 400
+    assert "The list changed while you read it: 6 responses now match." in _text(refused)
+    assert not ResponseReview.objects.filter(reviewed_by=analyst).exists()
