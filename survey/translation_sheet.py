@@ -23,6 +23,7 @@ from survey.interface_texts import (
     text_problem,
 )
 from survey.models import COMPUTED_TYPES
+from survey.spreadsheets import texts_not_formulas
 
 OPTIONAL_QUESTION_FIELDS = ("hint", "required_message", "constraint_message")
 
@@ -161,6 +162,7 @@ def export_sheet(data: dict[str, Any], *, survey_id: int, version_number: int) -
     meta.append(["version", version_number])
     meta.append(["default_language", data["default_language"]])
     meta.sheet_state = "hidden"
+    texts_not_formulas(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -35,6 +35,7 @@ from survey.i18n import is_valid_language, normalize_language
 from survey.links import links_from
 from survey.models import QuestionType
 from survey.serialization import FORMAT, blank_question
+from survey.spreadsheets import texts_not_formulas
 
 SHEETS = ("survey", "choices", "settings")
 # The platform's texts in national languages (survey.interface_texts): a text a row,
@@ -1125,6 +1126,7 @@ def dict_to_xlsform(data: dict[str, Any]) -> bytes:
         sheet.append(["text", *columns])
         for msgid in sorted({msgid for texts in national.values() for msgid in texts}):
             sheet.append([msgid, *[national[language].get(msgid, "") for language in columns]])
+    texts_not_formulas(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -240,3 +240,18 @@ def test_a_language_name_is_marked_with_the_language_it_is_written_in(client, ag
     html = welcome.content.decode()
     assert '<a lang="fr" hreflang="wo" href="?lang=wo">Wolof</a>' in html
     assert '<span aria-current="true" lang="fr">Français</span>' in html
+
+
+def test_a_text_that_starts_like_a_formula_goes_out_and_comes_back_as_text(agency):
+    # "=5 or more" is a label, not a formula: a spreadsheet must show it, not run it,
+    # and the sheet must come back in (the importer refuses formulas).
+    data = every_feature()
+    data["sections"][0]["questions"][1]["text"]["en"] = "=5 or more?"
+    version = survey_from_dict(data, agency=agency, by=None)
+    before = survey_to_dict(version)
+    raw = export_sheet(before, survey_id=version.survey_id, version_number=version.number)
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(raw))["texts"].iter_rows() for c in row]
+    (cell,) = [c for c in cells if c.value == "=5 or more?"]
+    assert cell.data_type == "s"
+    changes, _ignored = services.version_import_translations(version=version, raw=raw)
+    assert changes == [] and survey_to_dict(version) == before
