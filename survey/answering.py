@@ -197,7 +197,7 @@ def check_can_start(collector: Collector) -> None:
         raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
     if round_.status == RoundStatus.PAUSED or not collector.active:
         raise Refusal("paused", _("This survey is paused for now. Please come back later."))
-    if collector.response_limit and collector_full(collector):
+    if collector_full(collector):
         raise Refusal(
             "full",
             _(
@@ -208,13 +208,17 @@ def check_can_start(collector: Collector) -> None:
 
 
 def collector_full(collector: Collector) -> bool:
-    """Whether a collector with a response limit has its completed responses.
+    """Whether the collector's completed responses have reached its limit (none: never).
 
     Counted when a person would start: those who already began can still finish
-    (as when a round closes), so the count can pass the limit by a few.
+    (as when a round closes), so the count can pass the limit by a few. Without a
+    limit nothing is counted: the answering path reads one attribute.
     """
+    limit = collector.response_limit
+    if not limit:
+        return False
     completed = Response.objects.filter(collector_id=collector.pk, status=ResponseStatus.COMPLETE)
-    return completed.count() >= collector.response_limit
+    return completed.count() >= limit
 
 
 def check_respondent_can_start(collector: Collector, invitation: Invitation | None) -> None:
