@@ -18,10 +18,8 @@ ratio = warm_s / plain pandas weighted group-by time (the lower bound).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,25 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 20_000  # distinct random responses; the rest are copies made in SQL
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.demo_database import demo_database  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=1_000_000)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.bench_settings")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'analytics.sqlite3'}"
-    import django
-
-    django.setup()
+    demo_database("analytics.sqlite3")
     import numpy as np
     import pandas as pd
-    from django.core.management import call_command
     from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-
     from django.utils import timezone
 
     from analytics import frames
