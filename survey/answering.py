@@ -205,6 +205,14 @@ def check_can_start(collector: Collector) -> None:
                 "Thank you for your interest."
             ),
         )
+    if round_full(round_):
+        raise Refusal(
+            "full",
+            _(
+                "This survey has all the answers it was meant to collect. "
+                "Thank you for your interest."
+            ),
+        )
 
 
 def collector_full(collector: Collector) -> bool:
@@ -219,6 +227,14 @@ def collector_full(collector: Collector) -> bool:
         return False
     completed = Response.objects.filter(collector_id=collector.pk, status=ResponseStatus.COMPLETE)
     return completed.count() >= limit
+
+
+def round_full(round_: Round) -> bool:
+    """Whether a round that stops at its target has reached it (see collector_full)."""
+    if not (round_.stop_at_target and round_.target_responses):
+        return False
+    completed = Response.objects.filter(round_id=round_.pk, status=ResponseStatus.COMPLETE)
+    return completed.count() >= round_.target_responses
 
 
 def check_respondent_can_start(collector: Collector, invitation: Invitation | None) -> None:

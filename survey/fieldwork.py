@@ -90,7 +90,14 @@ def round_closing_effects(*, round_: Round) -> ClosingEffects:
     )
 
 
-ROUND_CHANGEABLE = ("label", "opens_at", "closes_at", "target_responses", "grace_minutes")
+ROUND_CHANGEABLE = (
+    "label",
+    "opens_at",
+    "closes_at",
+    "target_responses",
+    "stop_at_target",
+    "grace_minutes",
+)
 
 
 def round_update(*, round_: Round, **fields: Any) -> Round:

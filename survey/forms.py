@@ -826,6 +826,13 @@ class RoundForm(AccessibleForm):
     target_responses = forms.IntegerField(
         label=_("Target number of responses"), required=False, min_value=1, max_value=10_000_000
     )
+    stop_at_target = forms.BooleanField(
+        label=_("Stop new starts once the target is reached"),
+        required=False,
+        help_text=_(
+            "Those who already began can still finish, so the count can pass the target by a few."
+        ),
+    )
     grace_minutes = forms.IntegerField(
         label=_("Grace period (minutes)"),
         required=False,  # left empty: the model's default
@@ -848,6 +855,14 @@ class RoundForm(AccessibleForm):
             self.add_error(
                 "closes_at",
                 forms.ValidationError(_("The round must close after it opens."), code="range"),
+            )
+        stops = cleaned.get("stop_at_target")
+        if stops and not cleaned.get("target_responses") and "target_responses" not in self.errors:
+            self.add_error(
+                "target_responses",
+                forms.ValidationError(
+                    _("Set the target the round should stop at."), code="required"
+                ),
             )
         return cleaned
 

@@ -447,6 +447,8 @@ class Round(models.Model):
     target_responses = models.PositiveIntegerField(
         _("target number of responses"), null=True, blank=True
     )
+    # Once the round has its target of completed responses, its links take no new starts.
+    stop_at_target = models.BooleanField(_("stop new starts at the target"), default=False)
     status = models.CharField(
         _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )

@@ -12,10 +12,11 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
+from survey import fieldwork
 from survey.demo import demo_round_load, demo_survey_load
 from survey.models import Collector, Response, ResponseStatus
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
@@ -23,6 +24,7 @@ from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 pytestmark = pytest.mark.django_db
 
 FULL = "This link has all the answers it was meant to collect. Thank you for your interest."
+ROUND_FULL = "This survey has all the answers it was meant to collect. Thank you for your interest."
 
 
 @pytest.fixture
@@ -117,9 +119,16 @@ def test_the_full_link_says_so_in_the_respondents_language(agency, lang):
     with translation.override(lang):
         full = gettext(FULL)
     assert full != FULL
-    page = Client().get(reverse("respond:entry", args=[collector.token]) + f"?lang={lang}")
-    html = page.content.decode()
+    entry = reverse("respond:entry", args=[collector.token]) + f"?lang={lang}"
+    html = Client().get(entry).content.decode()
     assert full in html and ('dir="rtl"' in html) == (lang == "ar")
+    # The round's own target, reached, says so in the same language.
+    fieldwork.collector_set_limit(collector=collector, limit=None)
+    fieldwork.round_update(round_=collector.round, target_responses=1, stop_at_target=True)
+    with translation.override(lang):
+        round_full = gettext(ROUND_FULL)
+    assert round_full != ROUND_FULL
+    assert round_full in Client().get(entry).content.decode()
 
 
 def test_the_demo_shows_a_limit_on_the_schools_qr_code(client, agency, member_factory, login):
@@ -129,3 +138,35 @@ def test_the_demo_shows_a_limit_on_the_schools_qr_code(client, agency, member_fa
     login(member_factory(Role.VIEWER, agency=agency))
     completed = schools.responses.filter(status=ResponseStatus.COMPLETE).count()
     assert f"{completed} of 150 completed responses" in _round_page(client, schools)
+
+
+# ------------------------------------------------------------------ the round's own target
+
+
+def test_a_round_set_to_stop_at_its_target_refuses_new_starts_once_reached(
+    client, designer, collector
+):
+    round_ = collector.round
+    change = reverse("survey:round_update", args=[round_.version.survey_id, round_.pk])
+    fields = {
+        "change-label": round_.label,
+        "change-opens_at": timezone.localtime(round_.opens_at).strftime("%Y-%m-%dT%H:%M"),
+        "change-grace_minutes": "120",
+    }
+    # Stopping at a target needs a target; what was ticked stays ticked.
+    refused = client.post(change, {**fields, "change-stop_at_target": "on"})
+    assert refused.status_code == 400
+    assert "Set the target the round should stop at." in refused.content.decode()
+    assert re.search(r'name="change-stop_at_target"[^>]*checked', refused.content.decode())
+    done = client.post(
+        change, {**fields, "change-target_responses": "1", "change-stop_at_target": "on"}
+    )
+    assert done.status_code == 302
+    assert "new starts stop there" in _round_page(client, collector)
+
+    began = Client()
+    start(began, collector)
+    _finish(began, collector)
+    refused = Client().get(reverse("respond:entry", args=[collector.token]))
+    assert "This survey has all the answers it was meant to collect." in refused.content.decode()
+    assert "new starts are refused, those who began can finish" in _round_page(client, collector)
