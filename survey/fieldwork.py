@@ -371,6 +371,9 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         "target_share": round(100 * finished.total() / round_.target_responses, 1)
         if round_.target_responses
         else None,
+        # Past it, a round set to stop at its target refuses new starts (answering.round_full).
+        "target_reached": bool(round_.target_responses)
+        and finished.total() >= round_.target_responses,
     }
 
 

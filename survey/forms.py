@@ -1203,6 +1203,7 @@ class ResponseFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, round_: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.round_ = round_
         self.fields["collector"].choices = [
             ("", _("All collectors")),
             *[(c.pk, c.name) for c in round_.collectors.order_by("name", "pk")],
@@ -1212,22 +1213,24 @@ class ResponseFilterForm(AccessibleForm):
             *[(code, language_name(code)) for code in round_.version.languages],
         ]
 
-    def filters(self) -> dict[str, Any]:
-        """survey.review.round_responses's filters: each value offered, the others left at their default.
+    def _chosen(self, name: str) -> Any:
+        """A value offered and chosen; None for one not offered, which is shown as an error
+        while the list is still narrowed by the values that are valid."""
+        self.is_valid()
+        return None if name in self.errors else self.cleaned_data.get(name)
 
-        Call after is_valid(): a value not offered is shown as an error, and the
-        list is still narrowed by the values that are valid.
-        """
-        chosen = {
-            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
-        }
-        group = chosen.get("target_group") or None
+    def filters(self) -> dict[str, Any]:
+        """The list's filters, the round's included (survey.review's `filters`)."""
+        group = self._chosen("target_group") or None
         return {
-            "show": chosen.get("show") or REVIEW_SHOW_ALL,
-            "collector_id": chosen.get("collector"),
-            "language": chosen.get("language") or "",
+            "round_": self.round_,
+            "show": self._chosen("show") or REVIEW_SHOW_ALL,
+            "collector_id": self._chosen("collector"),
+            "language": self._chosen("language") or "",
             # None: every target group; "": the responses through none.
             "target_group": "" if group == NO_TARGET_GROUP else group,
-            "flag": chosen.get("flag") or "",
-            "order": chosen.get("order") or "newest",
+            "flag": self._chosen("flag") or "",
         }
+
+    def ordering(self) -> str:
+        return self._chosen("order") or "newest"

@@ -95,8 +95,12 @@ def round_responses(*, order: str = "newest", page: Any = 1, **filters: Any) -> 
     `filters`: _matching's.
     """
     responses = _matching(**filters).select_related("collector", "review")
+    return Paginator(_ordered(responses, order), PAGE_SIZE).get_page(page)
+
+
+def _ordered(responses: QuerySet[Response], order: str) -> QuerySet[Response]:
     _label, ordering = ORDERS.get(order, ORDERS["newest"])
-    return Paginator(responses.order_by(*ordering), PAGE_SIZE).get_page(page)
+    return responses.order_by(*ordering)
 
 
 def _matching(
@@ -177,14 +181,11 @@ def response_to_review(*, round_: Round, response_id: Any) -> Response:
 def next_awaiting(*, response: Response, **filters: Any) -> Response | None:
     """The next flagged response nobody has decided on, down the list from this one.
 
-    `filters`: _matching's but `show` (the list the reviewer came from: the next
-    one of the same collector, say).
+    `filters`: those of the list the reviewer came from (the next one of the same
+    collector, say), whatever review state that list showed.
     """
-    queue = (
-        _awaiting(_matching(round_=response.round, **filters))
-        .exclude(pk=response.pk)
-        .order_by("-submitted_at", "-pk")
-    )
+    filters = {**filters, "round_": response.round, "show": SHOW_ALL}
+    queue = _awaiting(_matching(**filters)).exclude(pk=response.pk).order_by("-submitted_at", "-pk")
     return queue.filter(submitted_at__lte=response.submitted_at).first() or queue.first()
 
 
@@ -311,9 +312,8 @@ def responses_csv(*, zone: str, order: str = "newest", **filters: Any) -> Iterat
     groups = {code: str(label) for code, label in TargetGroup.choices}
     awaiting = _("Awaiting review")
     here = ZoneInfo(zone)
-    _label, ordering = ORDERS.get(order, ORDERS["newest"])
-    responses = (
-        _matching(**filters).select_related("collector", "review__reviewed_by").order_by(*ordering)
+    responses = _ordered(
+        _matching(**filters).select_related("collector", "review__reviewed_by"), order
     )
 
     def when(moment: datetime | None) -> str:
@@ -399,17 +399,13 @@ def selection(**filters: Any) -> Selection:
     return Selection(found["count"], found["decided"], state, _narrowed(filters))
 
 
-class ListChanged(SurveyError):
-    """The list changed between the reviewer reading it and deciding for all of it."""
-
-
 def responses_review_all(
     *, decision: str, note: str, by: User | None, state: str, **filters: Any
 ) -> int:
     """Decide for every complete response the filters leave; how many it changed.
 
     `state`: selection()'s, as the reviewer saw it. If responses joined or left
-    the list since, nothing is decided (ListChanged): the reviewer sees the new
+    the list since, nothing is decided (SurveyError): the reviewer sees the new
     list and decides again. A decision already taken is replaced.
     """
     if decision not in DECISIONS_FOR_ALL:
@@ -421,7 +417,7 @@ def responses_review_all(
     with transaction.atomic():
         now = selection(**filters)
         if now.state != state:
-            raise ListChanged(
+            raise SurveyError(
                 ngettext(
                     "The list changed while you read it: %(count)d response now matches. "
                     "Check it, then decide again.",

@@ -1375,27 +1375,28 @@ def collector_invite(
 # ------------------------------------------------------------------ reviewing responses
 
 
+def _with_query(address: str, query: str) -> str:
+    return f"{address}?{query}" if query else address
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_agency_time
 def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     """The list; a POST decides for every response it shows (the filters stay in the address)."""
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
-    form = ResponseFilterForm(request.GET, round_=round_)
-    form.is_valid()  # a value not offered is shown as an error; the others still filter
-    filters = form.filters()
-    order = filters.pop("order")
+    listed = ResponseFilterForm(request.GET, round_=round_)
+    filters = listed.filters()
     query = request.GET.copy()
     query.pop("page", None)
     for_all = ReviewAllForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if form.errors:  # never decide for a list other than the one the reviewer saw
+        if listed.errors:  # never decide for a list other than the one the reviewer saw
             messages.error(request, _("Nothing was decided: correct the filters first."))
         elif for_all.is_valid():
             decision = for_all.cleaned_data["decision"]
             try:
                 count = review.responses_review_all(
-                    round_=round_,
                     decision=decision,
                     note=for_all.cleaned_data["note"],
                     by=request.user,
@@ -1407,16 +1408,16 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
             else:
                 messages.success(request, review.decision_for_all_message(decision, count))
                 address = reverse("survey:responses", args=[survey_id, round_id])
-                return redirect(f"{address}?{query.urlencode()}" if query else address)
+                return redirect(_with_query(address, query.urlencode()))
     return render(
         request,
         "survey/round_responses.html",
         {
             "round": round_,
             "survey": round_.version.survey,
-            "form": form,
+            "form": listed,
             "page": review.round_responses(
-                round_=round_, order=order, page=request.GET.get("page", 1), **filters
+                order=listed.ordering(), page=request.GET.get("page", 1), **filters
             ),
             "query": query.urlencode(),
             "counts": review.review_counts(round_=round_),
@@ -1425,10 +1426,10 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
             "narrow_first": review.NARROW_FIRST,
             # The template writes the list's state as it is now: a form sent back
             # confirms the list the reviewer sees then.
-            "selection": review.selection(round_=round_, **filters),
+            "selection": review.selection(**filters),
             "for_all": for_all,
         },
-        status=400 if form.errors or for_all.errors else 200,
+        status=400 if listed.errors or for_all.errors else 200,
     )
 
 
@@ -1438,11 +1439,11 @@ def round_responses(request: HttpRequest, survey_id: int, round_id: int) -> Http
 def round_responses_csv(request: HttpRequest, survey_id: int, round_id: int) -> HttpResponse:
     """The list as the filters leave it, every page, as a CSV file (streamed: a round can be large)."""
     _access, round_ = _round(request, survey_id, round_id, Action.ANALYSE)
-    form = ResponseFilterForm(request.GET, round_=round_)
-    if not form.is_valid():  # the list's page says what is wrong, with its error summary
+    listed = ResponseFilterForm(request.GET, round_=round_)
+    if not listed.is_valid():  # the list's page says what is wrong, with its error summary
         return round_responses(request, survey_id, round_id)
     lines = review.responses_csv(
-        zone=timezone.get_current_timezone_name(), round_=round_, **form.filters()
+        zone=timezone.get_current_timezone_name(), order=listed.ordering(), **listed.filters()
     )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
@@ -1462,12 +1463,8 @@ def response_review(
     # The list the reviewer came from, in the address: the way back keeps its filters,
     # and the next response awaiting review is the next in it.
     query = request.GET.urlencode()
-    listed = ResponseFilterForm(request.GET, round_=round_)
-    listed.is_valid()  # a value not offered is left out
-    filters = listed.filters()
-    del filters["order"], filters["show"]
-    here = reverse("survey:response", args=[survey_id, round_id, response.pk])
-    here += f"?{query}" if query else ""
+    listed = ResponseFilterForm(request.GET, round_=round_).filters()
+    here = _with_query(reverse("survey:response", args=[survey_id, round_id, response.pk]), query)
     current = getattr(response, "review", None)
     # The reason starts empty: it belongs to the decision it was given for (shown
     # above the form, and in the history), not to the next one.
@@ -1501,7 +1498,7 @@ def response_review(
             "response": response,
             "current": current,
             "form": form,
-            "page": review.review_page(response=response, language=get_language(), listed=filters),
+            "page": review.review_page(response=response, language=get_language(), listed=listed),
             "query": query,
         },
         status=400 if form.is_bound and form.errors else 200,
