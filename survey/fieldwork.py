@@ -213,11 +213,16 @@ def round_move_to_version(*, round_: Round, version_id: object) -> SurveyVersion
 class RoundState:
     """Where fieldwork stands for respondents, which the stored status alone does not say."""
 
-    code: str  # open, scheduled, paused, ended, closed: also the badge's CSS class
+    code: str  # open, full, scheduled, paused, ended, closed: also the badge's CSS class
     label: str
 
 
-def round_state(*, round_: Round, now: datetime | None = None) -> RoundState:
+def round_state(*, round_: Round, completed: int, now: datetime | None = None) -> RoundState:
+    """completed: the round's completed responses, which the caller has counted already.
+
+    "Full" is a round set to stop at its target that has reached it: its links
+    refuse new starts (answering.round_full), so "Open" would mislead the agency.
+    """
     now = now or timezone.now()
     if round_.status == RoundStatus.CLOSED:
         return RoundState("closed", _("Closed"))
@@ -227,7 +232,28 @@ def round_state(*, round_: Round, now: datetime | None = None) -> RoundState:
         return RoundState("scheduled", _("Not open yet"))
     if round_.status == RoundStatus.PAUSED:
         return RoundState("paused", _("Paused"))
+    if round_.stop_at_target and round_.target_responses and completed >= round_.target_responses:
+        return RoundState("full", _("Full"))
     return RoundState("open", _("Open"))
+
+
+def survey_rounds(*, survey_id: int) -> list[tuple[Round, RoundState]]:
+    """A survey's rounds with where each stands, for the list on the version page.
+
+    The stored status alone says "Open" for a round past its closing date or
+    at its target; one query counts the completed responses of all of them.
+    """
+    rounds = (
+        Round.objects.filter(version__survey_id=survey_id)
+        .select_related("version")
+        .annotate(completed=Count("responses", filter=Q(responses__status=ResponseStatus.COMPLETE)))
+        .order_by("-opens_at", "-pk")  # newest first, as Round.Meta orders them
+    )
+    now = timezone.now()
+    return [
+        (round_, round_state(round_=round_, completed=round_.completed, now=now))
+        for round_ in rounds
+    ]
 
 
 def collector_create(*, round_: Round, name: str, kind: str = "link", **fields: Any) -> Collector:

@@ -274,7 +274,7 @@ def version_editor(request: HttpRequest, survey_id: int, version_id: int) -> Htt
             initial={"name": _("Copy of %(name)s") % {"name": survey.name}}
         ),
         "languages": [(code, *language_label(code)) for code in version.languages],
-        "rounds": Round.objects.filter(version__survey=survey).select_related("version"),
+        "rounds": fieldwork.survey_rounds(survey_id=survey.pk),
     }
     return render(request, "survey/version_editor.html", context)
 
@@ -1030,6 +1030,7 @@ def _round_page(
     sent_back = any(
         f is not None for f in (collector_form, invite, rename, limit, text, change_form)
     )
+    progress = fieldwork.round_progress(round_=round_)
     return render(
         request,
         "survey/round_detail.html",
@@ -1038,13 +1039,13 @@ def _round_page(
             "survey": round_.version.survey,
             "version": round_.version,
             "collectors": cards,
-            "progress": fieldwork.round_progress(round_=round_),
+            "progress": progress,
             "days": fieldwork.round_days(round_=round_, zone=timezone.get_current_timezone_name()),
             "stops": fieldwork.round_stops(round_=round_),
             "stopped_after_hours": int(fieldwork.STOPPED_AFTER.total_seconds() // 3600),
             "can_design": can_design,
             "review": review.review_counts(round_=round_) if can_analyse else None,
-            "state": fieldwork.round_state(round_=round_),
+            "state": fieldwork.round_state(round_=round_, completed=progress["total"].completed),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
             "move": fieldwork.round_version_move(round_=round_) if can_design else None,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from accounts.models import Role
 from survey import fieldwork
 from survey.demo import demo_round_load, demo_survey_load
-from survey.models import Collector, Response, ResponseStatus
+from survey.models import Collector, Response, ResponseStatus, RoundStatus
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,35 @@ def test_a_round_set_to_stop_at_its_target_refuses_new_starts_once_reached(
     refused = Client().get(reverse("respond:entry", args=[collector.token]))
     assert "This survey has all the answers it was meant to collect." in refused.content.decode()
     assert "new starts are refused, those who began can finish" in _round_page(client, collector)
+
+
+def test_a_round_at_its_target_is_marked_full_where_the_agency_looks(client, designer, collector):
+    """Its links refuse new starts, so a badge saying "Open" would mislead the agency."""
+    round_ = collector.round
+    version_page = reverse("survey:version", args=[round_.version.survey_id, round_.version_id])
+
+    def badges() -> tuple[str, str]:
+        on_round = re.search(
+            r'class="status status-(\w+)">([^<]+)<', _round_page(client, collector)
+        )
+        listed = re.search(
+            r'class="status status-(\w+)">([^<]+)</span></li>',
+            client.get(version_page).content.decode(),
+        )
+        return on_round.groups(), listed.groups()
+
+    fieldwork.round_update(round_=round_, target_responses=1, stop_at_target=True)
+    assert badges() == (("open", "Open"), ("open", "Open"))
+    began = Client()
+    start(began, collector)
+    _finish(began, collector)
+    assert badges() == (("full", "Full"), ("full", "Full"))
+
+    # A round that only aims at its target keeps taking responses: still open.
+    fieldwork.round_update(round_=round_, target_responses=1, stop_at_target=False)
+    assert badges() == (("open", "Open"), ("open", "Open"))
+    # Paused says paused, full or not.
+    fieldwork.round_update(round_=round_, target_responses=1, stop_at_target=True)
+    round_.status = RoundStatus.PAUSED
+    round_.save(update_fields=["status"])
+    assert badges() == (("paused", "Paused"), ("paused", "Paused"))

@@ -544,6 +544,10 @@ def test_a_designer_extends_fieldwork_and_the_link_opens_again(designer_client, 
     )
     page_url = reverse("survey:round", args=[published.survey_id, round_.pk])
     assert "Ended on its closing date" in designer_client.get(page_url).content.decode()
+    # The list of rounds on the version page says so too, not the stored "Open".
+    version_page = reverse("survey:version", args=[published.survey_id, published.pk])
+    listed = designer_client.get(version_page).content.decode()
+    assert re.search(r"status-ended\">Ended on its closing date</span></li>", listed)
     link = reverse("respond:entry", args=[round_.collectors.get().token])
     assert "This survey is closed" in Client().get(link).content.decode()
 
