@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import statistics
 from datetime import timedelta
@@ -452,6 +453,38 @@ def test_leaving_many_out_needs_a_reason_and_an_earlier_decision_is_replaced(
     assert len(round_frame(demo_round.pk)) == (
         demo_round.responses.filter(status=ResponseStatus.COMPLETE).count()
     )
+
+
+def test_two_responses_swapped_for_two_others_with_the_same_sum_of_ids_is_a_change(
+    client, demo_round, school_duplicates, analyst
+):
+    """Another analyst decides two of the list while two others get flagged: the
+    count, the newest and even the sum of the ids stay the same."""
+    _schools, pupils, speeder = school_duplicates
+    listed = _url("responses", demo_round) + "?show=awaiting"
+    page = client.get(listed)
+    shown = sorted([*(r.pk for r in pupils), speeder.pk])
+    newest = shown[-1]
+    others = set(
+        demo_round.responses.filter(status=ResponseStatus.COMPLETE, pk__lt=newest)
+        .exclude(pk__in=shown)
+        .values_list("pk", flat=True)
+    )
+    leaving, joining = next(
+        ((a, b), (c, total - c))
+        for a, b in itertools.combinations(shown[:-1], 2)
+        for total in [a + b]
+        for c in sorted(others)
+        if total - c in others and c < total - c
+    )
+    for pk in leaving:
+        ResponseReview.objects.create(response_id=pk, decision=ReviewDecision.KEEP)
+    Response.objects.filter(pk__in=joining).update(quality_flags=["straight_lining"])
+
+    refused = client.post(listed, {"decision": ReviewDecision.KEEP, "state": _state(page)})
+    assert refused.status_code == 400
+    assert "The list changed while you read it: 6 responses now match." in _text(refused)
+    assert set(ResponseReview.objects.values_list("response_id", flat=True)) == set(leaving)
 
 
 def test_a_list_that_changed_while_the_analyst_read_it_is_not_decided_for(
