@@ -222,11 +222,15 @@ def collector_full(collector: Collector) -> bool:
     (as when a round closes), so the count can pass the limit by a few. Without a
     limit nothing is counted: the answering path reads one attribute.
     """
-    limit = collector.response_limit
-    if not limit:
+    if not collector.response_limit:
         return False
     completed = Response.objects.filter(collector_id=collector.pk, status=ResponseStatus.COMPLETE)
-    return completed.count() >= limit
+    return collector_limit_reached(collector, completed.count())
+
+
+def collector_limit_reached(collector: Collector, completed: int) -> bool:
+    """The rule of collector_full, for a page that has counted the completed responses."""
+    return bool(collector.response_limit) and completed >= collector.response_limit
 
 
 def round_full(round_: Round) -> bool:
@@ -234,7 +238,13 @@ def round_full(round_: Round) -> bool:
     if not (round_.stop_at_target and round_.target_responses):
         return False
     completed = Response.objects.filter(round_id=round_.pk, status=ResponseStatus.COMPLETE)
-    return completed.count() >= round_.target_responses
+    return round_target_stops_starts(round_, completed.count())
+
+
+def round_target_stops_starts(round_: Round, completed: int) -> bool:
+    """The rule of round_full, for a page that has counted the completed responses."""
+    target = round_.target_responses
+    return round_.stop_at_target and bool(target) and completed >= target
 
 
 def check_respondent_can_start(collector: Collector, invitation: Invitation | None) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from survey import invitations
-from survey.answering import compiled_for
+from survey.answering import collector_limit_reached, compiled_for, round_target_stops_starts
 from survey.exceptions import SurveyError
 from survey.i18n import has_text, normalize_language, text_for
 from survey.logic import page_at
@@ -232,7 +232,7 @@ def round_state(*, round_: Round, completed: int, now: datetime | None = None) -
         return RoundState("scheduled", _("Not open yet"))
     if round_.status == RoundStatus.PAUSED:
         return RoundState("paused", _("Paused"))
-    if round_.stop_at_target and round_.target_responses and completed >= round_.target_responses:
+    if round_target_stops_starts(round_, completed):
         return RoundState("full", _("Full"))
     return RoundState("open", _("Open"))
 
@@ -646,8 +646,7 @@ class CollectorRow:
 
     @property
     def full(self) -> bool:
-        limit = self.collector.response_limit
-        return bool(limit) and self.completed >= limit
+        return collector_limit_reached(self.collector, self.completed)
 
 
 def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) -> list[CollectorRow]:
