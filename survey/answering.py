@@ -109,7 +109,9 @@ def _closed_since(round_: Round, collector: Collector) -> Any:
     """When new starts stopped (None while open): the earliest of close, pause or end date."""
     now = timezone.now()
     moments = []
-    if round_.status != RoundStatus.OPEN and round_.status_changed_at:
+    # A paused round still takes a staff test link's tries (check_can_start).
+    paused_for_it = round_.status == RoundStatus.CLOSED or collector.kind != CollectorKind.TEST
+    if round_.status != RoundStatus.OPEN and round_.status_changed_at and paused_for_it:
         moments.append(round_.status_changed_at)
     if round_.closes_at and round_.closes_at <= now:
         moments.append(round_.closes_at)
@@ -189,14 +191,23 @@ def continue_until(round_: Round) -> Any:
 
 
 def check_can_start(collector: Collector) -> None:
+    """Refused (Refusal) unless the round takes new starts through this collector.
+
+    A staff test link takes them before the round opens and while it is paused,
+    which is when an agency tries the real pages; never after the round ends,
+    nor past the round's target (its tries are not the public's answers).
+    """
     round_ = collector.round
     now = timezone.now()
-    if round_.opens_at > now:
+    testing = collector.kind == CollectorKind.TEST
+    if round_.opens_at > now and not testing:
         raise Refusal("not_open", _opening(round_))
     if round_.status == RoundStatus.CLOSED or (round_.closes_at and round_.closes_at <= now):
         raise Refusal("closed", _("This survey is closed. Thank you for your interest."))
-    if round_.status == RoundStatus.PAUSED or not collector.active:
+    if (round_.status == RoundStatus.PAUSED and not testing) or not collector.active:
         raise Refusal("paused", _("This survey is paused for now. Please come back later."))
+    if testing:
+        return
     if collector_full(collector):
         raise Refusal(
             "full",
@@ -237,7 +248,9 @@ def round_full(round_: Round) -> bool:
     """Whether a round that stops at its target has reached it (see collector_full)."""
     if not (round_.stop_at_target and round_.target_responses):
         return False
-    completed = Response.objects.filter(round_id=round_.pk, status=ResponseStatus.COMPLETE)
+    completed = Response.objects.filter(round_id=round_.pk, status=ResponseStatus.COMPLETE).exclude(
+        collector__kind=CollectorKind.TEST
+    )  # tries are not the public's answers
     return round_target_stops_starts(round_, completed.count())
 
 
@@ -657,6 +670,9 @@ def median_duration(round_id: int) -> float | None:
     """The median duration of the round's last 1,000 complete responses (None under 5).
 
     Cached for a minute: completing a response must not cost a sort over the round.
+    A staff test link's tries are not the public's pace (a colleague clicking
+    through in a minute, before the opening, would set the bar for the first
+    respondents): left out.
     """
     key = f"survey:median-duration:{round_id}"
     cached = cache.get(key)
@@ -665,6 +681,7 @@ def median_duration(round_id: int) -> float | None:
     durations = list(
         Response.objects.filter(round_id=round_id, status=ResponseStatus.COMPLETE)
         .exclude(duration_seconds=None)
+        .exclude(collector__kind=CollectorKind.TEST)
         .order_by("-submitted_at")
         .values_list("duration_seconds", flat=True)[:1000]
     )

@@ -218,7 +218,8 @@ class RoundState:
 
 
 def round_state(*, round_: Round, completed: int, now: datetime | None = None) -> RoundState:
-    """completed: the round's completed responses, which the caller has counted already.
+    """completed: the round's completed responses toward its target (a staff test
+    link's left out), which the caller has counted already.
 
     "Full" is a round set to stop at its target that has reached it: its links
     refuse new starts (answering.round_full), so "Open" would mislead the agency.
@@ -246,7 +247,13 @@ def survey_rounds(*, survey_id: int) -> list[tuple[Round, RoundState]]:
     rounds = (
         Round.objects.filter(version__survey_id=survey_id)
         .select_related("version")
-        .annotate(completed=Count("responses", filter=Q(responses__status=ResponseStatus.COMPLETE)))
+        .annotate(
+            completed=Count(
+                "responses",
+                filter=Q(responses__status=ResponseStatus.COMPLETE)
+                & ~Q(responses__collector__kind=CollectorKind.TEST),
+            )
+        )
         .order_by("-opens_at", "-pk")  # newest first, as Round.Meta orders them
     )
     now = timezone.now()
@@ -346,9 +353,15 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         version_completed[row["version_id"]] += row["completed"]
         language_started[row["language"]] += row["started"]
         language_completed[row["language"]] += row["completed"]
+    collectors = list(round_.collectors.order_by("name", "pk"))
+    # A staff test link's tries are not the public's: they count in its own row and
+    # the totals (they were started and sent), not toward the target or the median.
+    tries = sum(finished[c.pk] for c in collectors if c.kind == CollectorKind.TEST)
+    toward_target = finished.total() - tries
     durations = list(
         responses.filter(complete)
         .exclude(duration_seconds=None)
+        .exclude(collector__kind=CollectorKind.TEST)
         .values_list("duration_seconds", flat=True)
     )
     median = int(statistics.median(durations)) if durations else None
@@ -374,7 +387,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
                 flagged[collector.pk],
                 key=collector.pk,
             )
-            for collector in round_.collectors.order_by("name", "pk")
+            for collector in collectors
         ],
         "flags": [
             (code, label, kinds[code]) for code, label in QUALITY_FLAGS.items() if kinds[code]
@@ -394,12 +407,13 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
         "median_seconds": median,
         "median_text": duration_text(median) if median is not None else "",
         "target": round_.target_responses,
-        "target_share": round(100 * finished.total() / round_.target_responses, 1)
+        "target_share": round(100 * toward_target / round_.target_responses, 1)
         if round_.target_responses
         else None,
         # Past it, a round set to stop at its target refuses new starts (answering.round_full).
         "target_reached": bool(round_.target_responses)
-        and finished.total() >= round_.target_responses,
+        and toward_target >= round_.target_responses,
+        "toward_target": toward_target,  # the completed responses, a test link's tries left out
     }
 
 

@@ -909,7 +909,14 @@ class CollectorForm(AccessibleForm):
         max_length=200,
         help_text=_("For example “Instagram campaign” or “Schools in Region X”."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=CollectorKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=CollectorKind.choices,
+        help_text=_(
+            "A staff test link works before the round opens and while it is paused; "
+            "what is sent through it is left out of the results."
+        ),
+    )
     preset_target_group = forms.ChoiceField(
         label=_("Target group"), choices=[("", "—"), *TargetGroup.choices], required=False
     )

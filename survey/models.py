@@ -474,6 +474,9 @@ class CollectorKind(models.TextChoices):
     QR = "qr", _("QR code")
     EMBED = "embed", _("Embedded on a website")
     EMAIL = "email", _("Email invitations")
+    # For the agency's own tries: open before the round and while it is paused,
+    # and whatever is sent through it is left out of the results as a test.
+    TEST = "test", _("Staff test link")
 
 
 class Collector(models.Model):

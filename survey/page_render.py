@@ -788,6 +788,11 @@ _RECEIPT = "cepa-receipt-placeholder"
 _ADDRESS = "cepa-address-placeholder"
 
 
+# How what a browser sends is a test, left out of the results (the pages say which).
+TEST_LINK = "link"  # through a staff test link (CollectorKind.TEST)
+TEST_SIGNED_IN = "signed_in"  # from a browser signed in to the agency
+
+
 @lru_cache(maxsize=1024)
 def _thank_you_layout(
     compiled: CompiledSurvey,
@@ -799,7 +804,7 @@ def _thank_you_layout(
     answered_before: bool,
     afresh_url: str,
     address: bool,
-    test: bool,
+    test: str,
 ) -> str:
     del ui_language  # part of the cache key
     return render_to_string(
@@ -826,7 +831,7 @@ def thank_you_page(
     answered_before: bool,
     afresh_url: str,
     address: str,
-    test: bool = False,
+    test: str = "",
 ) -> str:
     """The thank-you page (call inside the interface language, as for question pages).
 
@@ -834,7 +839,8 @@ def thank_you_page(
     the receipt code and its own address (with the state, where the browser
     keeps no cookie): written once for each kind and those filled in.
     `address`: given when the page comes in the answer to the last page.
-    `test`: sent by a signed-in member of the agency, and left out as a test.
+    `test`: how what was sent is a test, left out of the results (TEST_LINK,
+    TEST_SIGNED_IN), or "".
     """
     html = _thank_you_layout(
         compiled,
@@ -858,15 +864,15 @@ def welcome_page(
     error: str = "",
     challenge: tuple[str, int, int] | None = None,
     consent: bool = False,
-    staff: bool = False,
+    test: str = "",
 ) -> str:
     """The welcome page: intro, privacy notice and consent (in the interface language).
 
     Without an error or a sum to solve it is the same for everyone but the
-    nonce, so it is rendered once and the nonce filled in. `staff`: the browser
-    is signed in to the agency; the page says that what it sends is a test.
+    nonce, so it is rendered once and the nonce filled in. `test`: as for
+    thank_you_page; the page says that what is sent is a test.
     """
-    if not error and challenge is None and not staff:
+    if not error and challenge is None and not test:
         html = _plain_welcome(compiled, language, translation.get_language())
         return html.replace(_NONCE, escape(nonce))
     return render_to_string(
@@ -877,6 +883,6 @@ def welcome_page(
             "error": error,
             "challenge": challenge,
             "consent": consent,
-            "staff": staff,
+            "test": test,
         },
     )

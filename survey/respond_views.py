@@ -64,8 +64,15 @@ from survey.logic import (
     PAGE_FIELD,
     STATE_FIELD,
 )
-from survey.models import Collector, Response, ResponseStatus
-from survey.page_render import respondent_page, thank_you_page, ui_part, welcome_page
+from survey.models import Collector, CollectorKind, Response, ResponseStatus
+from survey.page_render import (
+    TEST_LINK,
+    TEST_SIGNED_IN,
+    respondent_page,
+    thank_you_page,
+    ui_part,
+    welcome_page,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -388,17 +395,23 @@ def _remember(request: HttpRequest, response: HttpResponse, name: str, value: ob
     )
 
 
-def _staff_testing(request: HttpRequest, collector: Collector) -> bool:
-    """A browser signed in to the agency that runs the survey: its answers are a test.
+def _testing(request: HttpRequest, collector: Collector) -> str:
+    """Whether what this browser sends is a test, left out of the results: how, or "".
 
-    Respondents have no account, so no session cookie: for them this is one
-    lookup in the request's cookies (survey.review.response_leave_out_as_test).
+    TEST_LINK: the collector is a staff test link. TEST_SIGNED_IN: a browser
+    signed in to the agency that runs the survey. Respondents have no account,
+    so no session cookie: for them this is one lookup in the request's cookies
+    (survey.review.response_leave_out_as_test).
     """
+    if collector.kind == CollectorKind.TEST:
+        return TEST_LINK
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if not session_key:
-        return False
+        return ""
     survey = collector.round.version.survey  # read once, on the link's shared instances
-    return signed_in_member(session_key=session_key, agency_id=survey.agency_id)
+    if signed_in_member(session_key=session_key, agency_id=survey.agency_id):
+        return TEST_SIGNED_IN
+    return ""
 
 
 def _current_response(request: HttpRequest, token: str) -> Response | None:
@@ -561,7 +574,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
             error=error,
             challenge=answering.challenge_new() if collector.challenge or ask_sum else None,
             consent=consent,
-            staff=_staff_testing(request, collector),
+            test=_testing(request, collector),
         )
     if restart:  # its language links must not lead back to the answers already here
         html = html.replace('href="?lang=', f'href="?{RESTART}=1&amp;lang=')
@@ -645,7 +658,7 @@ def page(request: HttpRequest, token: str) -> HttpResponse:
                     pausing=LATER_BUTTON in request.POST,
                 )
             if outcome.finished:
-                test = _staff_testing(request, response.collector)
+                test = _testing(request, response.collector)
                 if test:
                     review.response_leave_out_as_test(response=response)
                 thanks = _carry(_links(token).done, carry)
@@ -756,7 +769,7 @@ def embed_script(request: HttpRequest) -> HttpResponse:
 def done(request: HttpRequest, token: str) -> HttpResponse:
     collector = _collector(token)
     response = _current_response(request, token)
-    test = response is not None and _staff_testing(request, collector)
+    test = _testing(request, collector) if response is not None else ""
     return _thank_you(request, token, collector, response, test=test)
 
 
@@ -766,11 +779,11 @@ def _thank_you(
     collector: Collector,
     response: Response | None,
     address: str = "",
-    test: bool = False,
+    test: str = "",
 ) -> HttpResponse:
     """The thank-you page; `address`: its own, when it comes in the answer to the last page.
 
-    `test`: sent from a browser signed in to the agency (_staff_testing).
+    `test`: how what was sent is a test (_testing), or "".
     """
     # The thank-you message of the version answered (the round may have moved on since).
     compiled = answering.compiled_for(response.version if response else collector.round.version)
@@ -792,7 +805,7 @@ def _thank_you(
             if answering.can_start_afresh(collector)
             else "",
             address=address,
-            test=test and complete,
+            test=test if complete else "",
         )
     return _private(HttpResponse(html), language)
 

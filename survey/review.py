@@ -33,6 +33,7 @@ from survey.fieldwork import QUALITY_FLAG_REASONS, QUALITY_FLAGS
 from survey.i18n import match_language
 from survey.logic import OTHER, CompiledQuestion, CompiledSurvey
 from survey.models import (
+    CollectorKind,
     QuestionType,
     Response,
     ResponseReview,
@@ -507,18 +508,23 @@ TEST_NOTE = gettext_lazy(
     "Sent from a browser signed in to the agency: most likely a test. "
     "Keep it if it is a real answer."
 )
+TEST_LINK_NOTE = gettext_lazy(
+    "Sent through the agency's test link: most likely a test. Keep it if it is a real answer."
+)
 
 
 def response_leave_out_as_test(*, response: Response) -> None:
-    """Leave out a response a signed-in member of the agency sent: staff open their
-    link to test it, and their answers would count as the public's.
+    """Leave out a response sent through a staff test link, or by a signed-in member
+    of the agency: staff open their link to test it, and their answers would
+    count as the public's.
 
     Nobody is named: the agency's staff answer anonymously too. A response
     already decided on (a second click on the last page) keeps its decision.
     """
     if not ResponseReview.objects.filter(response=response).exists():
+        note = TEST_LINK_NOTE if response.collector.kind == CollectorKind.TEST else TEST_NOTE
         response_review_set(
-            response=response, decision=ReviewDecision.LEAVE_OUT, note=str(TEST_NOTE), by=None
+            response=response, decision=ReviewDecision.LEAVE_OUT, note=str(note), by=None
         )
 
 

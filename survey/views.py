@@ -1045,7 +1045,7 @@ def _round_page(
             "stopped_after_hours": int(fieldwork.STOPPED_AFTER.total_seconds() // 3600),
             "can_design": can_design,
             "review": review.review_counts(round_=round_) if can_analyse else None,
-            "state": fieldwork.round_state(round_=round_, completed=progress["total"].completed),
+            "state": fieldwork.round_state(round_=round_, completed=progress["toward_target"]),
             "change_form": change_form or RoundChangeForm.for_round(round_),
             "collector_form": collector_form or CollectorForm(languages=round_.version.languages),
             "move": fieldwork.round_version_move(round_=round_) if can_design else None,

@@ -2,9 +2,15 @@
 
 Left out of the results, never counted as the public's answers, and said so
 on the welcome and thank-you pages; an analyst can keep one that was real.
+Colleagues without an account, other phones and embeds on a trial page use a
+staff test link instead: open before the round and while it is paused.
 """
 
 from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -12,19 +18,29 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Role
-from survey import respond_views, review, selectors
+from survey import fieldwork, respond_views, review, selectors
 from survey.demo import demo_round_load, demo_survey_load
-from survey.models import Response, ResponseReview, ResponseStatus, ReviewDecision, ReviewEvent
+from survey.models import (
+    CollectorKind,
+    Response,
+    ResponseReview,
+    ResponseStatus,
+    ReviewDecision,
+    ReviewEvent,
+    RoundStatus,
+)
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
 pytestmark = pytest.mark.django_db
 
 WELCOME_NOTICE = "You are signed in to the agency that runs this survey"
 THANKS_NOTICE = "this response is left out of the results as a test"
+LINK_NOTICE = "This is the agency's test link: what you send through it is kept as a test"
+LINK_THANKS = "Sent through the agency's test link, this response is left out of the results"
 
 
 def _answer_everything(client, collector):
@@ -98,7 +114,7 @@ def test_the_public_pays_nothing_for_it(collector, monkeypatch):
 
     queries_of_a_walk()  # the questionnaire compiled once for the process
     checked = queries_of_a_walk()
-    monkeypatch.setattr(respond_views, "_staff_testing", lambda request, collector: False)
+    monkeypatch.setattr(respond_views, "_testing", lambda request, collector: "")
     assert len(checked) == len(queries_of_a_walk())
     assert not [sql for sql in checked if "session" in sql.lower() or "membership" in sql.lower()]
 
@@ -115,3 +131,165 @@ def test_the_notice_reads_in_the_respondents_language(client, agency, member_fac
         )
     page = _welcome(client, collector, lang)
     assert notice in page and WELCOME_NOTICE not in page
+
+
+# ------------------------------------------------------------------ the staff test link
+
+
+def _add_test_link(client, round_) -> object:
+    """Added by a designer on the round page, as any collector."""
+    added = client.post(
+        reverse("survey:collector_add", args=[round_.version.survey_id, round_.pk]),
+        {"name": "Tries by the team", "kind": CollectorKind.TEST},
+    )
+    assert added.status_code == 302
+    return round_.collectors.get(kind=CollectorKind.TEST)
+
+
+def test_a_test_link_lets_colleagues_try_the_real_pages_before_the_round_opens(
+    client, collector, agency, member_factory, login
+):
+    round_ = collector.round
+    fieldwork.round_update(round_=round_, opens_at=timezone.now() + timedelta(days=7))
+    login(member_factory(Role.DESIGNER, agency=agency))
+    test_link = _add_test_link(client, round_)
+    card = client.get(reverse("survey:round", args=[round_.version.survey_id, round_.pk]))
+    assert "For the agency's staff only" in unescape(card.content.decode())
+
+    # The public link waits for the opening day; a colleague's phone, signed in to
+    # nothing, answers through the test link and is told it is a test.
+    public = Client()
+    assert "This survey opens on" in _welcome(public, collector)
+    colleague = Client()
+    assert LINK_NOTICE in _welcome(colleague, test_link)
+    assert WELCOME_NOTICE not in _welcome(colleague, test_link)
+    thanks = _answer_everything(colleague, test_link)
+    assert LINK_THANKS in thanks.content.decode()
+
+    response = Response.objects.get()
+    assert (response.collector, response.status) == (test_link, ResponseStatus.COMPLETE)
+    decision = ResponseReview.objects.get(response=response)
+    assert (decision.decision, decision.note) == (
+        ReviewDecision.LEAVE_OUT,
+        str(review.TEST_LINK_NOTE),
+    )
+    # The thank-you page reached again says it too, and the next colleague may begin.
+    done = colleague.get(reverse("respond:done", args=[test_link.token])).content.decode()
+    assert LINK_THANKS in done and "Start the survey for another person" in done
+
+
+def _status_changed(round_, *, days_ago: int) -> None:
+    """As if paused or closed that long ago (saved: the links' cache forgets the round)."""
+    round_.refresh_from_db()
+    round_.status_changed_at = timezone.now() - timedelta(days=days_ago)
+    round_.save()
+
+
+def test_a_test_link_works_while_the_round_is_paused_never_after_it_ends(
+    client, collector, agency, member_factory, login
+):
+    round_ = collector.round
+    login(member_factory(Role.DESIGNER, agency=agency))
+    test_link = _add_test_link(client, round_)
+    fieldwork.round_set_status(round_=round_, status=RoundStatus.PAUSED)
+    # Paused long ago, past the grace period that lets the public finish.
+    _status_changed(round_, days_ago=3)
+    assert "This survey is paused for now" in _welcome(Client(), collector)
+    trying = Client()
+    assert LINK_NOTICE in _welcome(trying, test_link)
+    assert LINK_THANKS in _answer_everything(trying, test_link).content.decode()
+    assert Response.objects.get().status == ResponseStatus.COMPLETE
+
+    # Its own pause stops it, as any collector's.
+    fieldwork.collector_set_active(collector=test_link, active=False)
+    assert "This survey is paused for now" in _welcome(Client(), test_link)
+    fieldwork.collector_set_active(collector=test_link, active=True)
+    # Once the round is closed nothing starts, nor goes on after the grace period.
+    began = Client()
+    start(began, test_link)
+    fieldwork.round_set_status(round_=round_, status=RoundStatus.CLOSED)
+    assert "This survey is closed" in _welcome(Client(), test_link)
+    _status_changed(round_, days_ago=1)
+    late = began.post(page_url(test_link), PAGE_1).content.decode()
+    assert "This survey closed and the time to finish has passed" in late
+
+
+def test_a_test_link_does_not_count_against_the_public_limits(
+    client, collector, agency, member_factory, login
+):
+    """The round's target stops the public's starts, not the team's tries."""
+    round_ = collector.round
+    login(member_factory(Role.DESIGNER, agency=agency))
+    test_link = _add_test_link(client, round_)
+    fieldwork.round_update(round_=round_, target_responses=1, stop_at_target=True)
+    round_page = reverse("survey:round", args=[round_.version.survey_id, round_.pk])
+    version_page = reverse("survey:version", args=[round_.version.survey_id, round_.version_id])
+
+    def badges() -> list[str]:
+        on_round = client.get(round_page).content.decode()
+        listed = client.get(version_page).content.decode()  # the version's list of rounds
+        return [
+            re.search(r'class="status status-(\w+)"', on_round).group(1),
+            re.search(r'class="status status-(\w+)">[^<]+</span></li>', listed).group(1),
+        ]
+
+    # A try first: the public link still takes its one response.
+    _answer_everything(Client(), test_link)
+    assert "target 1 (0.0% reached)" in unescape(client.get(round_page).content.decode())
+    assert badges() == ["open", "open"]
+    assert "This survey has all the answers" not in _welcome(Client(), collector)
+    _answer_everything(Client(), collector)
+    assert "This survey has all the answers" in _welcome(Client(), collector)
+    assert badges() == ["full", "full"]
+    assert LINK_NOTICE in _welcome(Client(), test_link)
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_the_test_link_notices_read_in_the_respondents_language(agency, lang):
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    test_link = fieldwork.collector_create(round_=round_, name="Tries", kind=CollectorKind.TEST)
+    english = (
+        "This is the agency's test link: what you send through it is kept as a test, "
+        "left out of the results. It works before the survey opens and while it is paused.",
+        "Sent through the agency's test link, this response is left out of the results "
+        "as a test. An analyst can keep it, on the round's Responses page.",
+    )
+    with translation.override(lang):
+        notice, thanks = (gettext(text) for text in english)
+    assert (notice, thanks) != english  # both translated
+    page = unescape(_welcome(Client(), test_link, lang))
+    assert notice in page and english[0] not in page
+    assert f'<html lang="{"zh-Hans" if lang == "zh-hans" else lang}"' in page
+
+
+def test_quick_tries_through_the_test_link_do_not_set_the_pace_for_speeders(collector):
+    """Colleagues click through in a minute; the public's first careful answers are no speeders."""
+    from survey.answering import compiled_for, median_duration, quality_flags
+
+    round_ = collector.round
+    test_link = fieldwork.collector_create(round_=round_, name="Tries", kind=CollectorKind.TEST)
+
+    def complete(through, count: int, seconds: int, tag: str) -> None:
+        Response.objects.bulk_create(
+            Response(
+                round=round_,
+                version=round_.version,
+                collector=through,
+                start_nonce=f"{tag}{i}",
+                language="en",
+                status=ResponseStatus.COMPLETE,
+                answers={"age": i},
+                receipt_code=f"{tag}{i:08d}",
+                duration_seconds=seconds,
+            )
+            for i in range(count)
+        )
+
+    complete(test_link, 20, 60, "T")
+    complete(collector, 5, 600, "P")
+    assert median_duration(round_.pk) == 600
+    fresh = Response(round=round_, version=round_.version, collector=collector)
+    compiled = compiled_for(round_.version)
+    assert quality_flags(response=fresh, answers={"age": 40}, compiled=compiled, duration=180) == [
+        "speeder"
+    ]
