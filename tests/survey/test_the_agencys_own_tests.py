@@ -242,6 +242,9 @@ def test_a_test_link_does_not_count_against_the_public_limits(
     assert "This survey has all the answers" in _welcome(Client(), collector)
     assert badges() == ["full", "full"]
     assert LINK_NOTICE in _welcome(Client(), test_link)
+    # A limit of its own stops it, as any collector's.
+    fieldwork.collector_set_limit(collector=test_link, limit=1)
+    assert "This link has all the answers" in _welcome(Client(), test_link)
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-hans"])
