@@ -181,3 +181,30 @@ def in_wolof_and_french(data: dict[str, Any]) -> dict[str, Any]:
     data = walk(data)
     data.update(languages=["fr", "wo"], default_language="fr")
     return data
+
+
+def completed_responses(
+    collector: Any, count: int, *, tag: str, duration_seconds: int = 600, ip_hash: str = ""
+) -> list[Any]:
+    """`count` complete responses through `collector`, answers {"age": i}, as the flow
+    stores them (with an address hash, the fingerprint the duplicate check reads)."""
+    from survey.answering import answers_fingerprint
+    from survey.models import Response, ResponseStatus
+
+    round_ = collector.round
+    return Response.objects.bulk_create(
+        Response(
+            round=round_,
+            version=round_.version,
+            collector=collector,
+            start_nonce=f"{tag}{i}",
+            language="en",
+            status=ResponseStatus.COMPLETE,
+            answers={"age": i},
+            receipt_code=f"{tag}{i:08d}",
+            duration_seconds=duration_seconds,
+            ip_hash=ip_hash,
+            fingerprint=answers_fingerprint(ip_hash, {"age": i}) if ip_hash else None,
+        )
+        for i in range(count)
+    )

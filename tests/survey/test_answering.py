@@ -23,7 +23,14 @@ from survey.demo import demo_survey_load
 from survey.logic import BACK_BUTTON, LATER_BUTTON, PAGE_FIELD, STATE_FIELD
 from survey.models import Invitation, Response, ResponseStatus, RoundStatus
 from survey.serialization import survey_from_dict
-from tests.survey.factories import choice, every_feature, in_wolof_and_french, q, survey_dict
+from tests.survey.factories import (
+    choice,
+    completed_responses,
+    every_feature,
+    in_wolof_and_french,
+    q,
+    survey_dict,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -1014,27 +1021,10 @@ def test_starts_leave_the_resume_and_duplicate_indexes_alone_yet_lookups_use_the
 
 
 def test_quality_flags_mark_speeders_straight_liners_and_duplicates(collector):
-    from survey.answering import answers_fingerprint, compiled_for, quality_flags
+    from survey.answering import compiled_for, quality_flags
 
     round_ = collector.round
-    Response.objects.bulk_create(
-        [
-            Response(
-                round=round_,
-                version=round_.version,
-                collector=collector,
-                start_nonce=f"q{i}",
-                language="en",
-                status=ResponseStatus.COMPLETE,
-                answers={"age": i},
-                receipt_code=f"Q{i:08d}",
-                duration_seconds=600,
-                ip_hash="abc",
-                fingerprint=answers_fingerprint("abc", {"age": i}),
-            )
-            for i in range(6)
-        ]
-    )
+    completed_responses(collector, 6, tag="Q", duration_seconds=600, ip_hash="abc")
     fresh = Response(round=round_, version=round_.version, collector=collector, ip_hash="abc")
     compiled = compiled_for(round_.version)
     assert quality_flags(response=fresh, answers={"age": 3}, compiled=compiled, duration=60) == [

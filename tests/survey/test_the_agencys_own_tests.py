@@ -33,6 +33,7 @@ from survey.models import (
     ReviewEvent,
     RoundStatus,
 )
+from tests.survey.factories import completed_responses
 from tests.survey.test_answering import PAGE_1, PAGE_2, PAGE_3, page_url, start
 
 pytestmark = pytest.mark.django_db
@@ -272,24 +273,8 @@ def test_quick_tries_through_the_test_link_do_not_set_the_pace_for_speeders(coll
     round_ = collector.round
     test_link = fieldwork.collector_create(round_=round_, name="Tries", kind=CollectorKind.TEST)
 
-    def complete(through, count: int, seconds: int, tag: str) -> None:
-        Response.objects.bulk_create(
-            Response(
-                round=round_,
-                version=round_.version,
-                collector=through,
-                start_nonce=f"{tag}{i}",
-                language="en",
-                status=ResponseStatus.COMPLETE,
-                answers={"age": i},
-                receipt_code=f"{tag}{i:08d}",
-                duration_seconds=seconds,
-            )
-            for i in range(count)
-        )
-
-    complete(test_link, 20, 60, "T")
-    complete(collector, 5, 600, "P")
+    completed_responses(test_link, 20, tag="T", duration_seconds=60)
+    completed_responses(collector, 5, tag="P", duration_seconds=600)
     assert median_duration(round_.pk) == 600
     fresh = Response(round=round_, version=round_.version, collector=collector)
     compiled = compiled_for(round_.version)
