@@ -112,6 +112,7 @@ def demo_survey_load(*, agency: Agency) -> Survey:
 DEMO_ROUND_LABEL = "Baseline (demo)"
 # Sample responses (by number, 0 the newest) sent in under a minute or so.
 DEMO_SPEEDERS = frozenset({3, 41, 118, 207})
+DEMO_TEST_LINK_NAME = "Tries by the communication team"
 DEMO_COLLECTOR_TOKEN = "demo-public-link"  # noqa: S105 (a public link, printed by make run)
 
 
@@ -142,7 +143,7 @@ PROFILE_SHARES = {
 @transaction.atomic
 def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector:
     """An open round of the demo survey with a public link, two collectors for target
-    groups and sample responses (once); returns the public link."""
+    groups, a staff test link and sample responses (once); returns the public link."""
     version = survey.versions.get(status="published")
     collector = Collector.objects.filter(token=DEMO_COLLECTOR_TOKEN).first()
     if collector is not None:
@@ -172,6 +173,9 @@ def demo_round_load(*, survey: Survey, sample_responses: int = 300) -> Collector
         )
         for name, kind, group, share, limit in DEMO_CHANNELS
     ]
+    # And the link the agency's staff try the pages through (no sample responses:
+    # what is sent through it is left out of the results as a test).
+    fieldwork.collector_create(round_=round_, name=DEMO_TEST_LINK_NAME, kind=CollectorKind.TEST)
     compiled = compiled_for(version)
     rng = random.Random(2026)  # noqa: S311 - sample data, not security
     # Channels drawn apart from the answers: the sample's answers stay those of a

@@ -25,6 +25,7 @@ from accounts.models import Role
 from survey import fieldwork, respond_views, review, selectors
 from survey.demo import demo_round_load, demo_survey_load
 from survey.models import (
+    Collector,
     CollectorKind,
     Response,
     ResponseReview,
@@ -281,3 +282,39 @@ def test_quick_tries_through_the_test_link_do_not_set_the_pace_for_speeders(coll
     assert quality_flags(response=fresh, answers={"age": 40}, compiled=compiled, duration=180) == [
         "speeder"
     ]
+
+
+def test_the_demo_round_shows_a_staff_test_link_and_counts_none_of_the_sample_for_it(
+    client, agency, member_factory, login
+):
+    from survey.demo import DEMO_TEST_LINK_NAME
+
+    round_ = demo_round_load(survey=demo_survey_load(agency=agency)).round
+    test_link = round_.collectors.get(kind=CollectorKind.TEST)
+    assert (test_link.name, test_link.responses.count()) == (DEMO_TEST_LINK_NAME, 0)
+    login(member_factory(Role.DESIGNER, agency=agency))
+    page = unescape(
+        client.get(
+            reverse("survey:round", args=[round_.version.survey_id, round_.pk])
+        ).content.decode()
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))  # as read, without the markup
+    assert f"{DEMO_TEST_LINK_NAME} · Staff test link" in text
+    assert "For the agency's staff only" in text
+    assert LINK_NOTICE in _welcome(Client(), test_link)
+
+
+def test_make_run_prints_the_demo_test_link_beside_the_public_one(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    printed = StringIO()
+    call_command("load_demo", "--base-url", "http://127.0.0.1:8000", stdout=printed)
+    test_link = Collector.objects.get(kind=CollectorKind.TEST)
+    lines = printed.getvalue().splitlines()
+    assert "Public survey link: http://127.0.0.1:8000/r/demo-public-link/" in lines
+    assert (
+        f"Staff test link (answers left out as tests): http://127.0.0.1:8000/r/{test_link.token}/"
+        in lines
+    )

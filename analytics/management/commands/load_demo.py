@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import DEMO_PASSWORD, demo_load
 from analytics.demo import demo_margins_load
 from survey.demo import demo_round_load, demo_survey_load
+from survey.models import CollectorKind
 
 
 class Command(BaseCommand):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo agency: {agency.name}, {agency.country.name}")
         self.stdout.write(f"Demo survey: {survey.name} (published, 6 languages)")
         self.stdout.write(f"Public survey link: {base}/r/{collector.token}/")
+        tries = collector.round.collectors.filter(kind=CollectorKind.TEST).first()
+        if tries is not None:
+            self.stdout.write(
+                f"Staff test link (answers left out as tests): {base}/r/{tries.token}/"
+            )
         self.stdout.write(
             f"Indicators: .venv/bin/python manage.py indicators {collector.round_id} --weights raking"
         )
