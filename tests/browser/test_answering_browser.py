@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 from survey import answering, fieldwork, invitations, services
 from survey.bank import UN
 from survey.demo import demo_survey_dict
-from survey.models import Invitation, Response, ResponseStatus
+from survey.models import CollectorKind, Invitation, Response, ResponseStatus
 from survey.serialization import survey_from_dict
 from tests.browser.helpers import serious_violations
 
@@ -300,6 +301,37 @@ def test_on_a_shared_phone_the_next_person_begins_their_own_answers(phone, agenc
     phone.goto(f"/r/{collector.token}/")
     expect(phone.locator("p.message a")).to_have_attribute("href", re.compile("restart=1"))
     assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert serious_violations(phone) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans"])
+def test_a_colleague_tries_the_staff_test_link_on_a_phone_before_the_round_opens(
+    phone, agency, lang
+):
+    """Its notices are in the page's language, on the welcome and thank-you pages, and pass axe."""
+    public = _survey_with_a_constraint(agency)
+    round_ = public.round
+    fieldwork.round_update(round_=round_, opens_at=timezone.now() + timedelta(days=7))
+    tries = fieldwork.collector_create(round_=round_, name="Tries", kind=CollectorKind.TEST)
+    with translation.override(lang):
+        welcome_notice = gettext(
+            "This is the agency's test link: what you send through it is kept as a test, "
+            "left out of the results. It works before the survey opens and while it is paused."
+        )
+        thanks_notice = gettext(
+            "Sent through the agency's test link, this response is left out of the results "
+            "as a test. An analyst can keep it, on the round's Responses page."
+        )
+    phone.goto(f"/r/{tries.token}/?lang={lang}")
+    expect(phone.locator("p.message")).to_have_text(welcome_notice)
+    assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert serious_violations(phone) == []
+    _consent(phone, tries, lang)
+    expect(phone.locator("input[name=page-number]")).to_have_value("1")
+    # Sent (as the last page would), the link opened again shows the thank-you page.
+    Response.objects.filter(collector=tries).update(status=ResponseStatus.COMPLETE)
+    phone.goto(f"/r/{tries.token}/")
+    expect(phone.get_by_text(thanks_notice)).to_be_visible()
     assert serious_violations(phone) == []
 
 
