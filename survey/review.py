@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext
 
 from accounts.models import User
 from survey.answering import compiled_for
@@ -337,7 +337,7 @@ def responses_csv(*, zone: str, order: str = "newest", **filters: Any) -> Iterat
                 groups.get(response.target_group, ""),
                 ", ".join(flags.get(code, code) for code in response.quality_flags),
                 state,
-                _cell(decided.note) if decided else "",
+                _cell(note_for_reader(decided.note)) if decided else "",
                 decided.reviewed_by.email if decided and decided.reviewed_by else "",
                 when(decided.reviewed_at) if decided else "",
             ]
@@ -504,13 +504,23 @@ def decision_for_all_message(decision: str, count: int) -> str:
 
 # ------------------------------------------------------------------ the agency's own tests
 
-TEST_NOTE = gettext_lazy(
+# Stored as written here, in English, and put in the reader's language when shown
+# (note_for_reader): the respondent's browser, whose language was active when the
+# note was made, is not the analyst's.
+TEST_NOTE = gettext_noop(
     "Sent from a browser signed in to the agency: most likely a test. "
     "Keep it if it is a real answer."
 )
-TEST_LINK_NOTE = gettext_lazy(
+TEST_LINK_NOTE = gettext_noop(
     "Sent through the agency's test link: most likely a test. Keep it if it is a real answer."
 )
+_AUTOMATIC_NOTES = frozenset({TEST_NOTE, TEST_LINK_NOTE})
+
+
+def note_for_reader(note: str) -> str:
+    """A decision's reason as the reader should see it: the notes the platform wrote
+    in the reader's language, those an analyst typed as typed."""
+    return _(note) if note in _AUTOMATIC_NOTES else note
 
 
 def response_leave_out_as_test(*, response: Response) -> None:
@@ -524,7 +534,7 @@ def response_leave_out_as_test(*, response: Response) -> None:
     if not ResponseReview.objects.filter(response=response).exists():
         note = TEST_LINK_NOTE if response.collector.kind == CollectorKind.TEST else TEST_NOTE
         response_review_set(
-            response=response, decision=ReviewDecision.LEAVE_OUT, note=str(note), by=None
+            response=response, decision=ReviewDecision.LEAVE_OUT, note=note, by=None
         )
 
 

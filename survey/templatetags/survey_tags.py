@@ -16,6 +16,7 @@ from survey.interface_texts import survey_interface
 from survey.links import is_safe_link
 from survey.logic import CompiledSurvey, PageQuestions
 from survey.page_render import render_questions
+from survey.review import note_for_reader
 
 register = template.Library()
 
@@ -132,3 +133,9 @@ def language_label(code: str) -> SafeString:
 def duration(seconds: int) -> str:
     """541 -> "9 min 1 s", as the round page gives its median (survey.fieldwork.duration_text)."""
     return duration_text(seconds)
+
+
+@register.filter
+def decision_note(note: str) -> str:
+    """A review decision's reason in the reader's language, where the platform wrote it."""
+    return note_for_reader(note)

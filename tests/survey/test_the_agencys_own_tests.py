@@ -318,3 +318,31 @@ def test_make_run_prints_the_demo_test_link_beside_the_public_one(db):
         f"Staff test link (answers left out as tests): http://127.0.0.1:8000/r/{test_link.token}/"
         in lines
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_reason_reads_in_the_analysts_language_not_the_testers_browsers(
+    client, collector, agency, member_factory, login, lang
+):
+    """A colleague's phone set to Arabic tries the link; the analyst reads English or French."""
+    tries = fieldwork.collector_create(round_=collector.round, name="T", kind=CollectorKind.TEST)
+    phone = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    start(phone, tries, lang="ar")
+    for page in (PAGE_1, PAGE_2, PAGE_3):
+        phone.post(page_url(tries), page)
+    response = Response.objects.get()
+    assert ResponseReview.objects.get().note == review.TEST_LINK_NOTE  # kept as written
+
+    login(member_factory(Role.ANALYST, agency=agency))
+    round_ = collector.round
+    with translation.override(lang):
+        address = reverse(
+            "survey:response", args=[round_.version.survey_id, round_.pk, response.pk]
+        )
+        csv = reverse("survey:responses_csv", args=[round_.version.survey_id, round_.pk])
+        note = gettext(review.TEST_LINK_NOTE)
+    page = unescape(client.get(address).content.decode())
+    assert note in page and "أُرسل" not in page
+    assert lang == "en" or note != review.TEST_LINK_NOTE  # translated for the French reader
+    listed = b"".join(client.get(csv).streaming_content).decode("utf-8-sig")
+    assert note in listed
