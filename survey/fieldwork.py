@@ -306,6 +306,7 @@ class ProgressRow:
     completed: int
     flagged: int = 0  # completed and flagged for quality
     key: Any = None  # what the row counts: a collector's id, for a link to its responses
+    tries: bool = False  # a staff test link's: its responses do not count toward the target
 
     @property
     def rate(self) -> float | None:
@@ -386,6 +387,7 @@ def round_progress(*, round_: Round) -> dict[str, Any]:
                 finished[collector.pk],
                 flagged[collector.pk],
                 key=collector.pk,
+                tries=collector.kind == CollectorKind.TEST,
             )
             for collector in collectors
         ],

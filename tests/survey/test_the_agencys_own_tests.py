@@ -237,7 +237,14 @@ def test_a_test_link_does_not_count_against_the_public_limits(
 
     # A try first: the public link still takes its one response.
     _answer_everything(Client(), test_link)
-    assert "target 1 (0.0% reached)" in unescape(client.get(round_page).content.decode())
+    on_round = unescape(re.sub(r"\s+", " ", client.get(round_page).content.decode()))
+    assert "target 1 (0.0% reached)" in on_round
+    # Its row says why its completed response is not among the target's.
+    assert re.search(
+        r"Tries by the team <span class=\"muted\">· tests, not counted toward the target</span>"
+        r"</td><td>1</td><td>1</td>",
+        on_round,
+    )
     assert badges() == ["open", "open"]
     assert "This survey has all the answers" not in _welcome(Client(), collector)
     _answer_everything(Client(), collector)
