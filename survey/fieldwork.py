@@ -299,6 +299,23 @@ def collector_set_active(*, collector: Collector, active: bool) -> Collector:
     return collector
 
 
+def collector_delete_tries(*, collector: Collector) -> int:
+    """Delete every response begun or sent through a staff test link; how many.
+
+    Before launch the team tries the pages; the public's fieldwork should then
+    start from clean tables (started, completed, per day, where people stop).
+    Only a test link's: the public's answers are deleted only by their senders
+    (answering.response_withdraw) or when a round ends unfinished.
+    """
+    if collector.kind != CollectorKind.TEST:
+        raise SurveyError(_("Only the responses of a staff test link can be deleted here."))
+    with transaction.atomic():
+        # Their decisions and history go with them (on_delete=CASCADE), and the
+        # analytics' stamps are refreshed by the delete signal.
+        _total, deleted = Response.objects.filter(collector=collector).delete()
+    return deleted.get(Response._meta.label, 0)
+
+
 @dataclass
 class ProgressRow:
     label: str

@@ -141,4 +141,9 @@ urlpatterns = [
         views.collector_forget_addresses,
         name="collector_forget_addresses",
     ),
+    path(
+        "surveys/<int:survey_id>/rounds/<int:round_id>/collectors/<int:collector_id>/delete-tries/",
+        views.collector_delete_tries,
+        name="collector_delete_tries",
+    ),
 ]

@@ -1332,6 +1332,24 @@ def collector_forget_addresses(request: HttpRequest, round_: Round, collector: C
     messages.success(request, _("Addresses erased: %(count)d.") % {"count": erased})
 
 
+@_on_collector
+def collector_delete_tries(request: HttpRequest, round_: Round, collector: Collector) -> None:
+    try:
+        deleted = fieldwork.collector_delete_tries(collector=collector)
+    except SurveyError as error:  # not a test link: the page offers no such button
+        messages.error(request, str(error.message))
+        return
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d response of the test link deleted.",
+            "%(count)d responses of the test link deleted.",
+            deleted,
+        )
+        % {"count": deleted},
+    )
+
+
 INVALID_SHOWN = 20  # invalid addresses named after sending invitations
 
 

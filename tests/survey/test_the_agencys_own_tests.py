@@ -308,6 +308,11 @@ def test_the_demo_round_shows_a_staff_test_link_and_counts_none_of_the_sample_fo
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))  # as read, without the markup
     assert f"{DEMO_TEST_LINK_NAME} · Staff test link" in text
     assert "For the agency's staff only" in text
+    # In Arabic and Chinese, the card offers to delete the tries in the page's language.
+    for lang, button in (("ar", "حذف التجارب"), ("zh-hans", "删除试答")):
+        with translation.override(lang):
+            address = reverse("survey:round", args=[round_.version.survey_id, round_.pk])
+        assert button in client.get(address).content.decode()
     assert LINK_NOTICE in _welcome(Client(), test_link)
 
 
@@ -353,3 +358,56 @@ def test_the_reason_reads_in_the_analysts_language_not_the_testers_browsers(
     assert lang == "en" or note != review.TEST_LINK_NOTE  # translated for the French reader
     listed = b"".join(client.get(csv).streaming_content).decode("utf-8-sig")
     assert note in listed
+
+
+def test_before_launch_the_team_deletes_its_tries_and_the_tables_start_clean(
+    client, collector, agency, member_factory, login
+):
+    round_ = collector.round
+    login(member_factory(Role.DESIGNER, agency=agency))
+    tries = _add_test_link(client, round_)
+    _answer_everything(Client(), tries)
+    midway = Client()
+    start(midway, tries)
+    midway.post(page_url(tries), PAGE_1)
+    _answer_everything(Client(), collector)  # a member of the public
+    public = Response.objects.get(collector=collector)
+    assert ResponseReview.objects.filter(response__collector=tries).count() == 1
+
+    delete = reverse(
+        "survey:collector_delete_tries", args=[round_.version.survey_id, round_.pk, tries.pk]
+    )
+    done = client.post(delete, follow=True)
+    assert "2 responses of the test link deleted." in unescape(done.content.decode())
+    assert list(Response.objects.all()) == [public]
+    assert not ReviewEvent.objects.filter(response__collector=tries).exists()
+    # The colleague midway meets the welcome page again, not an error.
+    again = midway.get(reverse("respond:entry", args=[tries.token]))
+    assert LINK_NOTICE in again.content.decode()
+
+    # The public link's responses are not deleted this way.
+    public_link = reverse(
+        "survey:collector_delete_tries", args=[round_.version.survey_id, round_.pk, collector.pk]
+    )
+    refused = client.post(public_link, follow=True)
+    assert "Only the responses of a staff test link can be deleted here." in unescape(
+        refused.content.decode()
+    )
+    assert Response.objects.filter(pk=public.pk).exists()
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.VIEWER])
+def test_only_those_who_design_the_survey_delete_the_tries(
+    client, collector, agency, member_factory, login, role
+):
+    round_ = collector.round
+    tries = fieldwork.collector_create(round_=round_, name="Tries", kind=CollectorKind.TEST)
+    _answer_everything(Client(), tries)
+    login(member_factory(role, agency=agency))
+    delete = reverse(
+        "survey:collector_delete_tries", args=[round_.version.survey_id, round_.pk, tries.pk]
+    )
+    assert client.post(delete).status_code == 403
+    assert Response.objects.filter(collector=tries).count() == 1
+    page = client.get(reverse("survey:round", args=[round_.version.survey_id, round_.pk]))
+    assert delete not in page.content.decode()
