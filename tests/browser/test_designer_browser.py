@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -344,4 +345,37 @@ def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
     expect(phone.locator(".message-success")).to_be_visible()
     mailing.refresh_from_db()
     assert mailing.invitation_body == "Dear teacher, please answer: {link}"
+    assert serious_violations(phone) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans"])
+def test_before_launch_a_designer_deletes_the_teams_tries_on_a_phone(
+    phone, agency, member_factory, password, lang
+):
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    round_ = fieldwork.round_create(version=published, label="Baseline")
+    tries = fieldwork.collector_create(round_=round_, name="Tries", kind="test")
+    Response.objects.create(
+        round=round_, version=published, collector=tries, start_nonce="t", language="en"
+    )
+    sign_in(phone, designer, password, lang)
+    phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
+    delete = phone.locator(f"#collector-{tries.pk} details.confirm")
+    expect(delete.locator("button.danger")).to_be_hidden()  # it asks first
+    delete.locator("summary").click()
+    expect(delete.locator("button.danger")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert serious_violations(phone) == []
+    delete.locator("button.danger").click()
+    with translation.override(lang):
+        said = ngettext(
+            "%(count)d response of the test link deleted.",
+            "%(count)d responses of the test link deleted.",
+            1,
+        ) % {"count": 1}
+    expect(phone.get_by_text(said)).to_be_visible()
+    assert not Response.objects.filter(collector=tries).exists()
     assert serious_violations(phone) == []
