@@ -19,6 +19,15 @@ from tests.survey.factories import every_feature, in_wolof_and_french
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _a_round_of(agency, member_factory):
+    """A designer of the agency, their published survey that uses every feature, its open round."""
+    designer = member_factory(Role.DESIGNER, agency=agency)
+    published = services.survey_publish(
+        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
+    )
+    return designer, published, fieldwork.round_create(version=published, label="Baseline")
+
+
 def test_a_designer_creates_a_survey_adds_a_question_previews_and_publishes(
     desktop, agency, member_factory, password
 ):
@@ -150,11 +159,7 @@ def test_the_designer_copies_the_public_link_and_the_embed_snippet(
     context = browser.new_context(base_url=live_server.url)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    designer = member_factory(Role.DESIGNER, agency=agency)
-    published = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
-    )
-    round_ = fieldwork.round_create(version=published, label="Baseline")
+    designer, published, round_ = _a_round_of(agency, member_factory)
     collector = round_.collectors.get()
     sign_in(page, designer, password, lang)
     page.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
@@ -174,11 +179,7 @@ def test_without_javascript_the_copy_buttons_stay_hidden(
 ):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    designer = member_factory(Role.DESIGNER, agency=agency)
-    published = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
-    )
-    round_ = fieldwork.round_create(version=published, label="Baseline")
+    designer, published, round_ = _a_round_of(agency, member_factory)
     sign_in(page, designer, password)
     page.goto(f"/en/surveys/{published.survey_id}/rounds/{round_.pk}/")
     expect(page.locator("button[data-copy]").first).to_be_hidden()
@@ -278,11 +279,7 @@ def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
     phone, agency, member_factory, password, lang, settings
 ):
     settings.INVITATION_SEND_SECONDS = 0  # each request has time for one email
-    designer = member_factory(Role.DESIGNER, agency=agency)
-    published = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
-    )
-    round_ = fieldwork.round_create(version=published, label="Baseline")
+    designer, published, round_ = _a_round_of(agency, member_factory)
     mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
     invitations.invitations_queue(
         collector=mailing, addresses=[f"t{n}@example.org" for n in range(4)]
@@ -320,11 +317,7 @@ def test_on_a_phone_the_designer_sends_and_cancels_waiting_invitations(
 def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
     phone, agency, member_factory, password, lang
 ):
-    designer = member_factory(Role.DESIGNER, agency=agency)
-    published = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
-    )
-    round_ = fieldwork.round_create(version=published, label="Baseline")
+    designer, published, round_ = _a_round_of(agency, member_factory)
     mailing = fieldwork.collector_create(round_=round_, name="Schools", kind="email")
     sign_in(phone, designer, password, lang)
     phone.goto(f"/{lang}/surveys/{published.survey_id}/rounds/{round_.pk}/")
@@ -352,11 +345,7 @@ def test_on_a_phone_the_designer_writes_the_invitation_and_corrects_it(
 def test_before_launch_a_designer_deletes_the_teams_tries_on_a_phone(
     phone, agency, member_factory, password, lang
 ):
-    designer = member_factory(Role.DESIGNER, agency=agency)
-    published = services.survey_publish(
-        version=survey_from_dict(every_feature(), agency=agency, by=designer), by=designer
-    )
-    round_ = fieldwork.round_create(version=published, label="Baseline")
+    designer, published, round_ = _a_round_of(agency, member_factory)
     tries = fieldwork.collector_create(round_=round_, name="Tries", kind="test")
     Response.objects.create(
         round=round_, version=published, collector=tries, start_nonce="t", language="en"
