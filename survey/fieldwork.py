@@ -675,26 +675,29 @@ class CollectorRow:
     embed: str
     invitations: invitations.InvitationSummary | None = None  # email collectors only
     emails: list[invitations.EmailPreview] | None = None  # email collectors only
-    completed: int = 0  # its completed responses, counted for a collector with a limit
+    completed: int = 0  # its completed responses (round_progress counted them)
 
     @property
     def full(self) -> bool:
         return collector_limit_reached(self.collector, self.completed)
 
+    @property
+    def tries(self) -> bool:
+        """A staff test link: its card explains it and offers to delete its responses."""
+        return self.collector.kind == CollectorKind.TEST
 
-def collector_rows(*, round_: Round, link_for: Any, invitation_link_for: Any) -> list[CollectorRow]:
-    """The round's collectors with their public link, embed snippet and invitations."""
+
+def collector_rows(
+    *, round_: Round, link_for: Any, invitation_link_for: Any, progress: dict[str, Any]
+) -> list[CollectorRow]:
+    """The round's collectors with their public link, embed snippet and invitations.
+
+    `progress`: round_progress's for the round, whose per-collector counts the
+    cards show beside a limit (not counted a second time).
+    """
+    completed = {row.key: row.completed for row in progress["collectors"]}
     rows = []
-    collectors = list(round_.collectors.select_related("round__version"))
-    completed: dict[int, int] = {}
-    if any(c.response_limit for c in collectors):
-        completed = dict(
-            Response.objects.filter(round=round_, status=ResponseStatus.COMPLETE)
-            .values_list("collector_id")
-            .annotate(Count("pk"))
-            .order_by()
-        )
-    for collector in collectors:
+    for collector in round_.collectors.select_related("round__version"):
         if collector.kind == CollectorKind.EMAIL:
             rows.append(
                 CollectorRow(

@@ -995,42 +995,43 @@ def _round_page(
         can_analyse = agency_access(
             user=request.user, agency_id=round_.version.survey.agency_id
         ).can(Action.ANALYSE)
+    progress = fieldwork.round_progress(round_=round_)
     rows = fieldwork.collector_rows(
         round_=round_,
         link_for=_entry_link(request),
         invitation_link_for=_invitation_link(request),
+        progress=progress,
     )
+
+    def on_card(sent: tuple[int, Any] | None, pk: int) -> Any:
+        """The form sent back with its errors when it is this collector's card's (a form is true)."""
+        return sent[1] if sent is not None and sent[0] == pk else None
+
     cards = []
     for row in rows:
-        pk = row.collector.pk
-        if invite is not None and invite[0] == pk:
-            form = invite[1]
-        else:
-            form = InvitationsForm(prefix=InvitationsForm.prefix_for(pk))
-        if rename is not None and rename[0] == pk:
-            name_form = rename[1]
-        else:
-            name_form = CollectorNameForm(
-                prefix=CollectorNameForm.prefix_for(pk), initial={"name": row.collector.name}
-            )
-        if limit is not None and limit[0] == pk:
-            limit_form = limit[1]
-        else:
-            limit_form = CollectorLimitForm(
-                prefix=CollectorLimitForm.prefix_for(pk),
-                initial={"response_limit": row.collector.response_limit},
-            )
+        c = row.collector
         text_form = None
         if row.emails:
-            if text is not None and text[0] == pk:
-                text_form = text[1]
-            else:
-                text_form = EmailTextsForm(collector=row.collector)
-        cards.append((row, form, name_form, text_form, limit_form))
+            text_form = on_card(text, c.pk) or EmailTextsForm(collector=c)
+        cards.append(
+            (
+                row,
+                on_card(invite, c.pk) or InvitationsForm(prefix=InvitationsForm.prefix_for(c.pk)),
+                on_card(rename, c.pk)
+                or CollectorNameForm(
+                    prefix=CollectorNameForm.prefix_for(c.pk), initial={"name": c.name}
+                ),
+                text_form,
+                on_card(limit, c.pk)
+                or CollectorLimitForm(
+                    prefix=CollectorLimitForm.prefix_for(c.pk),
+                    initial={"response_limit": c.response_limit},
+                ),
+            )
+        )
     sent_back = any(
         f is not None for f in (collector_form, invite, rename, limit, text, change_form)
     )
-    progress = fieldwork.round_progress(round_=round_)
     return render(
         request,
         "survey/round_detail.html",
